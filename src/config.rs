@@ -16,6 +16,10 @@ pub struct WidgetConfig {
     pub password: String,
     /// Interface language: `en` or `hi`. Empty = the browser's language.
     pub lang: String,
+    /// Not Ready reasons the agent can pick (sent as `reasonCode`).
+    pub not_ready_reasons: Vec<String>,
+    /// userData keys shown on a call card (label = key). Empty = show every key.
+    pub user_data_keys: Vec<String>,
 }
 
 impl Default for WidgetConfig {
@@ -25,6 +29,8 @@ impl Default for WidgetConfig {
             username: String::new(),
             password: String::new(),
             lang: String::new(),
+            not_ready_reasons: vec!["Break".into(), "Lunch".into(), "Training".into(), "Meeting".into()],
+            user_data_keys: Vec::new(),
         }
     }
 }

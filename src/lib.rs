@@ -6,6 +6,7 @@
 
 pub mod cometd;
 pub mod config;
+pub mod desk;
 pub mod genesys;
 pub mod host;
 pub mod model;

@@ -1,1 +1,20 @@
-//! (placeholder)
+//! Genesys Web Services v2 adapter, pure parts: wire types, statusCode errors, operation
+//! request builders, and the mapping from notifications to the vendor-neutral model.
+//! (Session handling and fetch live in the browser shell, not here.)
+
+pub(crate) mod lenient;
+pub mod mapping;
+pub mod ops;
+pub mod status;
+pub mod wire;
+
+pub use mapping::{
+    call_from_wire, disposition_request, disposition_target, notification_actions,
+    snapshot_actions, snapshot_from_calls,
+};
+pub use ops::{AgentStateOperation, CallOperation, GwsRequest, OpError};
+pub use status::{parse_reply, GwsAccepted, GwsError};
+pub use wire::{
+    CallStateChange, CallsResponse, DeviceStateChange, GwsNotification, MeResponse, WireCall,
+    WireDevice,
+};

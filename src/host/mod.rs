@@ -1,7 +1,5 @@
 //! The widget's side of the host page: its shadow root and styles, and (later) the events
 //! it sends out and the host API it answers.
 
-#[cfg(target_arch = "wasm32")]
 mod shadow;
-#[cfg(target_arch = "wasm32")]
 pub use shadow::prepare_shadow_root;

@@ -1,1 +1,17 @@
-//! (placeholder)
+//! The vendor-neutral domain the UI speaks: calls, parties, capabilities, the agent, the
+//! call store reducer and the disposition outbox. No vendor types and no browser APIs here.
+
+pub mod agent;
+pub mod call;
+pub mod outbox;
+pub mod store;
+
+pub use agent::{AgentIdentity, AgentPresence, AgentState};
+pub use call::{
+    Call, CallId, CallKind, CallState, Capabilities, Capability, Party, Recording, WrapUp,
+};
+pub use outbox::{
+    DispositionChoice, DispositionOutbox, DispositionOutcome, DispositionTarget, EntryState,
+    OutboxEntry, OutboxError,
+};
+pub use store::{CallStore, CallUpdate, ConnectionStatus, NotificationKind, StoreAction};

@@ -2,9 +2,7 @@
 //! and an answer reduced to what the vendor adapters read (status, a few headers, text).
 //! Nothing here knows GWS or Ozonetel; their adapters build requests and read replies.
 
-#[cfg(target_arch = "wasm32")]
 mod fetch;
-#[cfg(target_arch = "wasm32")]
 pub use fetch::send;
 
 /// One HTTP request as the adapters describe it.

@@ -1,9 +1,20 @@
-//! App: the widget's root component. Reads who the agent is, then shows the panel.
+//! App: the widget's root component. Owns the panel state and the AgentDesk, provides
+//! them to the components, and lays out the panel: agent bar, connection banner, notices,
+//! calls (the active one first), dialer.
 
 use crate::config::WidgetConfig;
-use crate::net::{self, HttpRequest};
+use crate::desk::AgentDesk;
+use crate::model::{Call, CallStore};
+use crate::ui::components::agent_bar::AgentBar;
+use crate::ui::components::call_card::CallCard;
+use crate::ui::components::connection_banner::ConnectionBanner;
+use crate::ui::components::dialer::Dialer;
+use crate::ui::components::notices::Notices;
+use crate::ui::context::DeskContext;
 use crate::ui::i18n::{Lang, Text};
+use crate::ui::state::{OpTarget, PanelAction, PanelState};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,65 +23,103 @@ pub struct AppProps {
     pub lang: Lang,
 }
 
-/// Who is signed in, as read from `GET /api/v2/me`.
-#[derive(Clone, PartialEq)]
-enum Agent {
-    Loading,
-    Known { name: String, state: String },
-    Unreachable(String),
+/// The call that `call` works with for complete/swap/merge: its consult call, the call it
+/// consults for, or else the other live call.
+pub fn partner_of<'a>(store: &'a CallStore, call: &Call) -> Option<&'a Call> {
+    let live = || store.live_calls().filter(move |c| c.id != call.id);
+    live()
+        .find(|c| c.consult_of.as_deref() == Some(call.id.as_str()))
+        .or_else(|| call.consult_of.as_deref().and_then(|p| store.call(p)))
+        .or_else(|| live().next())
 }
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let agent = use_state(|| Agent::Loading);
+    let state = use_reducer(PanelState::default);
+    let dispatch: Callback<PanelAction> = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |a| dispatcher.dispatch(a))
+    };
+    let desk = {
+        let (config, dispatch) = (props.config.clone(), dispatch.clone());
+        use_memo((), move |_| AgentDesk::start(&config, dispatch))
+    };
+    let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
+
+    // Keep keyboard focus inside the panel when the focused control's call goes away.
+    let root = use_node_ref();
+    let had_focus = use_mut_ref(|| false);
+    let onfocusin = {
+        let had_focus = had_focus.clone();
+        Callback::from(move |_: FocusEvent| *had_focus.borrow_mut() = true)
+    };
+    let onfocusout = {
+        let (had_focus, root) = (had_focus.clone(), root.clone());
+        Callback::from(move |e: FocusEvent| {
+            let inside = match (e.related_target(), root.cast::<web_sys::Element>()) {
+                (Some(t), Some(r)) => t.dyn_ref::<web_sys::Node>().is_some_and(|n| r.contains(Some(n))),
+                _ => true, // focus went nowhere: the element was probably removed
+            };
+            *had_focus.borrow_mut() = inside;
+        })
+    };
     {
-        let agent = agent.clone();
-        let config = props.config.clone();
-        use_effect_with((), move |_| {
-            yew::platform::spawn_local(async move {
-                agent.set(read_agent(&config).await);
-            });
+        let (root, had_focus) = (root.clone(), had_focus.clone());
+        let shape: Vec<(String, String)> = state.store.calls().iter().map(|c| (c.id.clone(), c.state.as_str().to_string())).collect();
+        use_effect_with(shape, move |_| {
+            restore_focus(&root, &had_focus.borrow());
         });
     }
-    let lang = props.lang;
-    let body = match &*agent {
-        Agent::Loading => html! { <p class="status" role="status">{ Text::Connecting.in_(lang) }</p> },
-        Agent::Known { name, state } => html! {
-            <div class="agent" role="status">
-                <span class="agent-name">{ name }</span>
-                <span class="agent-state">{ state }</span>
-            </div>
-        },
-        Agent::Unreachable(why) => html! {
-            <p class="error" role="alert">{ Text::CannotReachServer.in_(lang) }<small>{ why }</small></p>
-        },
-    };
-    html! { <section class="ccw" aria-label="Call panel">{ body }</section> }
+
+    let store = &state.store;
+    let active_id = store.active_id().map(str::to_string);
+    let mut calls: Vec<&Call> = store.calls().iter().collect();
+    calls.sort_by_key(|c| Some(c.id.as_str()) != active_id.as_deref());
+    let agent_busy = state.is_busy(&OpTarget::Agent);
+    let dial_busy = state.is_busy(&OpTarget::Dial);
+
+    html! {
+        <ContextProvider<DeskContext> context={ctx.clone()}>
+            <section class="ccw" ref={root} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
+                <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} />
+                <ConnectionBanner status={store.connection.clone()} />
+                <Notices notices={state.notices.clone()} dispatch={dispatch.clone()} />
+                <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
+                    if calls.is_empty() {
+                        <p class="empty">{ ctx.t(Text::NoCalls) }</p>
+                    }
+                    { for calls.iter().map(|c| {
+                        let pending: Vec<&'static str> = state.pending.iter()
+                            .filter(|p| p.target == OpTarget::Call(c.id.clone())).map(|p| p.op).collect();
+                        let other = partner_of(store, c).cloned();
+                        let active = Some(c.id.as_str()) == active_id.as_deref();
+                        html! {
+                            <div role="listitem" key={c.id.clone()}>
+                                <CallCard call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} />
+                            </div>
+                        }
+                    }) }
+                </div>
+                <Dialer busy={dial_busy} dispatch={dispatch.clone()} />
+            </section>
+        </ContextProvider<DeskContext>>
+    }
 }
 
-async fn read_agent(config: &WidgetConfig) -> Agent {
-    let mut req = HttpRequest::get(format!("{}/api/v2/me?subresources=*", config.gws_base()));
-    if !config.username.is_empty() {
-        req = req.header("Authorization", &net::basic_auth(&config.username, &config.password));
+/// If focus was inside the panel and its element is gone, puts it on the first control of
+/// the front call, or on the dial field.
+fn restore_focus(root: &NodeRef, had_focus: &bool) {
+    let Some(root) = root.cast::<web_sys::Element>() else { return };
+    let Some(shadow) = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok() else { return };
+    if !*had_focus || shadow.active_element().is_some() {
+        return;
     }
-    match net::send(req, None).await {
-        Ok(reply) if reply.status == 200 => match serde_json::from_str::<serde_json::Value>(&reply.body) {
-            Ok(me) => {
-                let user = me.get("user").unwrap_or(&me);
-                let text = |k: &str| user.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-                let name = format!("{} {}", text("firstName"), text("lastName")).trim().to_string();
-                let state = user
-                    .get("devices")
-                    .and_then(|d| d.get(0))
-                    .and_then(|d| d.pointer("/userState/state"))
-                    .and_then(|s| s.as_str())
-                    .unwrap_or("")
-                    .to_string();
-                Agent::Known { name, state }
-            }
-            Err(e) => Agent::Unreachable(e.to_string()),
-        },
-        Ok(reply) => Agent::Unreachable(format!("HTTP {}", reply.status)),
-        Err(e) => Agent::Unreachable(format!("{e:?}")),
+    let target = root
+        .query_selector(".call-card.active .controls button:not([disabled])")
+        .ok()
+        .flatten()
+        .or_else(|| root.query_selector(".dial-input").ok().flatten());
+    if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }

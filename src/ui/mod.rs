@@ -1,7 +1,10 @@
-//! The Yew interface: the App root and its components. It speaks `model` types only.
+//! The Yew interface: the App root, its components and the panel's reducer. It speaks
+//! `model` types only; operations go through the AgentDesk in the context.
 
+pub mod app;
+pub mod components;
+pub mod context;
 pub mod i18n;
-#[cfg(target_arch = "wasm32")]
-mod app;
-#[cfg(target_arch = "wasm32")]
+pub mod state;
+
 pub use app::{App, AppProps};

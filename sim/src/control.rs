@@ -1,0 +1,402 @@
+//! The control API under /sim, for tests and demos to script the world: read the whole
+//! state, ring inbound calls, let the far end answer or hang up, run Ozonetel calls,
+//! change settings and agent options, and inject faults.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use crate::app::{lock, Sim};
+use crate::faults;
+use crate::ozonetel::{AuthMode, ACCOUNT_DID};
+use crate::render;
+use crate::world::{NotificationShape, Outcome, ParticipantShape};
+
+pub fn routes() -> Router<Arc<Sim>> {
+    Router::new()
+        .route("/sim/state", get(state))
+        .route("/sim/calls/inbound", post(inbound))
+        .route("/sim/calls/{id}/remote-answer", post(remote_answer))
+        .route("/sim/calls/{id}/remote-hangup", post(remote_hangup))
+        .route("/sim/ozonetel/calls", post(ozonetel_call))
+        .route(
+            "/sim/ozonetel/calls/{ucid}/disconnect",
+            post(ozonetel_disconnect),
+        )
+        .route("/sim/ozonetel/config", post(ozonetel_config))
+        .route(
+            "/sim/faults",
+            get(get_faults).post(post_faults).delete(delete_faults),
+        )
+        .route("/sim/agents/{username}/options", post(agent_options))
+        .route("/sim/config", get(get_config).post(post_config))
+        .route("/sim/reset-counters", post(reset_counters))
+}
+
+fn bad_request(message: impl Into<String>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": message.into()})),
+    )
+        .into_response()
+}
+
+fn not_found(message: impl Into<String>) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"error": message.into()})),
+    )
+        .into_response()
+}
+
+fn done() -> Response {
+    Json(json!({"ok": true})).into_response()
+}
+
+/// A JSON object body; an empty body is an empty object.
+#[allow(clippy::result_large_err)] // the error is the answer to send
+fn object(body: &Bytes) -> Result<Map<String, Value>, Response> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(bad_request("the body must be a JSON object")),
+    }
+}
+
+fn text(body: &Map<String, Value>, key: &str) -> Option<String> {
+    match body.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+async fn state(State(sim): State<Arc<Sim>>) -> Response {
+    let settings = sim.settings();
+    let world = lock(&sim.world);
+    let sessions = lock(&sim.sessions);
+    let hub = lock(&sim.hub);
+    let oz = lock(&sim.ozonetel);
+    let agents: Vec<Value> = world
+        .agents
+        .iter()
+        .map(|a| {
+            json!({
+                "username": a.username,
+                "password": a.password,
+                "displayName": a.display_name(),
+                "dn": a.dn,
+                "deviceId": a.device_id,
+                "ozonetelAgentId": a.ozonetel_id,
+                "agentState": {"state": a.state.state, "reason": a.state.reason, "workMode": a.state.work_mode},
+                "sessions": sessions.count_for(&a.username),
+                "cometdSessions": hub.sessions_of(&a.username),
+                "subscriptions": hub.subscriptions_of(&a.username),
+                "notificationShape": match a.notification_shape { NotificationShape::Nested => "nested", NotificationShape::Flat => "flat" },
+                "participantShape": match a.participant_shape { ParticipantShape::Strings => "strings", ParticipantShape::Objects => "objects" },
+            })
+        })
+        .collect();
+    let calls: Vec<Value> = world
+        .legs()
+        .iter()
+        .map(|l| render::sim_call(&world, l))
+        .collect();
+    let mut dispositions: Vec<Value> = world
+        .dispositions
+        .iter()
+        .map(|d| {
+            json!({
+                "vendor": "genesys", "callId": d.call_id, "agent": d.agent, "disposition": d.disposition,
+                "key": d.key, "comments": "", "callActive": d.call_active, "at": d.at_ms,
+            })
+        })
+        .collect();
+    dispositions.extend(oz.records.iter().map(|r| {
+        json!({
+            "vendor": "ozonetel", "ucid": r.ucid, "agentID": r.agent_id, "disposition": r.disposition.disposition,
+            "comments": r.disposition.comments, "pauseAfterDispose": r.disposition.pause_after_dispose,
+            "pauseReason": r.disposition.pause_reason, "callBackTime": r.disposition.callback_time,
+            "queued": r.queued, "at": r.at_ms,
+        })
+    }));
+    dispositions.sort_by_key(|d| d["at"].as_u64().unwrap_or(0));
+    let oz_calls: Vec<Value> = oz
+        .calls
+        .iter()
+        .map(|c| {
+            json!({
+                "ucid": c.ucid, "agentID": c.agent_id, "did": c.did, "callerID": c.caller_id,
+                "state": c.state().as_str(), "queuedDisposition": c.queued.as_ref().map(|d| d.disposition.clone()),
+                "disposed": c.disposed,
+            })
+        })
+        .collect();
+    let body = json!({
+        "agents": agents,
+        "calls": calls,
+        "dispositions": dispositions,
+        "ozonetelCalls": oz_calls,
+        "ozonetel": {
+            "authMode": match oz.auth_mode { AuthMode::Token => "TOKEN_AUTH", AuthMode::Basic => "BASIC_AUTH" },
+            "liveTokens": oz.live_tokens(),
+            "transientLeft": oz.transient_left,
+        },
+        "cometd": {
+            "sessions": hub.session_count(),
+            "heldConnects": hub.held_count(),
+            "connectsInFlight": hub.connects_in_flight,
+            "handshakes": hub.handshakes,
+            "connects": hub.connects,
+        },
+        "requests": *lock(&sim.requests),
+        "faults": lock(&sim.faults).to_json(),
+        "settings": settings_json(&settings),
+    });
+    Json(body).into_response()
+}
+
+fn settings_json(s: &crate::app::Settings) -> Value {
+    json!({
+        "csrf": s.csrf,
+        "cometdTimeoutMs": s.cometd_timeout_ms,
+        "cometdMaxIntervalMs": s.cometd_max_interval_ms,
+        "multipleClientsIntervalMs": s.multiple_clients_interval_ms,
+        "wrapupSecs": s.wrapup_secs,
+        "tokenLifetimeSecs": s.token_lifetime_secs,
+        "tokensPerHour": s.tokens_per_hour,
+        "answerDelayMs": s.answer_delay_ms,
+    })
+}
+
+async fn inbound(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(username) = text(&body, "agent") else {
+        return bad_request("agent is required");
+    };
+    let from = text(&body, "from").unwrap_or_else(|| "5551234".to_string());
+    let user_data = match body.get("userData") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => return bad_request("userData must be an object"),
+    };
+    let mut out = Outcome::default();
+    let id = {
+        let mut world = lock(&sim.world);
+        let Some(agent) = world.agent_index(&username) else {
+            return not_found(format!("unknown agent '{username}'"));
+        };
+        world.inbound(agent, &from, user_data, &mut out)
+    };
+    sim.dispatch(out);
+    Json(json!({"id": id})).into_response()
+}
+
+async fn remote_answer(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
+    remote(&sim, &id, true)
+}
+
+async fn remote_hangup(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
+    remote(&sim, &id, false)
+}
+
+fn remote(sim: &Arc<Sim>, id: &str, answer: bool) -> Response {
+    let mut out = Outcome::default();
+    let result = {
+        let mut world = lock(&sim.world);
+        if answer {
+            world.remote_answer(id, &mut out)
+        } else {
+            world.remote_hangup(id, &mut out)
+        }
+    };
+    sim.dispatch(out);
+    match result {
+        Ok(()) => done(),
+        Err(e) if e.code == 6 => not_found(e.message),
+        Err(e) => (StatusCode::CONFLICT, Json(json!({"error": e.message}))).into_response(),
+    }
+}
+
+async fn ozonetel_call(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(agent_id) = text(&body, "agentID") else {
+        return bad_request("agentID is required");
+    };
+    let did = text(&body, "did").unwrap_or_else(|| ACCOUNT_DID.to_string());
+    let caller = text(&body, "callerID").unwrap_or_else(|| "9876543210".to_string());
+    let wrapup = body
+        .get("wrapupSecs")
+        .and_then(Value::as_f64)
+        .filter(|s| *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or_else(|| Duration::from_secs(sim.settings().wrapup_secs));
+    match lock(&sim.ozonetel).connect_call(&agent_id, &did, &caller, wrapup) {
+        Ok(ucid) => Json(json!({"ucid": ucid})).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+async fn ozonetel_disconnect(State(sim): State<Arc<Sim>>, Path(ucid): Path<String>) -> Response {
+    match lock(&sim.ozonetel).disconnect_call(&ucid) {
+        Ok(()) => done(),
+        Err(e) => not_found(e),
+    }
+}
+
+async fn ozonetel_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut oz = lock(&sim.ozonetel);
+    match text(&body, "authMode").as_deref() {
+        None => {}
+        Some("TOKEN_AUTH") => oz.auth_mode = AuthMode::Token,
+        Some("BASIC_AUTH") => oz.auth_mode = AuthMode::Basic,
+        Some(other) => {
+            return bad_request(format!(
+                "authMode must be TOKEN_AUTH or BASIC_AUTH, not '{other}'"
+            ))
+        }
+    }
+    if let Some(list) = body.get("dispositions") {
+        let Some(list) = list.as_array() else {
+            return bad_request("dispositions must be a list of strings");
+        };
+        oz.disposition_list = list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+    }
+    done()
+}
+
+async fn get_faults(State(sim): State<Arc<Sim>>) -> Response {
+    Json(lock(&sim.faults).to_json()).into_response()
+}
+
+async fn post_faults(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match faults::apply(&sim, &Value::Object(body)) {
+        Ok(()) => done(),
+        Err(e) => bad_request(e),
+    }
+}
+
+async fn delete_faults(State(sim): State<Arc<Sim>>) -> Response {
+    faults::clear(&sim);
+    done()
+}
+
+async fn agent_options(
+    State(sim): State<Arc<Sim>>,
+    Path(username): Path<String>,
+    body: Bytes,
+) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let notification = match text(&body, "notificationShape").as_deref() {
+        None => None,
+        Some("nested") => Some(NotificationShape::Nested),
+        Some("flat") => Some(NotificationShape::Flat),
+        Some(other) => {
+            return bad_request(format!(
+                "notificationShape must be nested or flat, not '{other}'"
+            ))
+        }
+    };
+    let participants = match text(&body, "participantShape").as_deref() {
+        None => None,
+        Some("strings") => Some(ParticipantShape::Strings),
+        Some("objects") => Some(ParticipantShape::Objects),
+        Some(other) => {
+            return bad_request(format!(
+                "participantShape must be strings or objects, not '{other}'"
+            ))
+        }
+    };
+    let mut world = lock(&sim.world);
+    let Some(agent) = world.agent_index(&username) else {
+        return not_found(format!("unknown agent '{username}'"));
+    };
+    world.set_shapes(agent, notification, participants);
+    done()
+}
+
+async fn get_config(State(sim): State<Arc<Sim>>) -> Response {
+    Json(settings_json(&sim.settings())).into_response()
+}
+
+async fn post_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut s = sim.settings();
+    if let Some(v) = body.get("csrf") {
+        match v.as_bool() {
+            Some(b) => s.csrf = b,
+            None => return bad_request("csrf must be a boolean"),
+        }
+    }
+    let fields: [(&str, &mut u64); 6] = [
+        ("cometdTimeoutMs", &mut s.cometd_timeout_ms),
+        ("cometdMaxIntervalMs", &mut s.cometd_max_interval_ms),
+        (
+            "multipleClientsIntervalMs",
+            &mut s.multiple_clients_interval_ms,
+        ),
+        ("wrapupSecs", &mut s.wrapup_secs),
+        ("tokenLifetimeSecs", &mut s.token_lifetime_secs),
+        ("answerDelayMs", &mut s.answer_delay_ms),
+    ];
+    for (key, slot) in fields {
+        if let Some(v) = body.get(key) {
+            match v.as_u64() {
+                Some(n) => *slot = n,
+                None => return bad_request(format!("{key} must be a non-negative integer")),
+            }
+        }
+    }
+    if let Some(v) = body.get("tokensPerHour") {
+        match v.as_u64() {
+            Some(n) => s.tokens_per_hour = n as usize,
+            None => return bad_request("tokensPerHour must be a non-negative integer"),
+        }
+    }
+    lock(&sim.world).answer_delay = Duration::from_millis(s.answer_delay_ms);
+    *lock(&sim.settings) = s.clone();
+    Json(settings_json(&s)).into_response()
+}
+
+async fn reset_counters(State(sim): State<Arc<Sim>>) -> Response {
+    lock(&sim.requests).clear();
+    {
+        let mut hub = lock(&sim.hub);
+        hub.handshakes = 0;
+        hub.connects = 0;
+    }
+    done()
+}

@@ -1,0 +1,192 @@
+//! Injected faults for the vendor APIs (never /sim): added latency, an HTTP 5xx rate, a
+//! network cut (blackhole), malformed JSON on the next answers — plus the one-shot
+//! actions (session expiry, CSRF rotation, restart, dropped connects, token expiry).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+use crate::app::{lock, Sim};
+
+pub struct Faults {
+    pub latency_ms: u64,
+    pub http_5xx_rate: f64,
+    pub malformed_next: u32,
+    pub blackhole_until: Option<Instant>,
+    rng: StdRng,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            latency_ms: 0,
+            http_5xx_rate: 0.0,
+            malformed_next: 0,
+            blackhole_until: None,
+            rng: StdRng::from_os_rng(),
+        }
+    }
+}
+
+impl Faults {
+    pub fn to_json(&self) -> Value {
+        let blackhole_ms = self
+            .blackhole_until
+            .map(|t| t.saturating_duration_since(Instant::now()).as_millis() as u64)
+            .unwrap_or(0);
+        json!({
+            "latencyMs": self.latency_ms,
+            "http5xxRate": self.http_5xx_rate,
+            "malformedNext": self.malformed_next,
+            "blackholeMs": blackhole_ms,
+        })
+    }
+}
+
+/// Apply a `POST /sim/faults` body: rates persist, one-shot actions happen now.
+pub fn apply(sim: &Arc<Sim>, body: &Value) -> Result<(), String> {
+    let Some(body) = body.as_object() else {
+        return Err("the body must be a JSON object".into());
+    };
+    let flag = |key: &str| body.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let number = |key: &str| -> Result<Option<u64>, String> {
+        match body.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| format!("{key} must be a non-negative integer")),
+        }
+    };
+    let rate = match body.get("http5xxRate") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_f64() {
+            Some(r) if (0.0..=1.0).contains(&r) => Some(r),
+            _ => return Err("http5xxRate must be between 0 and 1".into()),
+        },
+    };
+    let latency = number("latencyMs")?;
+    let malformed = number("malformedNext")?;
+    let transient = number("ozonetelTransient")?;
+    let seed = number("seed")?;
+    let blackhole = number("blackholeMs")?;
+
+    {
+        let mut faults = lock(&sim.faults);
+        if let Some(s) = seed {
+            faults.rng = StdRng::seed_from_u64(s);
+        }
+        if let Some(l) = latency {
+            faults.latency_ms = l;
+        }
+        if let Some(r) = rate {
+            faults.http_5xx_rate = r;
+        }
+        if let Some(m) = malformed {
+            faults.malformed_next = m.min(u32::MAX as u64) as u32;
+        }
+        if let Some(ms) = blackhole {
+            faults.blackhole_until = Some(Instant::now() + Duration::from_millis(ms));
+        }
+    }
+    if let Some(t) = transient {
+        lock(&sim.ozonetel).transient_left = t.min(u32::MAX as u64) as u32;
+    }
+    if flag("restart") {
+        sim.forget_all_sessions();
+    }
+    if flag("expireGwsSessions") {
+        sim.forget_all_sessions();
+    }
+    if flag("expireCometdSessions") {
+        lock(&sim.hub).expire_where(|_| true);
+    }
+    if flag("dropHeldConnects") {
+        lock(&sim.hub).drop_held_connects();
+    }
+    if flag("rotateCsrf") {
+        lock(&sim.sessions).rotate_csrf();
+    }
+    if flag("expireOzonetelTokens") {
+        lock(&sim.ozonetel).expire_tokens();
+    }
+    Ok(())
+}
+
+/// `DELETE /sim/faults`: every persistent fault off.
+pub fn clear(sim: &Arc<Sim>) {
+    {
+        let mut faults = lock(&sim.faults);
+        faults.latency_ms = 0;
+        faults.http_5xx_rate = 0.0;
+        faults.malformed_next = 0;
+        faults.blackhole_until = None;
+    }
+    lock(&sim.ozonetel).transient_left = 0;
+}
+
+/// A response that dies on the way: the body fails, so the client sees a network error.
+fn broken_response() -> Response {
+    let failing = stream::once(async {
+        Err::<Vec<u8>, std::io::Error>(std::io::Error::other("network cut (simulated)"))
+    });
+    (StatusCode::BAD_GATEWAY, Body::from_stream(failing)).into_response()
+}
+
+/// Middleware in front of the vendor APIs.
+pub async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response {
+    let blackhole_until = lock(&sim.faults).blackhole_until;
+    if let Some(until) = blackhole_until {
+        if Instant::now() < until {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(until)).await;
+            return broken_response();
+        }
+    }
+    let (latency, fail) = {
+        let mut faults = lock(&sim.faults);
+        let rate = faults.http_5xx_rate;
+        let fail = rate > 0.0 && faults.rng.random::<f64>() < rate;
+        (faults.latency_ms, fail)
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    if fail {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(
+                json!({"statusCode": 4, "statusMessage": "Service unavailable (injected fault)"}),
+            ),
+        )
+            .into_response();
+    }
+    let mut res = next.run(req).await;
+    let malformed = {
+        let mut faults = lock(&sim.faults);
+        if faults.malformed_next > 0 {
+            faults.malformed_next -= 1;
+            true
+        } else {
+            false
+        }
+    };
+    if malformed {
+        let (mut parts, _) = res.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        res = Response::from_parts(parts, Body::from("{\"statusCode\":0,\"calls\":[{\"id\":"));
+    }
+    res
+}

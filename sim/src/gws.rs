@@ -1,0 +1,203 @@
+//! GWS v2 voice routes: the user, devices and calls of the authenticated agent, and the
+//! operations that change them. Answers are `{"statusCode":N[,"statusMessage"]}`; the
+//! outcome travels as CometD notifications.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde_json::{json, Value};
+
+use crate::app::{lock, Sim};
+use crate::auth::{unauthenticated, Caller, CallerSlot};
+use crate::render;
+use crate::world::{GwsError, Outcome};
+
+pub fn routes() -> Router<Arc<Sim>> {
+    Router::new()
+        .route("/api/v2/me", get(get_me).post(post_me))
+        .route("/api/v2/me/devices", get(get_devices))
+        .route("/api/v2/me/devices/{id}/calls", post(dial))
+        .route("/api/v2/me/calls", get(get_calls))
+        .route("/api/v2/me/calls/{id}", get(get_call).post(call_operation))
+        .route("/api/v2/me/channels/voice", post(voice_operation))
+}
+
+pub fn ok() -> Response {
+    Json(json!({"statusCode": 0})).into_response()
+}
+
+pub fn error(e: GwsError) -> Response {
+    Json(json!({"statusCode": e.code, "statusMessage": e.message})).into_response()
+}
+
+#[allow(clippy::result_large_err)] // the error is the answer to send
+fn caller(slot: CallerSlot) -> Result<Caller, Response> {
+    slot.0.ok_or_else(|| unauthenticated("Not authenticated"))
+}
+
+/// The JSON body of an operation; a body that is not JSON is an input validation error.
+fn operation_body(body: &Bytes) -> Result<Value, GwsError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(GwsError::new(10, "The body must be a JSON object")),
+        Err(_) => Err(GwsError::new(10, "The body is not valid JSON")),
+    }
+}
+
+/// Run a world change and publish what it produced.
+fn apply<T>(
+    sim: &Arc<Sim>,
+    change: impl FnOnce(&mut crate::world::World, &mut Outcome) -> Result<T, GwsError>,
+) -> Result<T, GwsError> {
+    let mut out = Outcome::default();
+    let result = {
+        let mut world = lock(&sim.world);
+        change(&mut world, &mut out)
+    };
+    sim.dispatch(out);
+    result
+}
+
+fn wants_subresources(query: &HashMap<String, String>) -> bool {
+    query.get("subresources").is_some_and(|v| !v.is_empty())
+}
+
+async fn get_me(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let world = lock(&sim.world);
+    Json(json!({"statusCode": 0, "user": render::user(&world, caller.agent, wants_subresources(&query))})).into_response()
+}
+
+async fn post_me(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+    body: Bytes,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = operation_body(&body)
+        .and_then(|body| apply(&sim, |w, out| w.me_operation(caller.agent, &body, out)));
+    match result {
+        Ok(true) => {
+            sim.end_http_session(&caller.session_id);
+            ok()
+        }
+        Ok(false) => ok(),
+        Err(e) => error(e),
+    }
+}
+
+async fn get_devices(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let world = lock(&sim.world);
+    Json(json!({"statusCode": 0, "devices": [render::device(&world.agents[caller.agent])]}))
+        .into_response()
+}
+
+async fn get_calls(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let world = lock(&sim.world);
+    Json(json!({"statusCode": 0, "calls": render::calls_of(&world, caller.agent)})).into_response()
+}
+
+async fn get_call(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+    Path(id): Path<String>,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let world = lock(&sim.world);
+    match world.leg(&id).filter(|l| l.agent == caller.agent) {
+        Some(leg) => {
+            Json(json!({"statusCode": 0, "call": render::call(&world, leg)})).into_response()
+        }
+        None => error(GwsError::not_found("Call")),
+    }
+}
+
+async fn dial(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+    Path(device): Path<String>,
+    body: Bytes,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match operation_body(&body)
+        .and_then(|body| apply(&sim, |w, out| w.dial(caller.agent, &device, &body, out)))
+    {
+        Ok(_) => ok(),
+        Err(e) => error(e),
+    }
+}
+
+async fn call_operation(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match operation_body(&body).and_then(|body| {
+        apply(&sim, |w, out| {
+            w.call_operation(caller.agent, &id, &body, out)
+        })
+    }) {
+        Ok(()) => ok(),
+        Err(e) => error(e),
+    }
+}
+
+async fn voice_operation(
+    State(sim): State<Arc<Sim>>,
+    Extension(slot): Extension<CallerSlot>,
+    body: Bytes,
+) -> Response {
+    let caller = match caller(slot) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match operation_body(&body)
+        .and_then(|body| apply(&sim, |w, out| w.voice_operation(caller.agent, &body, out)))
+    {
+        Ok(()) => ok(),
+        Err(e) => error(e),
+    }
+}

@@ -1,0 +1,249 @@
+//! AgentDesk: the running widget behind the panel. It wires the GWS session, the CometD
+//! driver and the panel's reducer: reads state at start-up and after every re-handshake,
+//! turns notifications into store actions, and sends the agent's operations.
+
+mod gws;
+
+use crate::cometd::driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfig};
+use crate::cometd::status::{Status, StopReason};
+use crate::config::WidgetConfig;
+use crate::genesys::{self, AgentStateOperation, CallOperation, GwsError, GwsNotification, MeResponse};
+use crate::model::{ConnectionStatus, StoreAction};
+use crate::ui::state::{OpTarget, PanelAction, Pending};
+pub use gws::GwsSession;
+use serde_json::{Map, Value};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use yew::Callback;
+
+/// The milliseconds clock every store action is stamped with.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Delay before re-reading state after a failed read: 1 s, 2 s, … up to 30 s.
+fn reread_delay_ms(failures: u32) -> u32 {
+    (failures.max(1) * 1_000).min(30_000)
+}
+
+pub struct AgentDesk {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    gws: GwsSession,
+    dispatch: Callback<PanelAction>,
+    cometd: RefCell<Option<CometdHandle>>,
+    device_id: RefCell<String>,
+    session_started: Cell<bool>,
+    read_failures: Cell<u32>,
+    retry_timer: RefCell<Option<gloo_timers::callback::Timeout>>,
+    closed: Cell<bool>,
+}
+
+impl AgentDesk {
+    /// Starts: reads who the agent is and their calls, then opens the notification channel.
+    pub fn start(config: &WidgetConfig, dispatch: Callback<PanelAction>) -> Self {
+        let basic = (!config.username.is_empty()).then(|| (config.username.as_str(), config.password.as_str()));
+        let inner = Rc::new(Inner {
+            gws: GwsSession::new(config.gws_base(), basic),
+            dispatch,
+            cometd: RefCell::new(None),
+            device_id: RefCell::new(String::new()),
+            session_started: Cell::new(false),
+            read_failures: Cell::new(0),
+            retry_timer: RefCell::new(None),
+            closed: Cell::new(false),
+        });
+        Inner::read_state(&inner);
+        Self { inner }
+    }
+
+    /// Sends a call operation; the control shows progress until the call's next notification.
+    pub fn call_op(&self, call_id: &str, op: CallOperation) {
+        let pending = Pending { target: OpTarget::Call(call_id.to_string()), op: op.name() };
+        match op.request(call_id) {
+            Ok(req) => self.inner.send(pending, req),
+            Err(e) => self.inner.dispatch.emit(PanelAction::Notify { text: e.message().into(), next_step: String::new() }),
+        }
+    }
+
+    /// Dials `destination` from the agent's device, with the host page's userData.
+    pub fn dial(&self, destination: &str, user_data: Option<Map<String, Value>>) {
+        let device = self.inner.device_id.borrow().clone();
+        let pending = Pending { target: OpTarget::Dial, op: "Dial" };
+        match genesys::ops::dial(&device, destination, None, user_data.as_ref()) {
+            Ok(req) => self.inner.send(pending, req),
+            Err(e) => self.inner.dispatch.emit(PanelAction::Notify { text: e.message().into(), next_step: String::new() }),
+        }
+    }
+
+    /// Changes the agent's state (Ready, Not Ready with a reason, After Call Work).
+    pub fn set_agent_state(&self, op: AgentStateOperation) {
+        let name = match &op {
+            AgentStateOperation::Ready => "Ready",
+            AgentStateOperation::NotReady { .. } => "NotReady",
+            AgentStateOperation::AfterCallWork { .. } => "AfterCallWork",
+        };
+        self.inner.send(Pending { target: OpTarget::Agent, op: name }, op.request());
+    }
+
+    /// Starts over after the session ended: a fresh read and a fresh notification channel.
+    pub fn reconnect(&self) {
+        self.inner.read_failures.set(0);
+        if let Some(cometd) = self.inner.cometd.borrow().as_ref() {
+            cometd.restart();
+        }
+        Inner::read_state(&self.inner);
+    }
+
+    /// Stops everything it started: the long poll, timers, requests in flight.
+    pub fn stop(&self) {
+        self.inner.closed.set(true);
+        self.inner.retry_timer.borrow_mut().take();
+        if let Some(cometd) = self.inner.cometd.borrow_mut().take() {
+            cometd.stop();
+        }
+        self.inner.gws.close();
+    }
+}
+
+impl Drop for AgentDesk {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl Inner {
+    fn store(&self, action: StoreAction) {
+        self.dispatch.emit(PanelAction::Store(action));
+    }
+
+    fn send(self: &Rc<Self>, pending: Pending, req: genesys::GwsRequest) {
+        self.dispatch.emit(PanelAction::Started(pending.clone()));
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = this.gws.post(&req).await {
+                this.report(pending, &e);
+            }
+        });
+    }
+
+    fn report(&self, pending: Pending, e: &GwsError) {
+        if self.closed.get() {
+            return;
+        }
+        if e.needs_session() {
+            self.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
+        }
+        self.dispatch.emit(PanelAction::Failed { pending, text: e.message().into(), next_step: e.next_step().into() });
+    }
+
+    /// `GET /api/v2/me?subresources=*`: who, their state and their calls. On success the
+    /// notification channel starts (the first time); on failure it tries again later.
+    fn read_state(self: &Rc<Self>) {
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = this.gws.get("/api/v2/me?subresources=*").await;
+            if this.closed.get() {
+                return;
+            }
+            match result.and_then(|body| MeResponse::parse(&body).ok_or(GwsError::UnexpectedHttp(200))) {
+                Ok(me) => {
+                    this.read_failures.set(0);
+                    let actions = genesys::snapshot_actions(&me, now_ms());
+                    for action in &actions {
+                        if let StoreAction::AgentIdentified(who) = action {
+                            *this.device_id.borrow_mut() = who.device_id.clone();
+                        }
+                    }
+                    this.dispatch.emit(PanelAction::StoreBatch(actions));
+                    Inner::open_notifications(&this);
+                }
+                Err(e) if e.needs_session() => {
+                    this.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
+                }
+                Err(_) => {
+                    let failures = this.read_failures.get() + 1;
+                    this.read_failures.set(failures);
+                    let delay = reread_delay_ms(failures);
+                    this.store(StoreAction::ConnectionChanged(ConnectionStatus::Reconnecting {
+                        attempt: failures,
+                        next_retry_ms: u64::from(delay),
+                    }));
+                    let weak = Rc::downgrade(&this);
+                    let timer = gloo_timers::callback::Timeout::new(delay, move || {
+                        if let Some(this) = weak.upgrade() {
+                            Inner::read_state(&this);
+                        }
+                    });
+                    *this.retry_timer.borrow_mut() = Some(timer);
+                }
+            }
+        });
+    }
+
+    fn open_notifications(self: &Rc<Self>) {
+        if self.cometd.borrow().is_some() {
+            return;
+        }
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let headers_from = weak.clone();
+        let config = DriverConfig::new(self.gws.url("/api/v2/notifications")).with_headers(move || {
+            headers_from.upgrade().map(|i| i.gws.headers()).unwrap_or_default()
+        });
+        let handle = CometdDriver::start_with(config, move |event| {
+            if let Some(this) = weak.upgrade() {
+                Inner::on_cometd(&this, event);
+            }
+        });
+        handle.subscribe("/v2/me/calls");
+        handle.subscribe("/v2/me/devices");
+        *self.cometd.borrow_mut() = Some(handle);
+    }
+
+    fn on_cometd(self: &Rc<Self>, event: ClientEvent) {
+        if self.closed.get() {
+            return;
+        }
+        match event {
+            ClientEvent::Message { channel, data } => {
+                let note = GwsNotification::from_message(&channel, &data);
+                let actions = genesys::notification_actions(&note, now_ms());
+                if !actions.is_empty() {
+                    self.dispatch.emit(PanelAction::StoreBatch(actions));
+                }
+            }
+            ClientEvent::Status(status) => self.store(StoreAction::ConnectionChanged(connection_status(&status))),
+            ClientEvent::Established { rehandshake: false } => self.start_contact_center_session(),
+            ClientEvent::Established { rehandshake: true } => Inner::read_state(self),
+            ClientEvent::SubscribeFailed { .. } => {}
+        }
+    }
+
+    /// After the first connect: StartContactCenterSession (statusCode 7, partial, is fine).
+    fn start_contact_center_session(self: &Rc<Self>) {
+        if self.session_started.replace(true) {
+            return;
+        }
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = this.gws.post(&genesys::ops::start_contact_center_session()).await;
+        });
+    }
+}
+
+/// The driver's status in the panel's terms.
+fn connection_status(status: &Status) -> ConnectionStatus {
+    match status {
+        Status::Connecting => ConnectionStatus::Connecting,
+        Status::Connected { .. } => ConnectionStatus::Connected,
+        Status::Reconnecting { attempt, next_retry_in_ms } => {
+            ConnectionStatus::Reconnecting { attempt: *attempt, next_retry_ms: *next_retry_in_ms }
+        }
+        Status::Stopped { reason: StopReason::Requested } => ConnectionStatus::Stopped { reason: String::new() },
+        Status::Stopped { reason: StopReason::ServerRefused(e) } => ConnectionStatus::Stopped {
+            reason: e.as_ref().map(|e| format!("{e:?}")).unwrap_or_default(),
+        },
+    }
+}

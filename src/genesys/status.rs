@@ -1,0 +1,411 @@
+//! GWS answers to requests: the statusCode table (0–20) and the HTTP-level failures
+//! (401, 402, 403 CSRF, 5xx) as a typed `GwsError`, each with a sentence for the agent and
+//! what to do next (principle 6). A success only means "accepted"; notifications follow.
+
+use crate::model::DispositionOutcome;
+
+/// A request GWS accepted. `partial` is statusCode 7 (e.g. StartContactCenterSession on
+/// some channels only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GwsAccepted {
+    pub partial: bool,
+}
+
+/// Why GWS refused a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GwsError {
+    /// 1
+    MissingParameter,
+    /// 2
+    InvalidForState,
+    /// 3
+    Forbidden,
+    /// 4
+    InternalError,
+    /// 5
+    NoPermission,
+    /// 6
+    NotFound,
+    /// 7 (reported as `GwsAccepted { partial: true }` by `parse_reply`)
+    PartialSuccess,
+    /// 8
+    PasswordChangeRequired,
+    /// 9
+    ProcessingIncomplete,
+    /// 10
+    InvalidInput,
+    /// 11
+    ReadOnlyProperty,
+    /// 12
+    UnableToRetrieve,
+    /// 13
+    UnableToCreate,
+    /// 14
+    UnableToDelete,
+    /// 15
+    UnableToUpdate,
+    /// 16
+    UnableToAssign,
+    /// 17
+    UnableToUnassign,
+    /// 18
+    AlreadyExists,
+    /// 19
+    InUse,
+    /// 20, or HTTP 401
+    NotAuthenticated,
+    /// HTTP 403 "Missing or invalid Csrf token" (stale token or lost JSESSIONID).
+    CsrfRejected,
+    /// HTTP 402: the server no longer knows this session.
+    SessionExpired,
+    /// No answer, a timeout, 429 or a 5xx.
+    ServerUnavailable { http: u16 },
+    /// A statusCode not in the table.
+    UnknownStatus(i64),
+    /// An HTTP status with no readable GWS answer.
+    UnexpectedHttp(u16),
+}
+
+impl GwsError {
+    /// The error for a non-zero statusCode.
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            1 => Self::MissingParameter,
+            2 => Self::InvalidForState,
+            3 => Self::Forbidden,
+            4 => Self::InternalError,
+            5 => Self::NoPermission,
+            6 => Self::NotFound,
+            7 => Self::PartialSuccess,
+            8 => Self::PasswordChangeRequired,
+            9 => Self::ProcessingIncomplete,
+            10 => Self::InvalidInput,
+            11 => Self::ReadOnlyProperty,
+            12 => Self::UnableToRetrieve,
+            13 => Self::UnableToCreate,
+            14 => Self::UnableToDelete,
+            15 => Self::UnableToUpdate,
+            16 => Self::UnableToAssign,
+            17 => Self::UnableToUnassign,
+            18 => Self::AlreadyExists,
+            19 => Self::InUse,
+            20 => Self::NotAuthenticated,
+            other => Self::UnknownStatus(other),
+        }
+    }
+
+    /// The GWS statusCode, when the error has one.
+    pub fn code(&self) -> Option<i64> {
+        (1..=20)
+            .find(|c| Self::from_code(*c) == *self)
+            .or(match self {
+                Self::UnknownStatus(c) => Some(*c),
+                _ => None,
+            })
+    }
+
+    /// What happened, for the agent.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::MissingParameter => "The request was missing a required detail.",
+            Self::InvalidForState => "That action isn't available for this call right now.",
+            Self::Forbidden => "The phone system refused that action.",
+            Self::InternalError => "The phone system had an internal error.",
+            Self::NoPermission => "Your account isn't allowed to do that.",
+            Self::NotFound => "That call or item no longer exists.",
+            Self::PartialSuccess => "That only partly worked.",
+            Self::PasswordChangeRequired => {
+                "Your password must be changed before you can continue."
+            }
+            Self::ProcessingIncomplete => {
+                "The phone system is still working on an earlier request."
+            }
+            Self::InvalidInput => "Something you entered isn't valid.",
+            Self::ReadOnlyProperty => "That setting can't be changed.",
+            Self::UnableToRetrieve => "The phone system couldn't look that up.",
+            Self::UnableToCreate => "The phone system couldn't create that.",
+            Self::UnableToDelete => "The phone system couldn't remove that.",
+            Self::UnableToUpdate => "The phone system couldn't save that change.",
+            Self::UnableToAssign => "The phone system couldn't assign that.",
+            Self::UnableToUnassign => "The phone system couldn't unassign that.",
+            Self::AlreadyExists => "That already exists.",
+            Self::InUse => "That is in use right now.",
+            Self::NotAuthenticated => "You're signed out of the phone system.",
+            Self::CsrfRejected => "The phone system rejected the request's security token.",
+            Self::SessionExpired => "Your phone system session has ended.",
+            Self::ServerUnavailable { .. } => "The phone system isn't answering.",
+            Self::UnknownStatus(_) => "The phone system gave an answer the panel doesn't know.",
+            Self::UnexpectedHttp(_) => "The phone system gave an unexpected answer.",
+        }
+    }
+
+    /// What the agent (or the panel) does next.
+    pub fn next_step(&self) -> &'static str {
+        match self {
+            Self::InvalidForState => {
+                "The call's state changed — the panel shows what you can do now."
+            }
+            Self::MissingParameter | Self::InvalidInput => "Check what you entered and try again.",
+            Self::Forbidden | Self::NoPermission | Self::ReadOnlyProperty => {
+                "Ask your supervisor if you need this."
+            }
+            Self::NotFound => "The panel refreshes its list of calls.",
+            Self::PartialSuccess => "Check the panel for what changed.",
+            Self::PasswordChangeRequired => {
+                "Change your password in the agent desktop, then sign in again."
+            }
+            Self::ProcessingIncomplete | Self::InUse => "Wait a moment and try again.",
+            Self::InternalError
+            | Self::UnableToRetrieve
+            | Self::UnableToCreate
+            | Self::UnableToDelete
+            | Self::UnableToUpdate
+            | Self::UnableToAssign
+            | Self::UnableToUnassign => "Try again; if it keeps failing, tell your supervisor.",
+            Self::AlreadyExists => "Nothing more to do.",
+            Self::NotAuthenticated | Self::SessionExpired => {
+                "Sign in again; the panel reconnects by itself."
+            }
+            Self::CsrfRejected => "The panel refreshes its session and retries.",
+            Self::ServerUnavailable { .. } => "The panel keeps retrying.",
+            Self::UnknownStatus(_) | Self::UnexpectedHttp(_) => {
+                "Try again; if it keeps happening, tell your supervisor."
+            }
+        }
+    }
+
+    /// Whether the same request may work if sent again later unchanged.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::InternalError
+                | Self::ProcessingIncomplete
+                | Self::UnableToRetrieve
+                | Self::UnableToCreate
+                | Self::UnableToDelete
+                | Self::UnableToUpdate
+                | Self::UnableToAssign
+                | Self::UnableToUnassign
+                | Self::InUse
+                | Self::ServerUnavailable { .. }
+                | Self::UnknownStatus(_)
+                | Self::UnexpectedHttp(_)
+        )
+    }
+
+    /// Whether the session (cookie, CSRF token) must be renewed before anything works.
+    pub fn needs_session(&self) -> bool {
+        matches!(
+            self,
+            Self::NotAuthenticated | Self::CsrfRejected | Self::SessionExpired
+        )
+    }
+
+    /// In vendor-neutral terms, for the disposition outbox.
+    pub fn disposition_outcome(&self) -> DispositionOutcome {
+        if self.needs_session() {
+            DispositionOutcome::AuthExpired
+        } else if self.retryable() {
+            DispositionOutcome::Retryable(self.message().to_string())
+        } else {
+            DispositionOutcome::Rejected(self.message().to_string())
+        }
+    }
+}
+
+fn body_field(body: &str, key: &str) -> Option<serde_json::Value> {
+    let mut v: serde_json::Value = serde_json::from_str(body).ok()?;
+    v.get_mut(key).map(serde_json::Value::take)
+}
+
+/// The statusCode in a GWS body, if one is readable (a number or a numeric string).
+pub fn status_code(body: &str) -> Option<i64> {
+    let v = body_field(body, "statusCode")?;
+    v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// The server's `statusMessage`, for logs (never shown raw to the agent).
+pub fn status_message(body: &str) -> Option<String> {
+    match body_field(body, "statusMessage")? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// Reads a GWS answer: the HTTP status (0 = no answer at all) and the body.
+pub fn parse_reply(http: u16, body: &str) -> Result<GwsAccepted, GwsError> {
+    let code = status_code(body);
+    match http {
+        401 => return Err(GwsError::NotAuthenticated),
+        402 => return Err(GwsError::SessionExpired),
+        403 => {
+            return Err(match code {
+                Some(c) if c != 0 && !body.to_ascii_lowercase().contains("csrf") => {
+                    GwsError::from_code(c)
+                }
+                _ if body.to_ascii_lowercase().contains("csrf") || code.is_none() => {
+                    GwsError::CsrfRejected
+                }
+                _ => GwsError::Forbidden,
+            })
+        }
+        0 | 408 | 429 | 500..=599 => {
+            return Err(match code {
+                Some(c) if c != 0 => GwsError::from_code(c),
+                _ => GwsError::ServerUnavailable { http },
+            })
+        }
+        _ => {}
+    }
+    match code {
+        Some(0) => Ok(GwsAccepted { partial: false }),
+        Some(7) => Ok(GwsAccepted { partial: true }),
+        Some(c) => Err(GwsError::from_code(c)),
+        None if (200..300).contains(&http) => Ok(GwsAccepted { partial: false }),
+        None if http == 404 => Err(GwsError::NotFound),
+        None => Err(GwsError::UnexpectedHttp(http)),
+    }
+}
+
+/// A SetCallDisposition answer in vendor-neutral terms. GWS only ever says "accepted":
+/// for a released call no notification follows, so acceptance is the definite answer.
+pub fn disposition_outcome(reply: &Result<GwsAccepted, GwsError>) -> DispositionOutcome {
+    match reply {
+        Ok(_) => DispositionOutcome::Saved,
+        Err(e) => e.disposition_outcome(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_own_message_and_a_next_step() {
+        let mut seen: Vec<&str> = Vec::new();
+        for code in 1..=20 {
+            let e = GwsError::from_code(code);
+            assert_eq!(e.code(), Some(code), "{e:?}");
+            assert!(
+                !seen.contains(&e.message()),
+                "code {code} repeats a message"
+            );
+            seen.push(e.message());
+            assert!(e.next_step().ends_with('.'));
+        }
+        for e in [
+            GwsError::CsrfRejected,
+            GwsError::SessionExpired,
+            GwsError::ServerUnavailable { http: 503 },
+            GwsError::UnknownStatus(99),
+            GwsError::UnexpectedHttp(418),
+        ] {
+            assert!(!seen.contains(&e.message()), "{e:?} repeats a message");
+            seen.push(e.message());
+        }
+        assert_eq!(GwsError::from_code(99), GwsError::UnknownStatus(99));
+        assert_eq!(GwsError::UnknownStatus(99).code(), Some(99));
+        assert_eq!(GwsError::CsrfRejected.code(), None);
+    }
+
+    #[test]
+    fn the_state_sentence() {
+        let e = GwsError::from_code(2);
+        assert_eq!(
+            e.message(),
+            "That action isn't available for this call right now."
+        );
+        assert_eq!(
+            e.next_step(),
+            "The call's state changed — the panel shows what you can do now."
+        );
+    }
+
+    #[test]
+    fn replies() {
+        assert_eq!(
+            parse_reply(200, r#"{"statusCode":0}"#),
+            Ok(GwsAccepted { partial: false })
+        );
+        assert_eq!(
+            parse_reply(200, r#"{"statusCode":7}"#),
+            Ok(GwsAccepted { partial: true })
+        );
+        assert_eq!(
+            parse_reply(200, r#"{"statusCode":"2","statusMessage":"Invalid state"}"#),
+            Err(GwsError::InvalidForState)
+        );
+        assert_eq!(
+            status_message(r#"{"statusCode":2,"statusMessage":"Invalid state"}"#).as_deref(),
+            Some("Invalid state")
+        );
+        assert_eq!(parse_reply(200, ""), Ok(GwsAccepted { partial: false }));
+        assert_eq!(parse_reply(401, ""), Err(GwsError::NotAuthenticated));
+        assert_eq!(parse_reply(402, ""), Err(GwsError::SessionExpired));
+        assert_eq!(
+            parse_reply(403, "Missing or invalid Csrf token"),
+            Err(GwsError::CsrfRejected)
+        );
+        assert_eq!(
+            parse_reply(403, r#"{"message":"Missing or invalid Csrf token"}"#),
+            Err(GwsError::CsrfRejected)
+        );
+        assert_eq!(
+            parse_reply(403, r#"{"statusCode":5}"#),
+            Err(GwsError::NoPermission)
+        );
+        assert_eq!(
+            parse_reply(403, r#"{"statusCode":0}"#),
+            Err(GwsError::Forbidden)
+        );
+        assert_eq!(
+            parse_reply(503, "<html>"),
+            Err(GwsError::ServerUnavailable { http: 503 })
+        );
+        assert_eq!(
+            parse_reply(500, r#"{"statusCode":4}"#),
+            Err(GwsError::InternalError)
+        );
+        assert_eq!(
+            parse_reply(0, ""),
+            Err(GwsError::ServerUnavailable { http: 0 })
+        );
+        assert_eq!(parse_reply(404, "nope"), Err(GwsError::NotFound));
+        assert_eq!(
+            parse_reply(418, "teapot"),
+            Err(GwsError::UnexpectedHttp(418))
+        );
+        assert_eq!(
+            parse_reply(400, r#"{"statusCode":1}"#),
+            Err(GwsError::MissingParameter)
+        );
+    }
+
+    #[test]
+    fn disposition_outcomes() {
+        assert_eq!(
+            disposition_outcome(&Ok(GwsAccepted { partial: false })),
+            DispositionOutcome::Saved
+        );
+        assert_eq!(
+            disposition_outcome(&Err(GwsError::CsrfRejected)),
+            DispositionOutcome::AuthExpired
+        );
+        assert_eq!(
+            disposition_outcome(&Err(GwsError::from_code(20))),
+            DispositionOutcome::AuthExpired
+        );
+        assert!(matches!(
+            disposition_outcome(&Err(GwsError::from_code(4))),
+            DispositionOutcome::Retryable(_)
+        ));
+        assert!(matches!(
+            disposition_outcome(&Err(GwsError::from_code(6))),
+            DispositionOutcome::Rejected(_)
+        ));
+        assert!(matches!(
+            disposition_outcome(&Err(GwsError::ServerUnavailable { http: 502 })),
+            DispositionOutcome::Retryable(_)
+        ));
+    }
+}

@@ -1,0 +1,232 @@
+//! Every row of seed 004's response table (bodies repaired from the doubled-quote CSV
+//! escaping into `fixtures/004_disposition_responses.json`), plus robustness checks.
+
+use super::*;
+use OzonetelOutcome as O;
+
+#[derive(serde::Deserialize)]
+struct Row {
+    situation: String,
+    body: String,
+}
+
+fn rows() -> Vec<Row> {
+    serde_json::from_str(include_str!("fixtures/004_disposition_responses.json")).unwrap()
+}
+
+fn expected() -> Vec<(&'static str, OzonetelOutcome)> {
+    let ucid_or_did = O::InvalidUcidOrDid {
+        ucid: "9012171".into(),
+        did: "914071327663".into(),
+    };
+    vec![
+        ("Hitting the request when the token is expired.", O::TokenExpired),
+        ("Missing Token.", O::TokenMissing),
+        ("Passing Invalid Token.", O::TokenInvalid),
+        ("Hitting API with valid inputs when the setting \"API Authentication\" is set to - 'Basic Auth'", O::WrongAuthMode),
+        ("Disposing before disconnecting the call.", O::Queued),
+        ("Disposing after disconnecting the call.", O::Saved),
+        ("Disposing of already disposed call.", O::AlreadyDisposed),
+        ("Passing Invalid userName Key", O::UserNameMissing),
+        ("Passing Invalid userName Value", O::InvalidUser),
+        ("Missing userName key", O::UserNameMissing),
+        ("Missing userName Value", O::UserNameMissing),
+        ("Passing Invalid action Key", O::InvalidAction),
+        ("Passing Invalid action Value", O::InvalidAction),
+        ("Missing action key", O::InvalidAction),
+        ("Missing action Value", O::InvalidAction),
+        ("Passing Invalid agentID Key", O::InvalidAgent),
+        ("Passing Invalid agentID Value", O::InvalidAgent),
+        ("Missing agentID key", O::InvalidAgent),
+        ("Missing agentID Value", O::InvalidAgent),
+        ("Passing Invalid UCID Key", O::InvalidUcid { ucid: None }),
+        ("Passing Invalid UCID Value", ucid_or_did),
+        ("Missing UCID key", O::InvalidUcid { ucid: None }),
+        ("Missing UCID Value", O::InvalidUcid { ucid: Some(String::new()) }),
+        ("Passing Invalid disposition Key", O::InvalidDisposition),
+        ("Passing Invalid disposition Value", O::InvalidDisposition),
+        ("Missing disposition key", O::InvalidDisposition),
+        ("Missing disposition Value", O::EmptyDisposition),
+        ("PauseAfterDispose is enabled without passing a pause reason", O::PauseReasonRequired),
+        ("In ACW, disposing multiple times", O::AlreadyDisposed),
+        ("In ACW, within wrap-up time", O::Saved),
+        ("In ACW, wrap-up time exceeded", O::AlreadyDisposed),
+        ("valid ucid but the mentioned agent is not on the call", O::AgentNotOnCall),
+    ]
+}
+
+#[test]
+fn every_row_of_seed_004() {
+    let rows = rows();
+    let want = expected();
+    assert_eq!(
+        rows.len(),
+        want.len(),
+        "the fixture holds every row of the table"
+    );
+    for (row, (situation, outcome)) in rows.iter().zip(want) {
+        assert_eq!(row.situation, situation);
+        assert_eq!(classify(&row.body), outcome, "{situation}: {}", row.body);
+        assert_eq!(classify_response(200, &row.body), outcome, "{situation}");
+    }
+}
+
+#[test]
+fn the_other_documented_answers() {
+    assert_eq!(
+        classify(
+            r#"{"status":"Error","details":"Unable to Dispose . Please retry after some time."}"#
+        ),
+        O::Transient
+    );
+    assert_eq!(
+        classify(r#"{"status":"false","message":"UserName is null","data":null}"#),
+        O::UserNameMissing
+    );
+    assert_eq!(
+        classify(r#"{"status":"false","message":"Invalid userName or apiKey","data":null}"#),
+        O::InvalidUser
+    );
+    assert_eq!(
+        classify(r#"{"status":false,"message":"Token Expired"}"#),
+        O::TokenExpired
+    );
+}
+
+#[test]
+fn each_outcome_has_its_own_sentence() {
+    let all = [
+        O::Queued,
+        O::Saved,
+        O::AlreadyDisposed,
+        O::TokenExpired,
+        O::TokenMissing,
+        O::TokenInvalid,
+        O::WrongAuthMode,
+        O::UserNameMissing,
+        O::InvalidUser,
+        O::InvalidAction,
+        O::InvalidAgent,
+        O::InvalidUcid { ucid: None },
+        O::InvalidUcidOrDid {
+            ucid: "1".into(),
+            did: "2".into(),
+        },
+        O::EmptyDisposition,
+        O::InvalidDisposition,
+        O::PauseReasonRequired,
+        O::AgentNotOnCall,
+        O::Transient,
+        O::Unknown("x".into()),
+    ];
+    let mut seen = Vec::new();
+    for o in &all {
+        let m = o.message();
+        assert!(!m.contains('{'), "never a raw blob: {m}");
+        assert!(!seen.contains(&m), "{o:?} repeats {m}");
+        seen.push(m);
+    }
+    assert!(O::InvalidUcidOrDid {
+        ucid: "9012171".into(),
+        did: "914071327663".into()
+    }
+    .message()
+    .contains("9012171"));
+}
+
+#[test]
+fn retry_and_token_flags() {
+    for o in [O::TokenExpired, O::TokenInvalid, O::TokenMissing] {
+        assert!(o.renew_token() && o.retryable());
+        assert_eq!(o.disposition_outcome(), DispositionOutcome::AuthExpired);
+    }
+    assert!(O::Transient.retryable() && !O::Transient.renew_token());
+    assert!(matches!(
+        O::Transient.disposition_outcome(),
+        DispositionOutcome::Retryable(_)
+    ));
+    assert!(matches!(
+        O::Unknown("?".into()).disposition_outcome(),
+        DispositionOutcome::Retryable(_)
+    ));
+    for o in [
+        O::WrongAuthMode,
+        O::InvalidAgent,
+        O::InvalidDisposition,
+        O::PauseReasonRequired,
+        O::AgentNotOnCall,
+    ] {
+        assert!(!o.retryable() && !o.renew_token());
+        assert!(matches!(
+            o.disposition_outcome(),
+            DispositionOutcome::Rejected(_)
+        ));
+    }
+    assert_eq!(O::Queued.disposition_outcome(), DispositionOutcome::Queued);
+    assert_eq!(O::Saved.disposition_outcome(), DispositionOutcome::Saved);
+    assert_eq!(
+        O::AlreadyDisposed.disposition_outcome(),
+        DispositionOutcome::AlreadyDisposed
+    );
+    assert!(O::Saved.is_success() && O::Queued.is_success() && !O::AlreadyDisposed.is_success());
+}
+
+#[test]
+fn http_level_answers() {
+    assert_eq!(
+        classify_response(502, "<html>Bad gateway</html>"),
+        O::Transient
+    );
+    assert_eq!(classify_response(0, ""), O::Transient);
+    assert_eq!(classify_response(401, ""), O::TokenInvalid);
+    assert_eq!(
+        classify_response(404, "Not Found"),
+        O::Unknown("Not Found".into())
+    );
+    assert_eq!(
+        classify_response(500, r#"{"status":"false","message":"Token Expired"}"#),
+        O::TokenExpired
+    );
+}
+
+#[test]
+fn odd_bodies() {
+    assert_eq!(classify(""), O::Unknown(String::new()));
+    assert_eq!(classify("[]"), O::Unknown(String::new()));
+    assert_eq!(classify("null"), O::Unknown(String::new()));
+    assert_eq!(classify(r#"{"status":"Success"}"#), O::Saved);
+    assert_eq!(
+        classify(r#"{"status":"Fail","message":"Something new"}"#),
+        O::Unknown("Something new".into())
+    );
+    assert_eq!(
+        classify(r#"{"status":"Fail","details":"Invalid ucid [é] or did [ü]"}"#),
+        O::InvalidUcidOrDid {
+            ucid: "é".into(),
+            did: "ü".into()
+        }
+    );
+    assert_eq!(classify(&"x".repeat(10_000)), O::Unknown("x".repeat(200)));
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_string_never_panics(s in ".*") {
+            let o = classify(&s);
+            let _ = o.message();
+            let _ = classify_response(200, &s);
+        }
+
+        #[test]
+        fn any_text_in_any_field_never_panics(status in ".*", text in ".*", key in prop_oneof!["message", "details"]) {
+            let body = serde_json::json!({ "status": status, key: text }).to_string();
+            let o = classify(&body);
+            prop_assert!(!o.message().is_empty());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! AgentBar: who is signed in, on which extension, and their state — Ready, Not Ready
+//! with a reason, or After Call Work — changed from one select.
+
+use crate::genesys::AgentStateOperation;
+use crate::model::{AgentIdentity, AgentState};
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct AgentBarProps {
+    pub agent: AgentIdentity,
+    pub state: AgentState,
+    pub busy: bool,
+}
+
+/// The select's value for a state: `ready`, `acw`, `nr`, `nr:<reason>`, or `other`.
+pub fn state_key(state: &AgentState) -> String {
+    match state {
+        AgentState::Ready => "ready".into(),
+        AgentState::AfterCallWork => "acw".into(),
+        AgentState::NotReady { reason: Some(r) } if !r.trim().is_empty() => format!("nr:{}", r.trim()),
+        AgentState::NotReady { .. } => "nr".into(),
+        _ => "other".into(),
+    }
+}
+
+/// The operation a select value asks for.
+pub fn operation_for(key: &str) -> Option<AgentStateOperation> {
+    match key {
+        "ready" => Some(AgentStateOperation::Ready),
+        "acw" => Some(AgentStateOperation::AfterCallWork { wrap_up_time: None }),
+        "nr" => Some(AgentStateOperation::NotReady { reason_code: None }),
+        k => k.strip_prefix("nr:").map(|r| AgentStateOperation::NotReady { reason_code: Some(r.to_string()) }),
+    }
+}
+
+fn state_class(state: &AgentState) -> &'static str {
+    match state {
+        AgentState::Ready => "ready",
+        AgentState::NotReady { .. } => "not-ready",
+        AgentState::AfterCallWork => "acw",
+        _ => "other",
+    }
+}
+
+#[function_component(AgentBar)]
+pub fn agent_bar(props: &AgentBarProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let current = state_key(&props.state);
+    let onchange = {
+        let desk = ctx.desk.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(op) = operation_for(&select.value()) {
+                desk.set_agent_state(op);
+            }
+        })
+    };
+    let mut reasons: Vec<String> = ctx.config.not_ready_reasons.clone();
+    if let AgentState::NotReady { reason: Some(r) } = &props.state {
+        if !r.trim().is_empty() && !reasons.iter().any(|x| x == r.trim()) {
+            reasons.push(r.trim().to_string());
+        }
+    }
+    let option = |value: String, label: String| {
+        let selected = value == current;
+        html! { <option value={value} {selected}>{ label }</option> }
+    };
+    let name = if props.agent.display_name.is_empty() { ctx.t(Text::Connecting).to_string() } else { props.agent.display_name.clone() };
+    html! {
+        <header class="agent-bar">
+            <span class={classes!("presence", state_class(&props.state))} aria-hidden="true"></span>
+            <div class="who">
+                <span class="agent-name">{ name }</span>
+                if !props.agent.dn.is_empty() { <span class="agent-dn">{ format!("Ext. {}", props.agent.dn) }</span> }
+            </div>
+            <label class="state-select">
+                <span class="visually-hidden">{ ctx.t(Text::YourStatus) }</span>
+                <select class="agent-state" {onchange} disabled={props.busy} aria-busy={props.busy.to_string()}>
+                    if current == "other" { <option value="other" selected=true>{ props.state.label() }</option> }
+                    { option("ready".into(), ctx.t(Text::Ready).into()) }
+                    { option("nr".into(), ctx.t(Text::NotReady).into()) }
+                    { for reasons.iter().map(|r| option(format!("nr:{r}"), format!("{} – {r}", ctx.t(Text::NotReady)))) }
+                    { option("acw".into(), ctx.t(Text::AfterCallWork).into()) }
+                </select>
+            </label>
+        </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_values_round_trip_to_operations() {
+        for state in [
+            AgentState::Ready,
+            AgentState::AfterCallWork,
+            AgentState::NotReady { reason: None },
+            AgentState::NotReady { reason: Some("Lunch".into()) },
+        ] {
+            let key = state_key(&state);
+            assert!(operation_for(&key).is_some(), "{key}");
+        }
+        assert_eq!(
+            operation_for("nr:Lunch"),
+            Some(AgentStateOperation::NotReady { reason_code: Some("Lunch".into()) })
+        );
+        assert_eq!(operation_for("other"), None);
+    }
+}

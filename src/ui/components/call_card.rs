@@ -1,0 +1,163 @@
+//! CallCard: one call — who, which way, its state, a live timer, the configured userData,
+//! the conference participants, and its controls. A released call that still needs a
+//! disposition shows as a wrap-up card.
+
+use crate::genesys::CallOperation;
+use crate::model::{Call, CallKind, CallState, Capability, StoreAction};
+use crate::ui::components::call_controls::{CallControls, CardPanel};
+use crate::ui::components::call_timer::CallTimer;
+use crate::ui::components::keypad::Keypad;
+use crate::ui::components::transfer_form::{Mode, TransferForm};
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use crate::ui::state::PanelAction;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CallCardProps {
+    pub call: Call,
+    pub other: Option<Call>,
+    pub pending: Vec<&'static str>,
+    pub active: bool,
+    pub dispatch: Callback<PanelAction>,
+}
+
+pub fn kind_text(kind: &CallKind) -> Option<Text> {
+    match kind {
+        CallKind::Inbound => Some(Text::Inbound),
+        CallKind::Outbound => Some(Text::Outbound),
+        CallKind::Internal => Some(Text::Internal),
+        CallKind::Consult => Some(Text::Consult),
+        CallKind::Other(_) => None,
+    }
+}
+
+pub fn state_text(state: &CallState) -> Option<Text> {
+    match state {
+        CallState::Dialing => Some(Text::Dialing),
+        CallState::Ringing => Some(Text::Ringing),
+        CallState::Established => Some(Text::Established),
+        CallState::Held => Some(Text::Held),
+        CallState::Released => Some(Text::Released),
+        CallState::Other(_) => None,
+    }
+}
+
+/// A userData value as text (strings without their quotes).
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[function_component(CallCard)]
+pub fn call_card(props: &CallCardProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let open = use_state(|| CardPanel::None);
+    let tones = use_state(String::new);
+    let call = &props.call;
+
+    let kind = kind_text(&call.kind).map(|t| ctx.t(t).to_string()).unwrap_or_else(|| call.kind.as_str().to_string());
+    let state = if call.in_wrap_up() {
+        ctx.t(Text::WrapUp).to_string()
+    } else {
+        state_text(&call.state).map(|t| ctx.t(t).to_string()).unwrap_or_else(|| call.state.as_str().to_string())
+    };
+    let since = call.started_at_ms.unwrap_or(call.updated_at_ms.saturating_sub(call.duration_s.unwrap_or(0) * 1000));
+    let running = matches!(call.state, CallState::Established | CallState::Held | CallState::Dialing | CallState::Ringing);
+
+    let keys = &ctx.config.user_data_keys;
+    let user_data: Vec<(String, String)> = if keys.is_empty() {
+        call.user_data.iter().take(8).map(|(k, v)| (k.clone(), value_text(v))).collect()
+    } else {
+        keys.iter().filter_map(|k| call.user_data.get(k).map(|v| (k.clone(), value_text(v)))).collect()
+    };
+
+    let on_open = {
+        let (open, tones) = (open.clone(), tones.clone());
+        Callback::from(move |p: CardPanel| {
+            open.set(p);
+            tones.set(String::new());
+        })
+    };
+    let close = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(CardPanel::None))
+    };
+    let on_tone = {
+        let (desk, id, tones) = (ctx.desk.clone(), call.id.clone(), tones.clone());
+        Callback::from(move |k: char| {
+            desk.call_op(&id, CallOperation::SendDtmf { digits: k.to_string() });
+            tones.set(format!("{}{k}", *tones));
+        })
+    };
+    let select = {
+        let (dispatch, id) = (props.dispatch.clone(), call.id.clone());
+        Callback::from(move |_| dispatch.emit(PanelAction::Store(StoreAction::Select(id.clone()))))
+    };
+    let dismiss = {
+        let (dispatch, id) = (props.dispatch.clone(), call.id.clone());
+        Callback::from(move |_| dispatch.emit(PanelAction::Store(StoreAction::Dismiss(id.clone()))))
+    };
+    let state_class = call.state.as_str().to_ascii_lowercase();
+    let label = format!("{kind}, {}, {state}", call.title());
+
+    html! {
+        <article class={classes!("call-card", state_class, props.active.then_some("active"), call.in_wrap_up().then_some("wrap-up"))}
+            aria-label={label} data-call-id={call.id.clone()} data-state={call.state.as_str().to_string()}>
+            <header class="call-head">
+                <span class="kind">{ kind }</span>
+                <span class="call-state">{ state }</span>
+                if call.muted { <span class="badge">{ ctx.t(Text::Muted) }</span> }
+                if running { <CallTimer since_ms={since} running={call.state != CallState::Held} /> }
+            </header>
+            <div class="party">{ call.title().to_string() }</div>
+            if !user_data.is_empty() {
+                <dl class="user-data">
+                    { for user_data.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                </dl>
+            }
+            if call.parties.len() > 1 {
+                <section class="participants" aria-label={ctx.t(Text::Participants)}>
+                    <h3>{ ctx.t(Text::Participants) }</h3>
+                    <ul>
+                        { for call.parties.iter().map(|p| {
+                            let remove = {
+                                let (desk, id, number) = (ctx.desk.clone(), call.id.clone(), p.number.clone());
+                                Callback::from(move |_| desk.call_op(&id, CallOperation::RemoveParticipantFromConference { participant: number.clone() }))
+                            };
+                            html! {
+                                <li>
+                                    <span>{ p.label().to_string() }</span>
+                                    if call.can(Capability::RemoveParticipantFromConference) {
+                                        <button type="button" class="link" aria-label={format!("{} {}", ctx.t(Text::Remove), p.label())} onclick={remove}>{ ctx.t(Text::Remove) }</button>
+                                    }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </section>
+            }
+            if call.in_wrap_up() {
+                <div class="controls">
+                    <button type="button" class="op" onclick={dismiss}>{ ctx.t(Text::Dismiss) }</button>
+                </div>
+            } else {
+                if !props.active { <button type="button" class="link show-call" onclick={select}>{ ctx.t(Text::ShowCall) }</button> }
+                <CallControls call={call.clone()} other={props.other.clone()} pending={props.pending.clone()} open={*open} on_open={on_open} />
+            }
+            { match *open {
+                CardPanel::Keypad if call.can(Capability::SendDtmf) => html! {
+                    <div class="tones">
+                        <Keypad on_key={on_tone} label={ctx.t(Text::Keypad)} />
+                        if !tones.is_empty() { <p class="sent">{ format!("{}: {}", ctx.t(Text::TonesSent), *tones) }</p> }
+                    </div>
+                },
+                CardPanel::Transfer => html! { <TransferForm call={call.clone()} mode={Mode::Transfer} on_close={close.clone()} dispatch={props.dispatch.clone()} /> },
+                CardPanel::Conference => html! { <TransferForm call={call.clone()} mode={Mode::Conference} on_close={close.clone()} dispatch={props.dispatch.clone()} /> },
+                _ => html! {},
+            } }
+        </article>
+    }
+}

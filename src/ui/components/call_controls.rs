@@ -1,0 +1,92 @@
+//! CallControls: the buttons of one call, exactly those its `capabilities` allow now
+//! (principle 3). Each shows progress from the click until the call's next notification.
+
+use crate::genesys::CallOperation;
+use crate::model::{Call, Capability};
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use yew::prelude::*;
+
+/// The part of a card a control opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardPanel {
+    None,
+    Keypad,
+    Transfer,
+    Conference,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CallControlsProps {
+    pub call: Call,
+    /// The call's partner for CompleteTransfer/CompleteConference/SwapCalls/Merge.
+    pub other: Option<Call>,
+    /// Operation names in flight on this call.
+    pub pending: Vec<&'static str>,
+    pub open: CardPanel,
+    pub on_open: Callback<CardPanel>,
+}
+
+#[function_component(CallControls)]
+pub fn call_controls(props: &CallControlsProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let call = &props.call;
+    let busy = |op: &str| props.pending.contains(&op);
+
+    let op_button = |cap: Capability, text: Text, class: &'static str, op: CallOperation| -> Html {
+        if !call.can(cap) {
+            return html! {};
+        }
+        let name = op.name();
+        let pending = busy(name);
+        let onclick = {
+            let (desk, id) = (ctx.desk.clone(), call.id.clone());
+            Callback::from(move |_| desk.call_op(&id, op.clone()))
+        };
+        html! {
+            <button type="button" class={classes!("op", class)} data-op={name}
+                disabled={pending} aria-busy={pending.to_string()} {onclick}>
+                if pending { <span class="spinner" aria-hidden="true"></span> }
+                { ctx.t(text) }
+            </button>
+        }
+    };
+    let toggle = |panel: CardPanel, text: Text, shown: bool| -> Html {
+        if !shown {
+            return html! {};
+        }
+        let open = props.open == panel;
+        let on_open = props.on_open.clone();
+        let onclick = Callback::from(move |_| on_open.emit(if open { CardPanel::None } else { panel }));
+        html! {
+            <button type="button" class="op toggle" aria-expanded={open.to_string()} data-op={format!("{panel:?}")} {onclick}>
+                { ctx.t(text) }
+            </button>
+        }
+    };
+    let other_uri = props.other.as_ref().map(|o| o.uri.clone());
+    let with_other = |cap: Capability, text: Text, make: fn(String) -> CallOperation| -> Html {
+        match &other_uri {
+            Some(uri) if !uri.is_empty() => op_button(cap, text, "", make(uri.clone())),
+            _ => html! {},
+        }
+    };
+
+    html! {
+        <div class="controls" role="group" aria-label={call.title().to_string()}>
+            { op_button(Capability::Answer, Text::Answer, "answer", CallOperation::Answer) }
+            { op_button(Capability::Retrieve, Text::Retrieve, "", CallOperation::Retrieve) }
+            { op_button(Capability::Hold, Text::Hold, "", CallOperation::Hold) }
+            { op_button(Capability::MuteCall, Text::Mute, "", CallOperation::MuteCall) }
+            { op_button(Capability::UnmuteCall, Text::Unmute, "", CallOperation::UnmuteCall) }
+            { toggle(CardPanel::Keypad, Text::Keypad, call.can(Capability::SendDtmf)) }
+            { toggle(CardPanel::Transfer, Text::Transfer, call.can(Capability::SingleStepTransfer) || call.can(Capability::InitiateTransfer)) }
+            { toggle(CardPanel::Conference, Text::Conference, call.can(Capability::SingleStepConference) || call.can(Capability::InitiateConference)) }
+            { with_other(Capability::CompleteTransfer, Text::CompleteTransfer, |uri| CallOperation::CompleteTransfer { consult_call_uri: Some(uri) }) }
+            { with_other(Capability::CompleteConference, Text::CompleteConference, |uri| CallOperation::CompleteConference { consult_call_uri: uri }) }
+            { with_other(Capability::SwapCalls, Text::SwapCalls, |uri| CallOperation::SwapCalls { other_call_uri: uri }) }
+            { with_other(Capability::MergeWithOtherCall, Text::MergeCalls, |uri| CallOperation::MergeWithOtherCall { other_call_uri: uri }) }
+            { op_button(Capability::Hangup, Text::Hangup, "hangup", CallOperation::Hangup) }
+        </div>
+    }
+}

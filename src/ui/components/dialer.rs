@@ -1,0 +1,112 @@
+//! Dialer: a number field, an optional keypad and a Call button. Enter dials.
+
+use crate::ui::components::keypad::Keypad;
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use crate::ui::state::{OpTarget, PanelAction};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// The digits of what the agent typed: `+`, digits, `*` and `#`; spaces, dashes, dots and
+/// brackets are dropped. `None` if anything else is in it.
+pub fn dialable(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for (i, c) in text.trim().chars().enumerate() {
+        match c {
+            '0'..='9' | '*' | '#' => out.push(c),
+            '+' if i == 0 => out.push(c),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DialerProps {
+    pub busy: bool,
+    pub dispatch: Callback<PanelAction>,
+}
+
+#[function_component(Dialer)]
+pub fn dialer(props: &DialerProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let number = use_state(String::new);
+    let show_pad = use_state(|| false);
+    let input = use_node_ref();
+
+    let dial = {
+        let (number, ctx, dispatch) = (number.clone(), ctx.clone(), props.dispatch.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match dialable(&number) {
+                Some(n) if !n.is_empty() => {
+                    ctx.desk.dial(&n, None);
+                    number.set(String::new());
+                }
+                Some(_) => dispatch.emit(PanelAction::Notify { text: ctx.t(Text::EnterNumber).into(), next_step: String::new() }),
+                None => dispatch.emit(PanelAction::Notify { text: ctx.t(Text::OnlyDigits).into(), next_step: String::new() }),
+            }
+        })
+    };
+    let oninput = {
+        let number = number.clone();
+        Callback::from(move |e: InputEvent| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            number.set(el.value());
+        })
+    };
+    let on_key = {
+        let (number, input) = (number.clone(), input.clone());
+        Callback::from(move |k: char| {
+            number.set(format!("{}{k}", *number));
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                let _ = el.focus();
+            }
+        })
+    };
+    let toggle_pad = {
+        let show_pad = show_pad.clone();
+        Callback::from(move |_| show_pad.set(!*show_pad))
+    };
+    let _ = OpTarget::Dial;
+    html! {
+        <form class="dialer" onsubmit={dial} aria-label={ctx.t(Text::Call)}>
+            <div class="dial-row">
+                <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="dial-input"
+                    placeholder={ctx.t(Text::NumberToDial)} aria-label={ctx.t(Text::NumberToDial)}
+                    value={(*number).clone()} {oninput} />
+                <button type="button" class="icon" aria-pressed={show_pad.to_string()} aria-label={ctx.t(Text::Keypad)} title={ctx.t(Text::Keypad)} onclick={toggle_pad}>{ keypad_icon() }</button>
+                <button type="submit" class="primary call" disabled={props.busy} aria-busy={props.busy.to_string()}>
+                    { if props.busy { ctx.t(Text::Working) } else { ctx.t(Text::Call) } }
+                </button>
+            </div>
+            if *show_pad { <Keypad on_key={on_key} label={ctx.t(Text::Keypad)} /> }
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dialable;
+
+    #[test]
+    fn dialable_keeps_digits_and_drops_punctuation() {
+        assert_eq!(dialable(" +1 (555) 121-2 "), Some("+15551212".into()));
+        assert_eq!(dialable("5001#"), Some("5001#".into()));
+        assert_eq!(dialable("55a1"), None);
+        assert_eq!(dialable("1+2"), None);
+        assert_eq!(dialable("  "), Some(String::new()));
+    }
+}
+
+/// Nine dots: the keypad icon.
+fn keypad_icon() -> Html {
+    html! {
+        <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
+            <circle cx="3" cy="3" r="1.6"/><circle cx="8" cy="3" r="1.6"/><circle cx="13" cy="3" r="1.6"/>
+            <circle cx="3" cy="8" r="1.6"/><circle cx="8" cy="8" r="1.6"/><circle cx="13" cy="8" r="1.6"/>
+            <circle cx="3" cy="13" r="1.6"/><circle cx="8" cy="13" r="1.6"/><circle cx="13" cy="13" r="1.6"/>
+        </svg>
+    }
+}

@@ -1,0 +1,34 @@
+//! Notices: the errors the agent should read — what happened and what to do next — each
+//! dismissable.
+
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use crate::ui::state::{Notice, PanelAction};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NoticesProps {
+    pub notices: Vec<Notice>,
+    pub dispatch: Callback<PanelAction>,
+}
+
+#[function_component(Notices)]
+pub fn notices(props: &NoticesProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    if props.notices.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="notices" role="alert">
+            { for props.notices.iter().map(|n| {
+                let dismiss = props.dispatch.reform({ let id = n.id; move |_| PanelAction::Dismiss(id) });
+                html! {
+                    <li key={n.id} class="notice">
+                        <p><strong>{ &n.text }</strong>{ " " }<span>{ &n.next_step }</span></p>
+                        <button type="button" class="icon" aria-label={ctx.t(Text::Dismiss)} title={ctx.t(Text::Dismiss)} onclick={dismiss}>{ "×" }</button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,93 @@
+//! TransferForm: where to transfer or conference a call, and how — at once (single step)
+//! or after talking to the other party first (consult). Offers only what the call allows.
+
+use crate::genesys::CallOperation;
+use crate::model::{Call, Capability};
+use crate::ui::components::dialer::dialable;
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use crate::ui::state::PanelAction;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Transfer,
+    Conference,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TransferFormProps {
+    pub call: Call,
+    pub mode: Mode,
+    pub on_close: Callback<()>,
+    pub dispatch: Callback<PanelAction>,
+}
+
+#[function_component(TransferForm)]
+pub fn transfer_form(props: &TransferFormProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let destination = use_state(String::new);
+    let input = use_node_ref();
+    {
+        let input = input.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let (single_cap, consult_cap, label, single_text) = match props.mode {
+        Mode::Transfer => (Capability::SingleStepTransfer, Capability::InitiateTransfer, Text::TransferTo, Text::TransferNow),
+        Mode::Conference => (Capability::SingleStepConference, Capability::InitiateConference, Text::ConferenceWith, Text::AddNow),
+    };
+    let submit = |consult: bool| {
+        let (ctx, destination, call_id, mode, on_close, dispatch) =
+            (ctx.clone(), destination.clone(), props.call.id.clone(), props.mode, props.on_close.clone(), props.dispatch.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            let Some(number) = dialable(&destination).filter(|n| !n.is_empty()) else {
+                dispatch.emit(PanelAction::Notify { text: ctx.t(Text::EnterNumber).into(), next_step: ctx.t(Text::OnlyDigits).into() });
+                return;
+            };
+            let op = match (mode, consult) {
+                (Mode::Transfer, false) => CallOperation::SingleStepTransfer { destination: number },
+                (Mode::Transfer, true) => CallOperation::InitiateTransfer { destination: number, location: None, user_data: None },
+                (Mode::Conference, false) => CallOperation::SingleStepConference { destination: number },
+                (Mode::Conference, true) => CallOperation::InitiateConference { destination: number, location: None, user_data: None },
+            };
+            ctx.desk.call_op(&call_id, op);
+            on_close.emit(());
+        })
+    };
+    let oninput = {
+        let destination = destination.clone();
+        Callback::from(move |e: InputEvent| destination.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                on_close.emit(());
+            }
+        })
+    };
+    let cancel = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <form class="transfer-form" aria-label={ctx.t(label)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <label>
+                <span>{ ctx.t(label) }</span>
+                <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="destination" value={(*destination).clone()} {oninput} />
+            </label>
+            <div class="form-actions">
+                if props.call.can(single_cap.clone()) {
+                    <button type="submit" class="primary" data-op={format!("{single_cap:?}")} onclick={submit(false)}>{ ctx.t(single_text) }</button>
+                }
+                if props.call.can(consult_cap.clone()) {
+                    <button type="button" data-op={format!("{consult_cap:?}")} onclick={submit(true)}>{ ctx.t(Text::ConsultFirst) }</button>
+                }
+                <button type="button" class="link" onclick={cancel}>{ ctx.t(Text::Cancel) }</button>
+            </div>
+        </form>
+    }
+}
