@@ -3,7 +3,7 @@
 //! Two layers, per the design's "pure cores, thin shells":
 //! - [`client::Client`], a sans-IO state machine (handshake, subscriptions, long poll,
 //!   advice, backoff, timeouts) that runs and is tested natively;
-//! - `driver` (wasm32 only), which runs it in the browser with `fetch` and timers and
+//! - `driver`, which runs it in the browser with `fetch` and timers and
 //!   gives the rest of the widget a small handle: subscribe, unsubscribe, stop.
 //!
 //! Around them: [`events`] (what the machine takes and emits), [`message`] (the tolerant wire codec), [`channel`] (wildcard matching),
@@ -18,7 +18,6 @@ pub mod events;
 pub mod message;
 pub mod status;
 
-#[cfg(target_arch = "wasm32")]
 pub mod driver;
 
 pub use client::Client;
@@ -28,7 +27,6 @@ pub use events::{
 pub use message::{Advice, BayeuxError, CodecError, Message, Reconnect};
 pub use status::{Status, StopReason};
 
-#[cfg(target_arch = "wasm32")]
 pub use driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfig};
 
 #[cfg(test)]

@@ -10,7 +10,11 @@ pub fn value_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         // Integers only: ids and numbers are never fractional, and this keeps float
         // printing out of the wasm.
-        Value::Number(n) => n.as_i64().map(|i| i.to_string()).or_else(|| n.as_u64().map(|u| u.to_string())).unwrap_or_default(),
+        Value::Number(n) => n
+            .as_i64()
+            .map(|i| i.to_string())
+            .or_else(|| n.as_u64().map(|u| u.to_string()))
+            .unwrap_or_default(),
         Value::Bool(b) => b.to_string(),
         _ => String::new(),
     }
@@ -25,7 +29,9 @@ pub fn text(obj: &Value, key: &str) -> String {
 /// Fractions are cut ("12.7" → 12); negative or non-numeric text is `None`.
 pub fn value_seconds(v: &Value) -> Option<u64> {
     match v {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
         Value::String(s) => {
             let whole = s.trim().split('.').next().unwrap_or("");
             if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
@@ -57,7 +63,10 @@ pub fn flag(obj: &Value, key: &str) -> bool {
 /// A list of strings; non-string items are skipped, a bare string is a list of one.
 pub fn strings(obj: &Value, key: &str) -> Vec<String> {
     match obj.get(key) {
-        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }

@@ -12,7 +12,10 @@ pub use mapping::{
     call_from_wire, disposition_request, disposition_target, notification_actions,
     snapshot_actions, snapshot_from_calls,
 };
-pub use ops::{AgentStateOperation, CallOperation, GwsRequest, OpError};
+pub use ops::{
+    dial, end_contact_center_session, start_contact_center_session, AgentStateOperation,
+    CallOperation, GwsRequest, OpError,
+};
 pub use status::{parse_reply, GwsAccepted, GwsError};
 pub use wire::{
     CallStateChange, CallsResponse, DeviceStateChange, GwsNotification, MeResponse, WireCall,

@@ -80,11 +80,17 @@ impl WireParticipantInfo {
 
     /// The number to use in operations: phoneNumber, else digits, else the E.164 forms.
     pub fn number(&self) -> &str {
-        [&self.phone_number, &self.digits, &self.e164_number, &self.e164_digits, &self.local_phone_number]
-            .into_iter()
-            .find(|s| !s.trim().is_empty())
-            .map(|s| s.as_str())
-            .unwrap_or("")
+        [
+            &self.phone_number,
+            &self.digits,
+            &self.e164_number,
+            &self.e164_digits,
+            &self.local_phone_number,
+        ]
+        .into_iter()
+        .find(|s| !s.trim().is_empty())
+        .map(|s| s.as_str())
+        .unwrap_or("")
     }
 }
 
@@ -140,7 +146,9 @@ impl WireCall {
             conn_id: text(v, "connId"),
             device_uri: text(v, "deviceUri"),
             participants,
-            participants_info: objects(v, "participantsInfo").map(WireParticipantInfo::from_value).collect(),
+            participants_info: objects(v, "participantsInfo")
+                .map(WireParticipantInfo::from_value)
+                .collect(),
             dnis: text(v, "dnis"),
             call_type: WireCallType::parse(&text(v, "callType")),
             capabilities: strings(v, "capabilities"),
@@ -170,7 +178,10 @@ impl WireCall {
             .map(|(i, p)| match p {
                 WireParticipant::Info(info) => info.clone(),
                 WireParticipant::Number(n) => {
-                    let by_match = self.participants_info.iter().find(|x| x.number() == n || x.digits == *n);
+                    let by_match = self
+                        .participants_info
+                        .iter()
+                        .find(|x| x.number() == n || x.digits == *n);
                     let info = by_match.or_else(|| self.participants_info.get(i));
                     let mut info = info.cloned().unwrap_or_default();
                     if info.phone_number.is_empty() {
@@ -285,8 +296,15 @@ impl DeviceStateChange {
         if !data.is_object() {
             return None;
         }
-        let devices = objects(data, "devices").chain(objects(data, "device")).map(WireDevice::from_value).collect();
-        Some(Self { message_type: text(data, "messageType"), notification_type: text(data, "notificationType"), devices })
+        let devices = objects(data, "devices")
+            .chain(objects(data, "device"))
+            .map(WireDevice::from_value)
+            .collect();
+        Some(Self {
+            message_type: text(data, "messageType"),
+            notification_type: text(data, "notificationType"),
+            devices,
+        })
     }
 
     /// Every device the message names.
@@ -308,7 +326,8 @@ pub struct WireUser {
 
 fn status_code(v: &Value) -> Option<i64> {
     let c = v.get("statusCode")?;
-    c.as_i64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
+    c.as_i64()
+        .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
 }
 
 fn devices_and_calls(v: &Value) -> (Vec<WireDevice>, Vec<WireCall>) {
@@ -346,7 +365,12 @@ impl MeResponse {
             }
         });
         let (devices, calls) = devices_and_calls(&v);
-        Some(Self { status_code: status_code(&v), user, devices, calls })
+        Some(Self {
+            status_code: status_code(&v),
+            user,
+            devices,
+            calls,
+        })
     }
 
     pub fn user(&self) -> WireUser {
@@ -392,17 +416,24 @@ impl CallsResponse {
         if !v.is_object() {
             return None;
         }
-        Some(Self { status_code: status_code(&v), calls: devices_and_calls(&v).1 })
+        Some(Self {
+            status_code: status_code(&v),
+            calls: devices_and_calls(&v).1,
+        })
     }
 }
 
 /// A GWS notification, sorted by what it carries.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GwsNotification {
     Call(CallStateChange),
     Devices(DeviceStateChange),
     /// Another channel or message type (password change, service health …).
-    Other { channel: String, message_type: String },
+    Other {
+        channel: String,
+        message_type: String,
+    },
 }
 
 impl GwsNotification {
@@ -420,7 +451,10 @@ impl GwsNotification {
                 return Self::Devices(d);
             }
         }
-        Self::Other { channel: channel.to_string(), message_type }
+        Self::Other {
+            channel: channel.to_string(),
+            message_type,
+        }
     }
 
     /// Sorts a whole Bayeux message (`{"channel":…,"data":{…}}`).

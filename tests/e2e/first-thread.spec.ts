@@ -22,6 +22,6 @@ test('the widget mounts in the demo page and shows the signed-in agent', async (
 test('the widget shows "Connecting…" until the agent is known', async ({ page, sim }) => {
   await sim.post('/sim/faults', { latencyMs: 1500 });
   await page.goto(`${sim.pageUrl}/`);
-  await expect(widget(page).getByText('Connecting…')).toBeVisible();
+  await expect(widget(page).locator('[data-connection="connecting"]')).toHaveText('Connecting…');
   await expect(widget(page).getByText('Ava Patel')).toBeVisible();
 });

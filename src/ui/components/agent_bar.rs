@@ -68,12 +68,15 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
         let selected = value == current;
         html! { <option value={value} {selected}>{ label }</option> }
     };
-    let name = if props.agent.display_name.is_empty() { ctx.t(Text::Connecting).to_string() } else { props.agent.display_name.clone() };
-    html! {
+        html! {
         <header class="agent-bar">
             <span class={classes!("presence", state_class(&props.state))} aria-hidden="true"></span>
             <div class="who">
-                <span class="agent-name">{ name }</span>
+                if props.agent.display_name.is_empty() {
+                    <span class="agent-name placeholder" aria-hidden="true"></span>
+                } else {
+                    <span class="agent-name">{ props.agent.display_name.clone() }</span>
+                }
                 if !props.agent.dn.is_empty() { <span class="agent-dn">{ format!("Ext. {}", props.agent.dn) }</span> }
             </div>
             <label class="state-select">
