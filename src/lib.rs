@@ -1,8 +1,9 @@
 //! crm-call-widget: a call panel and disposition picker for CRM pages, in WebAssembly.
 //!
-//! This file holds only the module map and the wasm entry points; everything else lives
-//! in the modules below. The pure cores (`cometd`, `genesys`, `model`, `ozonetel`) never
-//! touch the browser, so `cargo test` covers them natively.
+//! This file holds only the module map and the wasm entry points (`mount` and the host
+//! API on `WidgetHandle`); everything else lives in the modules below. The pure cores
+//! (`cometd`, `genesys`, `model`, `ozonetel`) never touch the browser, so `cargo test`
+//! covers them natively.
 
 pub mod cometd;
 pub mod config;
@@ -17,21 +18,84 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 mod entry {
     use crate::config::WidgetConfig;
+    use crate::genesys::{AgentStateOperation, CallOperation};
+    use crate::host::HostLink;
     use crate::ui::i18n::{Lang, Text};
     use crate::ui::{App, AppProps};
+    use serde_json::{Map, Value};
     use std::rc::Rc;
     use wasm_bindgen::prelude::*;
 
-    /// A mounted widget, as the host page holds it.
+    /// A mounted widget, as the host page holds it (the host API).
     #[wasm_bindgen]
     pub struct WidgetHandle {
         app: Option<yew::AppHandle<App>>,
+        host: HostLink,
+    }
+
+    fn object_map(value: &JsValue) -> Result<Option<Map<String, Value>>, JsValue> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        match serde_wasm_bindgen::from_value::<Value>(value.clone()) {
+            Ok(Value::Object(map)) => Ok(Some(map)),
+            _ => Err(JsValue::from_str("crm-call-widget: userData must be a plain object of keys and values")),
+        }
     }
 
     #[wasm_bindgen]
     impl WidgetHandle {
-        /// Unmounts the widget and ends everything it started.
+        fn desk(&self) -> Result<Rc<crate::desk::AgentDesk>, JsValue> {
+            self.host.desk.borrow().clone().ok_or_else(|| JsValue::from_str("crm-call-widget: the widget was destroyed"))
+        }
+
+        /// Dials `number` from the agent's phone, attaching `userData` (optional object).
+        pub fn dial(&self, number: &str, user_data: JsValue) -> Result<(), JsValue> {
+            let data = object_map(&user_data)?;
+            self.desk()?.dial(number, data);
+            Ok(())
+        }
+
+        /// Sets the agent's state: `"Ready"`, `"NotReady"` (with an optional reason code)
+        /// or `"AfterCallWork"`.
+        #[wasm_bindgen(js_name = setAgentState)]
+        pub fn set_agent_state(&self, state: &str, reason: Option<String>) -> Result<(), JsValue> {
+            let op = match state {
+                "Ready" => AgentStateOperation::Ready,
+                "NotReady" => AgentStateOperation::NotReady { reason_code: reason },
+                "AfterCallWork" => AgentStateOperation::AfterCallWork { wrap_up_time: None },
+                other => return Err(JsValue::from_str(&format!("crm-call-widget: unknown agent state \"{other}\" (use Ready, NotReady or AfterCallWork)"))),
+            };
+            self.desk()?.set_agent_state(op);
+            Ok(())
+        }
+
+        /// Attaches `data` (e.g. the CRM record's id) to the current call as userData.
+        #[wasm_bindgen(js_name = attachUserData)]
+        pub fn attach_user_data(&self, data: JsValue) -> Result<(), JsValue> {
+            let Some(map) = object_map(&data)? else { return Err(JsValue::from_str("crm-call-widget: attachUserData needs an object")) };
+            let call_id = {
+                let store = self.host.store.borrow();
+                store.active().filter(|c| !c.state.is_released()).map(|c| c.id.clone())
+            };
+            let Some(call_id) = call_id else { return Err(JsValue::from_str("crm-call-widget: there is no call to attach data to")) };
+            self.desk()?.call_op(&call_id, CallOperation::UpdateUserData { user_data: map });
+            Ok(())
+        }
+
+        /// Calls `listener(detail)` for every event `name` (the same as listening for the
+        /// CustomEvent on the element). Returns nothing; `destroy()` drops every listener.
+        pub fn on(&self, name: &str, listener: js_sys::Function) {
+            self.host.listeners.borrow_mut().push((name.to_string(), listener));
+        }
+
+        /// Unmounts the widget and ends everything it started: the long poll, timers,
+        /// requests in flight and listeners.
         pub fn destroy(&mut self) {
+            if let Some(desk) = self.host.desk.borrow_mut().take() {
+                desk.stop();
+            }
+            self.host.listeners.borrow_mut().clear();
             if let Some(app) = self.app.take() {
                 app.destroy();
             }
@@ -54,9 +118,10 @@ mod entry {
         match parsed {
             Ok(config) => {
                 let lang = Lang::choose(&config.lang, &browser_lang);
-                let props = AppProps { config: Rc::new(config), lang };
+                let link = HostLink::new(host);
+                let props = AppProps { config: Rc::new(config), lang, host: link.clone() };
                 let app = yew::Renderer::<App>::with_root_and_props(root, props).render();
-                Ok(WidgetHandle { app: Some(app) })
+                Ok(WidgetHandle { app: Some(app), host: link })
             }
             Err(err) => {
                 let lang = Lang::choose("", &browser_lang);

@@ -1,5 +1,8 @@
-//! The widget's side of the host page: its shadow root and styles, and (later) the events
-//! it sends out and the host API it answers.
+//! The widget's side of the host page: its shadow root and styles, the events it sends
+//! out, and the link the host API uses to reach the running desk.
 
+pub mod events;
+mod link;
 mod shadow;
+pub use link::HostLink;
 pub use shadow::prepare_shadow_root;

@@ -4,6 +4,7 @@
 
 use crate::config::WidgetConfig;
 use crate::desk::AgentDesk;
+use crate::host::HostLink;
 use crate::model::{Call, CallStore};
 use crate::ui::components::agent_bar::AgentBar;
 use crate::ui::components::call_card::CallCard;
@@ -21,6 +22,7 @@ use yew::prelude::*;
 pub struct AppProps {
     pub config: Rc<WidgetConfig>,
     pub lang: Lang,
+    pub host: HostLink,
 }
 
 /// The call that `call` works with for complete/swap/merge: its consult call, the call it
@@ -44,6 +46,8 @@ pub fn app(props: &AppProps) -> Html {
         let (config, dispatch) = (props.config.clone(), dispatch.clone());
         use_memo((), move |_| AgentDesk::start(&config, dispatch))
     };
+    *props.host.desk.borrow_mut() = Some(desk.clone());
+    use_host_events(&props.host, &state.store);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 
     // Keep keyboard focus inside the panel when the focused control's call goes away.
@@ -104,6 +108,19 @@ pub fn app(props: &AppProps) -> Html {
             </section>
         </ContextProvider<DeskContext>>
     }
+}
+
+/// Sends the host page the events that each change of the store means.
+#[hook]
+fn use_host_events(host: &HostLink, store: &CallStore) {
+    let host = host.clone();
+    use_effect_with(store.clone(), move |store| {
+        let events = crate::host::events::events_between(&host.store.borrow(), store, crate::desk::now_ms());
+        *host.store.borrow_mut() = store.clone();
+        for e in events {
+            host.emit(e.name, &e.detail);
+        }
+    });
 }
 
 /// If focus was inside the panel and its element is gone, puts it on the first control of

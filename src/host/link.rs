@@ -1,0 +1,54 @@
+//! HostLink: the widget's tie to the host page — its element (where events are sent) and
+//! the slot through which the host API reaches the running desk.
+
+use crate::desk::AgentDesk;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+
+#[derive(Clone)]
+pub struct HostLink {
+    pub element: HtmlElement,
+    /// Filled by the App once the desk runs; read by the host API.
+    pub desk: Rc<RefCell<Option<Rc<AgentDesk>>>>,
+    /// The store as the host last saw it (events are diffed against it; the host API reads
+    /// the active call from it).
+    pub store: Rc<RefCell<crate::model::CallStore>>,
+    /// Listeners added with `handle.on(name, fn)`, called with the event's detail.
+    pub listeners: Rc<RefCell<Vec<(String, js_sys::Function)>>>,
+}
+
+impl PartialEq for HostLink {
+    fn eq(&self, other: &Self) -> bool {
+        self.element == other.element && Rc::ptr_eq(&self.desk, &other.desk)
+    }
+}
+
+impl HostLink {
+    pub fn new(element: HtmlElement) -> Self {
+        Self { element, desk: Rc::default(), store: Rc::default(), listeners: Rc::default() }
+    }
+
+    /// Sends `name` as a bubbling, composed CustomEvent on the widget's element, with
+    /// `detail` as a plain JS object, and calls the `on(name)` listeners.
+    pub fn emit(&self, name: &str, detail: &impl Serialize) {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = self.element.dispatch_event(&event);
+        }
+        let listeners: Vec<js_sys::Function> =
+            self.listeners.borrow().iter().filter(|(n, _)| n == name).map(|(_, f)| f.clone()).collect();
+        for f in listeners {
+            if let Err(e) = f.call1(&JsValue::NULL, &detail) {
+                web_sys::console::error_2(&JsValue::from_str(&format!("crm-call-widget: a '{name}' listener threw")), &e);
+            }
+        }
+    }
+}
