@@ -20,6 +20,13 @@ pub struct WidgetConfig {
     pub not_ready_reasons: Vec<String>,
     /// userData keys shown on a call card (label = key). Empty = show every key.
     pub user_data_keys: Vec<String>,
+    /// Dial `tel:` links clicked anywhere in the host page from the panel.
+    pub click_to_dial: bool,
+    /// When a call rings while the tab is hidden: a browser notification (asked for on a
+    /// click in the widget) and a flashing tab title.
+    pub notify_when_hidden: bool,
+    /// URL of a sound to loop while a call rings (empty = silent).
+    pub ring_sound: String,
 }
 
 impl Default for WidgetConfig {
@@ -31,6 +38,9 @@ impl Default for WidgetConfig {
             lang: String::new(),
             not_ready_reasons: vec!["Break".into(), "Lunch".into(), "Training".into(), "Meeting".into()],
             user_data_keys: Vec::new(),
+            click_to_dial: false,
+            notify_when_hidden: true,
+            ring_sound: String::new(),
         }
     }
 }

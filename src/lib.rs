@@ -19,6 +19,8 @@ pub mod ui;
 mod entry {
     use crate::config::WidgetConfig;
     use crate::genesys::{AgentStateOperation, CallOperation};
+    use crate::host::click_to_dial::ClickToDial;
+    use crate::host::ringing_alert::RingingAlert;
     use crate::host::HostLink;
     use crate::ui::i18n::{Lang, Text};
     use crate::ui::{App, AppProps};
@@ -31,6 +33,8 @@ mod entry {
     pub struct WidgetHandle {
         app: Option<yew::AppHandle<App>>,
         host: HostLink,
+        _click_to_dial: Option<crate::host::click_to_dial::ClickToDial>,
+        _ask_permission: Option<gloo_events::EventListener>,
     }
 
     fn object_map(value: &JsValue) -> Result<Option<Map<String, Value>>, JsValue> {
@@ -96,6 +100,9 @@ mod entry {
                 desk.stop();
             }
             self.host.listeners.borrow_mut().clear();
+            self._click_to_dial = None;
+            self._ask_permission = None;
+            self.host.alert.stop();
             if let Some(app) = self.app.take() {
                 app.destroy();
             }
@@ -118,10 +125,16 @@ mod entry {
         match parsed {
             Ok(config) => {
                 let lang = Lang::choose(&config.lang, &browser_lang);
-                let link = HostLink::new(host);
+                let alert = RingingAlert::new(config.notify_when_hidden, &config.ring_sound);
+                let link = HostLink::new(host.clone(), alert, Text::IncomingCall.in_(lang));
+                let click_to_dial = config.click_to_dial.then(|| ClickToDial::start(link.clone())).flatten();
+                let ask_permission = config.notify_when_hidden.then(|| {
+                    let alert = link.alert.clone();
+                    gloo_events::EventListener::new(&host, "pointerdown", move |_| alert.ask_permission())
+                });
                 let props = AppProps { config: Rc::new(config), lang, host: link.clone() };
                 let app = yew::Renderer::<App>::with_root_and_props(root, props).render();
-                Ok(WidgetHandle { app: Some(app), host: link })
+                Ok(WidgetHandle { app: Some(app), host: link, _click_to_dial: click_to_dial, _ask_permission: ask_permission })
             }
             Err(err) => {
                 let lang = Lang::choose("", &browser_lang);

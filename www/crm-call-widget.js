@@ -62,12 +62,17 @@
   }
 
   class CrmCallWidgetElement extends HTMLElement {
+    /** Resolves to the host API handle once the widget runs (rejects on a bad config). */
+    get widget() {
+      if (this._handle) return Promise.resolve(this._handle);
+      return this._pending || Promise.reject(new Error("crm-call-widget is not connected"));
+    }
     connectedCallback() {
       if (this._pending || this._handle) return;
       var el = this;
       this._pending = mount(this, configOf(this)).then(
-        function (handle) { el._handle = handle; el._pending = null; return handle; },
-        function () { el._pending = null; });
+        function (handle) { el._handle = handle; return handle; });
+      this._pending.catch(function () { el._pending = null; });
     }
     disconnectedCallback() {
       var el = this;

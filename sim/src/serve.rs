@@ -29,6 +29,7 @@ pub fn static_files(dir: PathBuf, csp: String) -> Router {
         .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let csp = csp.clone();
+            let immutable = is_content_hashed(req.uri().path());
             async move {
                 let mut res = next.run(req).await;
                 let h = res.headers_mut();
@@ -37,12 +38,42 @@ pub fn static_files(dir: PathBuf, csp: String) -> Router {
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
                 );
-                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                // Content-hashed files never change: cache them for a year. Stable names
+                // (the loader, the page) must be revalidated so a new build is picked up.
+                h.insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(if immutable { "public, max-age=31536000, immutable" } else { "no-cache" }),
+                );
+                // The loader imports the module and fetches the wasm in CORS mode, so a widget
+                // served from its own origin must let any page read them.
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
                 res
             }
         }))
 }
 
+/// Whether a path names a build file with a content hash (`name-0123456789abcdef.js`,
+/// `name-0123456789abcdef_bg.wasm`).
+pub fn is_content_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 pub async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content_hashed;
+
+    #[test]
+    fn hashed_build_files_are_recognised() {
+        assert!(is_content_hashed("/crm-call-widget-23dd481c961e5e82.js"));
+        assert!(is_content_hashed("/crm-call-widget-23dd481c961e5e82_bg.wasm"));
+        assert!(!is_content_hashed("/crm-call-widget.js"));
+        assert!(!is_content_hashed("/index.html"));
+        assert!(!is_content_hashed("/"));
+    }
 }

@@ -661,7 +661,7 @@ impl Client {
             let mut message = Outgoing::new(self.message_id(), "/meta/disconnect");
             message.client_id = Some(client_id);
             let timeout = self.config.max_network_delay_ms;
-            self.send(RequestKind::Other, &[message], timeout);
+            self.send(RequestKind::Disconnect, &[message], timeout);
         }
         self.phase = Phase::Stopped;
         self.set_status(Status::Stopped { reason });

@@ -194,7 +194,7 @@ fn handshake_success_subscribes_everything_then_connects_with_timeout_zero() {
     assert_eq!(h.client.client_id(), Some("c1"));
 
     let subscribe = only_send(&after, RequestKind::Other);
-    assert_eq!(subscribe.kind.url_suffix(), "");
+    assert_eq!(subscribe.kind.url_suffix(), "/");
     assert_eq!(subscribe.timeout_ms, 10_000);
     let subs = body(&subscribe);
     assert_eq!(subs.len(), 2);
@@ -939,7 +939,8 @@ fn stop_aborts_everything_and_disconnects() {
     let (mut h, connect) = Harness::connected(&["/a"]);
     let after = h.event(Event::Stop);
     assert!(after.contains(&Action::Abort(connect.id)));
-    let disconnect = only_send(&after, RequestKind::Other);
+    let disconnect = only_send(&after, RequestKind::Disconnect);
+    assert_eq!(disconnect.kind.url_suffix(), "/disconnect");
     let m = &body(&disconnect)[0];
     assert_eq!(
         (m["channel"].as_str(), m["clientId"].as_str()),

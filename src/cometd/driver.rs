@@ -15,8 +15,9 @@
 //! # Requests
 //! Every request is a `POST` with `Content-Type: application/json;charset=UTF-8` and
 //! `credentials: include` (GWS and CometD servers bind the session to cookies), to
-//! `<url>/handshake`, `<url>/connect` or `<url>`, plus any headers the caller's hook gives
-//! (e.g. `Authorization`, a CSRF token), asked afresh for each request. Each one has an
+//! `<url>/handshake`, `<url>/connect`, `<url>/disconnect` or `<url>/` (as the reference
+//! client does), plus any headers the caller's hook gives (e.g. `Authorization`, a CSRF
+//! token), asked afresh for each request. Each one has an
 //! `AbortController`: aborted when its deadline passes (reported as a timeout), when the
 //! state machine gives it up, on [`CometdHandle::stop`], and when the last handle is dropped.
 //!
@@ -305,10 +306,11 @@ fn send(shared: &Rc<Shared>, request: Request) {
             },
         );
     };
-    let url = match request.kind.url_suffix() {
-        "" => shared.url.clone(),
-        suffix => format!("{}{}", shared.url.trim_end_matches('/'), suffix),
-    };
+    let url = format!(
+        "{}{}",
+        shared.url.trim_end_matches('/'),
+        request.kind.url_suffix()
+    );
     let mut builder = HttpRequest::post(&url)
         .credentials(RequestCredentials::Include)
         .header("Content-Type", "application/json;charset=UTF-8")

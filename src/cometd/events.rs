@@ -57,18 +57,24 @@ pub enum RequestKind {
     Handshake,
     /// `/meta/connect` (the long poll).
     Connect,
-    /// Subscribe, unsubscribe or disconnect.
+    /// `/meta/disconnect`.
+    Disconnect,
+    /// Subscribe or unsubscribe.
     Other,
 }
 
 impl RequestKind {
     /// What to append to the Bayeux URL, as the reference client does
-    /// (`appendMessageTypeToURL`): `/handshake`, `/connect`, or nothing.
+    /// (`appendMessageTypeToURL`): `/handshake`, `/connect`, `/disconnect`, or `/` for the
+    /// rest. The trailing `/` matters: a server that sets its session cookie without a
+    /// `Path` (cometd-nodejs-server does) scopes it to `<url>/`, so a request to `<url>`
+    /// itself would go without the cookie and get `402::session_unknown`.
     pub fn url_suffix(self) -> &'static str {
         match self {
             RequestKind::Handshake => "/handshake",
             RequestKind::Connect => "/connect",
-            RequestKind::Other => "",
+            RequestKind::Disconnect => "/disconnect",
+            RequestKind::Other => "/",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the slot through which the host API reaches the running desk.
 
 use crate::desk::AgentDesk;
+use crate::host::ringing_alert::RingingAlert;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,6 +19,10 @@ pub struct HostLink {
     pub store: Rc<RefCell<crate::model::CallStore>>,
     /// Listeners added with `handle.on(name, fn)`, called with the event's detail.
     pub listeners: Rc<RefCell<Vec<(String, js_sys::Function)>>>,
+    /// Makes a ringing call noticed in a hidden tab.
+    pub alert: Rc<RingingAlert>,
+    /// The heading of the ringing alert, in the agent's language.
+    alert_heading: &'static str,
 }
 
 impl PartialEq for HostLink {
@@ -27,13 +32,34 @@ impl PartialEq for HostLink {
 }
 
 impl HostLink {
-    pub fn new(element: HtmlElement) -> Self {
-        Self { element, desk: Rc::default(), store: Rc::default(), listeners: Rc::default() }
+    pub fn new(element: HtmlElement, alert: RingingAlert, alert_heading: &'static str) -> Self {
+        Self {
+            element,
+            desk: Rc::default(),
+            store: Rc::default(),
+            listeners: Rc::default(),
+            alert: Rc::new(alert),
+            alert_heading,
+        }
+    }
+
+    /// The ringing alert follows the call events it sends.
+    fn alert_on(&self, name: &str, detail: &serde_json::Value) {
+        let id = detail.get("callId").and_then(|v| v.as_str()).unwrap_or("");
+        match name {
+            "call-ringing" => {
+                let who = detail.get("ani").and_then(|v| v.as_str()).unwrap_or("");
+                self.alert.ringing(id, who, self.alert_heading);
+            }
+            "call-connected" | "call-ended" => self.alert.settled(id),
+            _ => {}
+        }
     }
 
     /// Sends `name` as a bubbling, composed CustomEvent on the widget's element, with
     /// `detail` as a plain JS object, and calls the `on(name)` listeners.
-    pub fn emit(&self, name: &str, detail: &impl Serialize) {
+    pub fn emit(&self, name: &str, detail: &serde_json::Value) {
+        self.alert_on(name, detail);
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
         let init = CustomEventInit::new();

@@ -48,6 +48,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     *props.host.desk.borrow_mut() = Some(desk.clone());
     use_host_events(&props.host, &state.store);
+    use_error_events(&props.host, &state.notices);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 
     // Keep keyboard focus inside the panel when the focused control's call goes away.
@@ -119,6 +120,21 @@ fn use_host_events(host: &HostLink, store: &CallStore) {
         *host.store.borrow_mut() = store.clone();
         for e in events {
             host.emit(e.name, &e.detail);
+        }
+    });
+}
+
+/// Sends the host page an `error` event for each new notice the agent is shown.
+#[hook]
+fn use_error_events(host: &HostLink, notices: &[crate::ui::state::Notice]) {
+    let last_seen = use_mut_ref(|| 0u32);
+    let host = host.clone();
+    use_effect_with(notices.to_vec(), move |notices| {
+        for n in notices.iter().filter(|n| n.id > *last_seen.borrow()) {
+            host.emit("error", &serde_json::json!({"message": n.text, "nextStep": n.next_step}));
+        }
+        if let Some(max) = notices.iter().map(|n| n.id).max() {
+            *last_seen.borrow_mut() = max;
         }
     });
 }

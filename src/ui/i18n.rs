@@ -101,6 +101,7 @@ catalog! {
     EnterNumber => "Enter a number first.", "पहले एक नंबर डालें।";
     OnlyDigits => "Use digits 0–9, * and # only.", "केवल 0–9, * और # का उपयोग करें।";
     NoDevice => "No phone device is assigned to you.", "आपको कोई फ़ोन डिवाइस नहीं दिया गया है।";
+    IncomingCall => "Incoming call", "आने वाली कॉल";
     AskSupervisor => "Ask your supervisor to check your phone set-up.", "अपने सुपरवाइज़र से फ़ोन सेट-अप जाँचने को कहें।";
 }
 

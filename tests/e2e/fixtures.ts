@@ -6,12 +6,14 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SIM_BIN = process.env.CCSIM_BIN ?? path.join(ROOT, 'target', 'debug', 'ccsim');
+/** The widget build the simulator serves: `dist/` unless `CCW_DIST` names another. */
+const DIST = process.env.CCW_DIST ?? path.join(ROOT, 'dist');
 
 export class Sim {
   constructor(readonly url: string, readonly pageUrl: string, private child: ChildProcess) {}
 
   static async start(extra: string[] = []): Promise<Sim> {
-    const child = spawn(SIM_BIN, ['--listen', '127.0.0.1:0', '--static', path.join(ROOT, 'dist'), ...extra],
+    const child = spawn(SIM_BIN, ['--listen', '127.0.0.1:0', '--static', DIST, ...extra],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: string[] = [];
     const found = await new Promise<{ api: string; page?: string }>((resolve, reject) => {
@@ -42,6 +44,27 @@ export class Sim {
     const text = await res.text();
     expect(res.ok, `${pathname} → ${res.status} ${text}`).toBeTruthy();
     return text ? JSON.parse(text) : {};
+  }
+
+  /** Rings an inbound call at `agent` from `from`; the new call's id. */
+  async ring(from: string, userData: Record<string, unknown> = {}, agent = 'ava'): Promise<string> {
+    const { id } = await this.post('/sim/calls/inbound', { agent, from, userData });
+    return id;
+  }
+
+  /** One call of `/sim/state` by id (released calls stay there). */
+  async call(id: string): Promise<any> {
+    return (await this.state()).calls.find((c: any) => c.id === id);
+  }
+
+  /** The calls of `agent` that are not released, oldest first. */
+  async liveCalls(agent = 'ava'): Promise<any[]> {
+    return (await this.state()).calls.filter((c: any) => c.agent === agent && !c.released && c.state !== 'Released');
+  }
+
+  /** An agent's entry in `/sim/state`. */
+  async agent(username = 'ava'): Promise<any> {
+    return (await this.state()).agents.find((a: any) => a.username === username);
   }
 
   stop() { this.child.kill(); }

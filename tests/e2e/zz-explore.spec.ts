@@ -1,0 +1,31 @@
+import { test, expect, widget } from './fixtures';
+
+test('explore', async ({ page, sim }, testInfo) => {
+  const errors: string[] = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  await sim.post('/sim/config', { answerDelayMs: 300 });
+  await page.goto(`${sim.pageUrl}/`);
+  const w = widget(page);
+  await expect(w.getByText('Ava Patel')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('1-idle.png') });
+  const id = await sim.ring('5551234', { CustomerName: 'Priya Raman', Account: 'A-1001' });
+  await expect(w.getByRole('button', { name: 'Answer' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('2-ringing.png') });
+  await w.getByRole('button', { name: 'Answer' }).click();
+  await expect(w.getByRole('button', { name: 'Hold' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('3-established.png') });
+  await w.getByRole('button', { name: 'Hold' }).click();
+  await expect(w.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('4-held.png') });
+  await w.getByRole('button', { name: 'Resume' }).click();
+  await w.getByRole('button', { name: 'Transfer' }).click();
+  await page.screenshot({ path: testInfo.outputPath('5-transfer-form.png') });
+  await w.locator('.destination').fill('5551313');
+  await w.getByRole('button', { name: 'Consult first' }).click();
+  await expect(w.getByRole('button', { name: 'Complete transfer' }).first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('6-consult.png') });
+  console.log(JSON.stringify(await sim.state(), null, 1).slice(0, 4000));
+  console.log(await w.locator('section.ccw').innerHTML());
+  console.log(errors);
+});
