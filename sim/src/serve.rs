@@ -18,7 +18,7 @@ pub fn csp(connect_sources: &[String]) -> String {
         connect.push_str(s);
     }
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; connect-src {connect}; img-src 'self' data:"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src {connect}; img-src 'self' data:"
     )
 }
 

@@ -18,11 +18,26 @@ pub fn prepare_shadow_root(host: &HtmlElement) -> Result<Element, JsValue> {
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
     let document = host.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLES));
-    root.append_child(&style)?;
+    if !adopt_styles(&root) {
+        // Browsers without constructable stylesheets: a <style> element (needs
+        // `style-src 'unsafe-inline'` under a CSP that restricts styles).
+        let style = document.create_element("style")?;
+        style.set_text_content(Some(STYLES));
+        root.append_child(&style)?;
+    }
     let mount = document.create_element("div")?;
     mount.set_class_name("ccw-root");
     root.append_child(&mount)?;
     Ok(mount.unchecked_into())
+}
+
+/// Gives the shadow root our stylesheet as a constructed sheet, which no `style-src`
+/// policy of the host page blocks. False where the browser cannot.
+fn adopt_styles(root: &web_sys::ShadowRoot) -> bool {
+    let Ok(sheet) = web_sys::CssStyleSheet::new() else { return false };
+    if sheet.replace_sync(STYLES).is_err() {
+        return false;
+    }
+    let sheets = js_sys::Array::of1(&sheet);
+    js_sys::Reflect::set(root, &JsValue::from_str("adoptedStyleSheets"), &sheets).unwrap_or(false)
 }
