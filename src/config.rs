@@ -63,6 +63,12 @@ impl WidgetConfig {
         config.validated()
     }
 
+    /// Reads a configuration from a JSON value (the host's config object).
+    pub fn from_value(value: serde_json::Value) -> Result<Self, ConfigError> {
+        let config: Self = serde_json::from_value(value).map_err(|e| ConfigError(e.to_string()))?;
+        config.validated()
+    }
+
     /// Checks the fields that serde cannot: URLs and pairs that go together.
     pub fn validated(self) -> Result<Self, ConfigError> {
         if !self.gws_url.is_empty()

@@ -118,9 +118,11 @@ mod entry {
         let parsed = if config.is_undefined() || config.is_null() {
             Ok(WidgetConfig::default())
         } else {
-            serde_wasm_bindgen::from_value::<WidgetConfig>(config)
+            // Through serde_json, so unknown fields are refused (serde-wasm-bindgen only
+            // looks up the fields it knows).
+            serde_wasm_bindgen::from_value::<Value>(config)
                 .map_err(|e| crate::config::ConfigError(e.to_string()))
-                .and_then(WidgetConfig::validated)
+                .and_then(WidgetConfig::from_value)
         };
         match parsed {
             Ok(config) => {

@@ -51,29 +51,33 @@ pub fn app(props: &AppProps) -> Html {
     use_error_events(&props.host, &state.notices);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 
-    // Keep keyboard focus inside the panel when the focused control's call goes away.
+    // Keep keyboard focus inside the panel when the focused control goes away: its call
+    // ended, it gave way to its opposite (Hold → Resume), or its form closed.
     let root = use_node_ref();
-    let had_focus = use_mut_ref(|| false);
+    let focus = use_mut_ref(FocusMemory::default);
     let onfocusin = {
-        let had_focus = had_focus.clone();
-        Callback::from(move |_: FocusEvent| *had_focus.borrow_mut() = true)
+        let focus = focus.clone();
+        Callback::from(move |e: FocusEvent| {
+            let el = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            focus.borrow_mut().entered(el);
+        })
     };
     let onfocusout = {
-        let (had_focus, root) = (had_focus.clone(), root.clone());
+        let (focus, root) = (focus.clone(), root.clone());
         Callback::from(move |e: FocusEvent| {
-            let inside = match (e.related_target(), root.cast::<web_sys::Element>()) {
-                (Some(t), Some(r)) => t.dyn_ref::<web_sys::Node>().is_some_and(|n| r.contains(Some(n))),
-                _ => true, // focus went nowhere: the element was probably removed
+            let left_panel = match (e.related_target(), root.cast::<web_sys::Element>()) {
+                (Some(t), Some(r)) => !t.dyn_ref::<web_sys::Node>().is_some_and(|n| r.contains(Some(n))),
+                _ => false, // focus went nowhere (a click on the page's background, or its element left)
             };
-            *had_focus.borrow_mut() = inside;
+            if left_panel {
+                *focus.borrow_mut() = FocusMemory::default();
+            }
         })
     };
     {
-        let (root, had_focus) = (root.clone(), had_focus.clone());
-        let shape: Vec<(String, String)> = state.store.calls().iter().map(|c| (c.id.clone(), c.state.as_str().to_string())).collect();
-        use_effect_with(shape, move |_| {
-            restore_focus(&root, &had_focus.borrow());
-        });
+        let (root, focus) = (root.clone(), focus.clone());
+        // After every render: a removed element cannot say so itself.
+        use_effect(move || restore_focus(&root, &focus));
     }
 
     let store = &state.store;
@@ -139,19 +143,48 @@ fn use_error_events(host: &HostLink, notices: &[crate::ui::state::Notice]) {
     });
 }
 
-/// If focus was inside the panel and its element is gone, puts it on the first control of
-/// the front call, or on the dial field.
-fn restore_focus(root: &NodeRef, had_focus: &bool) {
+/// Where keyboard focus was in the panel: the element, and the control to return to if
+/// that element goes away (a card's open Keypad/Transfer/Conference toggle for an element
+/// inside the part it opened).
+#[derive(Default)]
+struct FocusMemory {
+    element: Option<web_sys::Element>,
+    opener: Option<web_sys::Element>,
+}
+
+impl FocusMemory {
+    fn entered(&mut self, el: Option<web_sys::Element>) {
+        self.opener = el
+            .as_ref()
+            .filter(|e| e.closest(".transfer-form, .tones").ok().flatten().is_some())
+            .and_then(|e| e.closest(".call-card").ok().flatten())
+            .and_then(|card| card.query_selector("button[aria-expanded='true']").ok().flatten());
+        self.element = el;
+    }
+}
+
+/// If focus was inside the panel and its element is gone (and nothing else has focus),
+/// puts it on the control that opened the closed part, else the first control of the same
+/// card, else of the front call, else the dial field.
+fn restore_focus(root: &NodeRef, memory: &Rc<std::cell::RefCell<FocusMemory>>) {
     let Some(root) = root.cast::<web_sys::Element>() else { return };
     let Some(shadow) = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok() else { return };
-    if !*had_focus || shadow.active_element().is_some() {
+    let (gone, opener, card_id) = {
+        let m = memory.borrow();
+        let Some(el) = m.element.as_ref() else { return };
+        let card_id = m.opener.as_ref().or(Some(el)).and_then(|e| e.closest("[data-call-id]").ok().flatten()).and_then(|c| c.get_attribute("data-call-id"));
+        (!el.is_connected(), m.opener.clone(), card_id)
+    };
+    if !gone || shadow.active_element().is_some() {
         return;
     }
-    let target = root
-        .query_selector(".call-card.active .controls button:not([disabled])")
-        .ok()
-        .flatten()
+    let first_control = |scope: &str| root.query_selector(&format!("{scope} .controls button:not([disabled])")).ok().flatten();
+    let target = opener
+        .filter(|o| o.is_connected())
+        .or_else(|| card_id.and_then(|id| first_control(&format!(".call-card[data-call-id='{id}']"))))
+        .or_else(|| first_control(".call-card.active"))
         .or_else(|| root.query_selector(".dial-input").ok().flatten());
+    // The focus event this causes updates the memory (no borrow is held here).
     if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }

@@ -9,8 +9,9 @@
 //
 //   POST /cometd, /cometd/*        the Bayeux endpoint (the official server's own handler)
 //   OPTIONS *                      CORS preflight: 204, the request's origin and headers echoed
-//   POST /control/publish          {"channel","count","size"?} publishes `count` messages
-//                                  {"seq":0..count-1,"pad":"…"} on `channel` → {"published":N}
+//   POST /control/publish          {"channel","count","from"?,"size"?} publishes `count`
+//                                  messages {"seq":from..from+count-1,"pad":"x"×size} on
+//                                  `channel` → {"published":N}
 //   POST /control/expire-sessions  every session expires now, as the server's own sweeper
 //                                  expires an idle one: a held connect gets HTTP 500, the next
 //                                  request 402::session_unknown + reconnect:handshake
@@ -103,10 +104,10 @@ function expireAll() {
     return n;
 }
 
-function publish(channel, count, size) {
+function publish(channel, from, count, size) {
     const serverChannel = cometd.createServerChannel(channel);
     const pad = "x".repeat(Math.max(0, size | 0));
-    for (let seq = 0; seq < count; seq += 1) {
+    for (let seq = from; seq < from + count; seq += 1) {
         serverChannel.publish(null, size ? { seq, pad } : { seq });
     }
 }
@@ -217,7 +218,8 @@ async function control(req, res, url) {
                 return json(res, 400, { error: "channel required" });
             }
             const count = Number.isInteger(b.count) && b.count >= 0 ? b.count : 1;
-            publish(b.channel, count, b.size || 0);
+            const from = Number.isInteger(b.from) ? b.from : 0;
+            publish(b.channel, from, count, b.size || 0);
             return json(res, 200, { published: count });
         }
         case "POST /control/expire-sessions":

@@ -75,11 +75,35 @@ export function widget(page: Page) {
   return page.locator('crm-call-widget');
 }
 
-export const test = base.extend<{ sim: Sim }>({
-  sim: async ({}, use) => {
-    const sim = await Sim.start();
+export const test = base.extend<{ sim: Sim; simArgs: string[] }>({
+  /** Extra ccsim flags for the tests of a file: `test.use({ simArgs: [...] })`. */
+  simArgs: [[], { option: true }],
+  sim: async ({ simArgs }, use) => {
+    const sim = await Sim.start(simArgs);
     await use(sim);
     sim.stop();
   },
 });
 export { expect };
+
+/** A host page server of its own (a third origin, like a CRM's): serves `pages` (path →
+ *  HTML) and `assets` (path → [content type, body]) with `csp` as the page's policy. */
+export async function hostPages(pages: Record<string, string>, csp: string,
+                                assets: Record<string, [string, string]> = {}) {
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (pages[path] !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+      res.end(pages[path]);
+    } else if (assets[path]) {
+      res.writeHead(200, { 'content-type': assets[path][0] });
+      res.end(assets[path][1]);
+    } else {
+      res.writeHead(404); res.end();
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise(r => server.close(r)) };
+}

@@ -68,7 +68,7 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
         let selected = value == current;
         html! { <option value={value} {selected}>{ label }</option> }
     };
-        html! {
+    html! {
         <header class="agent-bar">
             <span class={classes!("presence", state_class(&props.state))} aria-hidden="true"></span>
             <div class="who">
@@ -81,7 +81,7 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
             </div>
             <label class="state-select">
                 <span class="visually-hidden">{ ctx.t(Text::YourStatus) }</span>
-                <select class="agent-state" {onchange} disabled={props.busy} aria-busy={props.busy.to_string()}>
+                <select class="agent-state" {onchange} aria-busy={props.busy.to_string()}>
                     if current == "other" { <option value="other" selected=true>{ props.state.label() }</option> }
                     { option("ready".into(), ctx.t(Text::Ready).into()) }
                     { option("nr".into(), ctx.t(Text::NotReady).into()) }
@@ -89,6 +89,7 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
                     { option("acw".into(), ctx.t(Text::AfterCallWork).into()) }
                 </select>
             </label>
+            if props.busy { <span class="spinner state-busy" aria-hidden="true"></span> }
         </header>
     }
 }

@@ -39,13 +39,19 @@ pub fn call_controls(props: &CallControlsProps) -> Html {
         }
         let name = op.name();
         let pending = busy(name);
+        // While it waits, the control stays focusable (a keyboard user keeps their place)
+        // but says it is busy and ignores presses.
         let onclick = {
             let (desk, id) = (ctx.desk.clone(), call.id.clone());
-            Callback::from(move |_| desk.call_op(&id, op.clone()))
+            Callback::from(move |_| {
+                if !pending {
+                    desk.call_op(&id, op.clone())
+                }
+            })
         };
         html! {
             <button type="button" class={classes!("op", class)} data-op={name}
-                disabled={pending} aria-busy={pending.to_string()} {onclick}>
+                aria-disabled={pending.then_some("true")} aria-busy={pending.to_string()} {onclick}>
                 if pending { <span class="spinner" aria-hidden="true"></span> }
                 { ctx.t(text) }
             </button>

@@ -36,9 +36,12 @@ pub fn dialer(props: &DialerProps) -> Html {
     let input = use_node_ref();
 
     let dial = {
-        let (number, ctx, dispatch) = (number.clone(), ctx.clone(), props.dispatch.clone());
+        let (number, ctx, dispatch, busy) = (number.clone(), ctx.clone(), props.dispatch.clone(), props.busy);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if busy {
+                return;
+            }
             match dialable(&number) {
                 Some(n) if !n.is_empty() => {
                     ctx.desk.dial(&n, None);
@@ -77,7 +80,7 @@ pub fn dialer(props: &DialerProps) -> Html {
                     placeholder={ctx.t(Text::NumberToDial)} aria-label={ctx.t(Text::NumberToDial)}
                     value={(*number).clone()} {oninput} />
                 <button type="button" class="icon" aria-pressed={show_pad.to_string()} aria-label={ctx.t(Text::Keypad)} title={ctx.t(Text::Keypad)} onclick={toggle_pad}>{ keypad_icon() }</button>
-                <button type="submit" class="primary call" disabled={props.busy} aria-busy={props.busy.to_string()}>
+                <button type="submit" class="primary call" aria-disabled={props.busy.then_some("true")} aria-busy={props.busy.to_string()}>
                     { if props.busy { ctx.t(Text::Working) } else { ctx.t(Text::Call) } }
                 </button>
             </div>
