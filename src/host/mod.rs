@@ -5,6 +5,7 @@ pub mod click_to_dial;
 pub mod events;
 mod link;
 pub mod ringing_alert;
+pub mod tabs;
 mod shadow;
 pub use link::HostLink;
 pub use shadow::prepare_shadow_root;

@@ -49,7 +49,7 @@ impl NotificationKind {
 }
 
 /// The link to the vendor, as the UI shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum ConnectionStatus {
     #[default]
     Connecting,
