@@ -52,6 +52,7 @@ else
   SIM_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/ccsim"
 fi
 
+: >"$LOGS/peer.log"; : >"$LOGS/sim.log"
 node tests/cometd-peer/server.mjs --port 0 --timeout 2000 --max-interval 5000 >"$LOGS/peer.log" 2>&1 &
 PEER_PID=$!
 "$SIM_BIN" --listen 127.0.0.1:0 --allow-loopback-origins \
@@ -60,12 +61,15 @@ SIM_PID=$!
 PEER_URL=$(wait_for_line "$PEER_PID" "$LOGS/peer.log" "cometd-peer listening on")
 SIM_URL=$(wait_for_line "$SIM_PID" "$LOGS/sim.log" "ccsim listening on")
 
-status=0
-CCW_COMETD_PEER_URL="$PEER_URL" CCW_SIM_URL="$SIM_URL" \
-  CHROMEDRIVER=/usr/bin/chromedriver \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}" \
-  cargo test -q --target wasm32-unknown-unknown --test cometd_interop || status=$?
+export CCW_COMETD_PEER_URL="$PEER_URL" CCW_SIM_URL="$SIM_URL"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+cargo test -q --no-run --target wasm32-unknown-unknown --test cometd_interop
+# cargo's and the runner's progress lines are noise; the test lines and results stay.
+cargo test --target wasm32-unknown-unknown --test cometd_interop -- ${CCW_INTEROP_ARGS:-} 2>&1 \
+  | { grep -vE '^ *(Finished|Running|Compiling|Blocking|Executing)( |$)|^Set (timeout|WASM_BINDGEN_TEST_TIMEOUT)|^Running headless|^Try find|^Ok$|^Loading Wasm module|^$' || true; }
+status=${PIPESTATUS[0]}
 
 if [ "$status" -ne 0 ]; then
   echo "--- cometd-peer log" >&2; cat "$LOGS/peer.log" >&2

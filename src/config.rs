@@ -27,6 +27,89 @@ pub struct WidgetConfig {
     pub notify_when_hidden: bool,
     /// URL of a sound to loop while a call rings (empty = silent).
     pub ring_sound: String,
+    /// Where dispositions go: `genesys` (SetCallDisposition) or `ozonetel` (DispositionAPIV2).
+    pub disposition_vendor: String,
+    /// The disposition codes the agent picks from (Genesys; Ozonetel's come from its API).
+    pub dispositions: Vec<String>,
+    /// The userData key Genesys writes the disposition under. Empty = the server's default.
+    pub disposition_key: String,
+    /// Reasons for "pause after this call". Empty = the Not Ready reasons.
+    pub pause_reasons: Vec<String>,
+    /// Codes that need a callback date and time.
+    pub callback_dispositions: Vec<String>,
+    /// Ozonetel CloudAgent, when `dispositionVendor` is `ozonetel`.
+    pub ozonetel: OzonetelConfig,
+}
+
+/// Ozonetel CloudAgent settings. The token comes from the host page: `setTokenProvider`
+/// (a JS callback) or `tokenUrl` (the CRM's backend). `apiKey` is for the simulator only.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct OzonetelConfig {
+    /// API host, e.g. `https://in1-ccaas-api.ozonetel.com` (the default).
+    pub base_url: String,
+    /// The CloudAgent account user name (`userName`).
+    pub user_name: String,
+    /// The agent's CloudAgent id, when the page does not give it with the call.
+    pub agent_id: String,
+    /// The number calls come in on, when the page does not give it with the call.
+    pub did: String,
+    /// A URL on the CRM's backend that answers `GET` (with cookies) with
+    /// `{"token":"<JWT>"}` or the token as text.
+    pub token_url: String,
+    /// The account API key — only for the simulator (a loopback `baseUrl`); never ship a
+    /// real key to a browser.
+    pub api_key: String,
+    /// The wrap-up (ACW) window after a call, in seconds, for the countdown.
+    pub wrap_up_secs: u64,
+}
+
+impl Default for OzonetelConfig {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_OZONETEL_URL.into(),
+            user_name: String::new(),
+            agent_id: String::new(),
+            did: String::new(),
+            token_url: String::new(),
+            api_key: String::new(),
+            wrap_up_secs: 30,
+        }
+    }
+}
+
+pub const DEFAULT_OZONETEL_URL: &str = "https://in1-ccaas-api.ozonetel.com";
+
+impl OzonetelConfig {
+    /// The API base URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+/// Which vendor records dispositions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DispositionVendor {
+    Genesys,
+    Ozonetel,
+}
+
+fn is_http_url(u: &str) -> bool {
+    u.starts_with("https://") || u.starts_with("http://")
+}
+
+/// Whether a URL points at this machine (where the simulator runs).
+fn is_loopback_url(u: &str) -> bool {
+    let rest = u.split_once("://").map_or(u, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = if host.starts_with('[') {
+        host.split(']').next().unwrap_or("").trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    let v4_loopback = name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
+    name == "localhost" || name == "::1" || v4_loopback
 }
 
 impl Default for WidgetConfig {
@@ -41,6 +124,14 @@ impl Default for WidgetConfig {
             click_to_dial: false,
             notify_when_hidden: true,
             ring_sound: String::new(),
+            disposition_vendor: "genesys".into(),
+            dispositions: ["Resolved", "Sale", "Call Back", "Not Interested", "Wrong Number", "No Answer"]
+                .map(String::from)
+                .to_vec(),
+            disposition_key: String::new(),
+            pause_reasons: Vec::new(),
+            callback_dispositions: vec!["Call Back".into()],
+            ozonetel: OzonetelConfig::default(),
         }
     }
 }
@@ -85,7 +176,71 @@ impl WidgetConfig {
                     .into(),
             ));
         }
-        Ok(self)
+        self.validated_dispositions()
+    }
+
+    fn validated_dispositions(self) -> Result<Self, ConfigError> {
+        let vendor = self.disposition_vendor.trim().to_ascii_lowercase();
+        if vendor != "genesys" && vendor != "ozonetel" {
+            return Err(ConfigError(format!(
+                "dispositionVendor must be \"genesys\" or \"ozonetel\" (got \"{}\")",
+                self.disposition_vendor
+            )));
+        }
+        if self.dispositions.iter().any(|d| d.trim().is_empty()) {
+            return Err(ConfigError("dispositions must not contain empty codes".into()));
+        }
+        if self.dispositions.iter().any(|d| d.chars().count() > 250) {
+            return Err(ConfigError("a disposition code is longer than 250 characters".into()));
+        }
+        let oz = &self.ozonetel;
+        if !is_http_url(&oz.base_url) {
+            return Err(ConfigError(format!(
+                "ozonetel.baseUrl must start with https:// or http:// (got \"{}\")",
+                oz.base_url
+            )));
+        }
+        let token_url_ok = oz.token_url.is_empty() || is_http_url(&oz.token_url) || oz.token_url.starts_with('/');
+        if !token_url_ok {
+            return Err(ConfigError(format!(
+                "ozonetel.tokenUrl must be an http(s) URL or a path on this site (got \"{}\")",
+                oz.token_url
+            )));
+        }
+        if !oz.api_key.is_empty() && !is_loopback_url(&oz.base_url) {
+            return Err(ConfigError(
+                "ozonetel.apiKey is only for the simulator (a localhost baseUrl): the API key must stay on your server. Give the widget tokens with tokenUrl or setTokenProvider instead"
+                    .into(),
+            ));
+        }
+        if vendor == "ozonetel" && oz.user_name.trim().is_empty() {
+            return Err(ConfigError(
+                "ozonetel.userName (the CloudAgent account user name) is required when dispositionVendor is \"ozonetel\"".into(),
+            ));
+        }
+        Ok(Self { disposition_vendor: vendor, ..self })
+    }
+
+    pub fn vendor(&self) -> DispositionVendor {
+        if self.disposition_vendor.eq_ignore_ascii_case("ozonetel") {
+            DispositionVendor::Ozonetel
+        } else {
+            DispositionVendor::Genesys
+        }
+    }
+
+    /// The reasons offered for "pause after this call".
+    pub fn pause_reason_list(&self) -> &[String] {
+        if self.pause_reasons.is_empty() {
+            &self.not_ready_reasons
+        } else {
+            &self.pause_reasons
+        }
+    }
+
+    /// Whether `code` needs a callback date and time (case-insensitive).
+    pub fn needs_callback_time(&self, code: &str) -> bool {
+        self.callback_dispositions.iter().any(|c| c.trim().eq_ignore_ascii_case(code.trim()))
     }
 
     /// The GWS base URL without a trailing slash.
@@ -116,5 +271,47 @@ mod tests {
         let ok = WidgetConfig::from_json(r#"{"gwsUrl":"http://h:1/","username":"a","password":"b"}"#)
             .unwrap();
         assert_eq!(ok.gws_base(), "http://h:1");
+    }
+
+    #[test]
+    fn disposition_settings_have_defaults_and_are_read() {
+        let c = WidgetConfig::default();
+        assert_eq!(c.vendor(), DispositionVendor::Genesys);
+        assert!(!c.dispositions.is_empty());
+        assert_eq!(c.pause_reason_list(), c.not_ready_reasons.as_slice());
+        assert!(c.needs_callback_time("call back"));
+        assert_eq!(c.ozonetel.base(), DEFAULT_OZONETEL_URL);
+
+        let c = WidgetConfig::from_json(
+            r#"{"dispositionVendor":"Ozonetel","dispositions":["A"],"dispositionKey":"DC","pauseReasons":["Tea"],
+                "callbackDispositions":["Later"],
+                "ozonetel":{"baseUrl":"http://127.0.0.1:8765/","userName":"demo_crm","agentId":"ava","did":"9140",
+                            "apiKey":"sim-api-key","wrapUpSecs":5}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.vendor(), DispositionVendor::Ozonetel);
+        assert_eq!(c.disposition_vendor, "ozonetel");
+        assert_eq!(c.pause_reason_list(), ["Tea"]);
+        assert!(c.needs_callback_time("Later") && !c.needs_callback_time("Call Back"));
+        assert_eq!(c.ozonetel.base(), "http://127.0.0.1:8765");
+        assert_eq!(c.ozonetel.wrap_up_secs, 5);
+    }
+
+    #[test]
+    fn disposition_settings_are_checked() {
+        let err = |json: &str| WidgetConfig::from_json(json).unwrap_err().0;
+        assert!(err(r#"{"dispositionVendor":"five9"}"#).contains("dispositionVendor"));
+        assert!(err(r#"{"dispositions":["A"," "]}"#).contains("empty"));
+        assert!(err(r#"{"ozonetel":{"baseUrl":"ozonetel.com"}}"#).contains("baseUrl"));
+        assert!(err(r#"{"ozonetel":{"tokenUrl":"ftp://x"}}"#).contains("tokenUrl"));
+        assert!(err(r#"{"dispositionVendor":"ozonetel"}"#).contains("userName"));
+        assert!(err(r#"{"ozonetel":{"apiKey":"k"}}"#).contains("simulator"), "a real host with a key");
+        assert!(err(r#"{"ozonetel":{"baseUrl":"https://127.0.0.1.evil.com","apiKey":"k"}}"#).contains("simulator"));
+        assert!(err(r#"{"ozonetel":{"token":"x"}}"#).contains("token"), "unknown fields are named");
+        for ok in ["http://localhost:8765", "http://127.0.0.1:9", "http://[::1]:80/x"] {
+            let json = format!(r#"{{"ozonetel":{{"baseUrl":"{ok}","apiKey":"k"}}}}"#);
+            assert!(WidgetConfig::from_json(&json).is_ok(), "{ok}");
+        }
+        assert!(WidgetConfig::from_json(r#"{"ozonetel":{"tokenUrl":"/crm/ozonetel-token"}}"#).is_ok());
     }
 }

@@ -87,6 +87,65 @@ mod entry {
             Ok(())
         }
 
+        /// Ozonetel: the call on the agent's line now, `{ucid, did, callerID, agentID}` (did
+        /// and agentID default to the config's), or `null` when there is none. The panel
+        /// shows it with the disposition picker.
+        #[wasm_bindgen(js_name = setActiveCall)]
+        pub fn set_active_call(&self, call: JsValue) -> Result<(), JsValue> {
+            let call = match object_map(&call).map_err(|_| JsValue::from_str("crm-call-widget: setActiveCall needs {ucid, did, callerID, agentID} or null"))? {
+                None => None,
+                Some(map) => {
+                    let text = |names: &[&str]| {
+                        names.iter().find_map(|n| map.get(*n)).map(|v| match v {
+                            Value::String(s) => s.trim().to_string(),
+                            Value::Null => String::new(),
+                            other => other.to_string(),
+                        }).unwrap_or_default()
+                    };
+                    let ucid = text(&["ucid", "UCID"]);
+                    if ucid.is_empty() {
+                        return Err(JsValue::from_str("crm-call-widget: setActiveCall needs the call's ucid"));
+                    }
+                    Some(crate::desk::OzonetelCall {
+                        ucid,
+                        did: text(&["did", "DID"]),
+                        agent_id: text(&["agentID", "agentId"]),
+                        caller_id: text(&["callerID", "callerId"]),
+                        ended_at_ms: None,
+                    })
+                }
+            };
+            self.desk()?.set_active_ozonetel_call(call);
+            Ok(())
+        }
+
+        /// Ozonetel: the call hung up (`ucid` optional: the active call). A disposition
+        /// queued during the call now applies; otherwise the wrap-up countdown starts.
+        #[wasm_bindgen(js_name = callEnded)]
+        pub fn call_ended(&self, ucid: Option<String>) -> Result<(), JsValue> {
+            if let Some(d) = self.desk()?.dispositions() {
+                d.ozonetel_call_ended(ucid.as_deref().map(str::trim).filter(|u| !u.is_empty()));
+            }
+            Ok(())
+        }
+
+        /// Ozonetel: where the widget gets its token — `provider()` returns the token (a
+        /// string, or a Promise of one), minted by the CRM's backend. Called before the
+        /// token expires (at most 10 times an hour) and when Ozonetel refuses it. `null`
+        /// removes it.
+        #[wasm_bindgen(js_name = setTokenProvider)]
+        pub fn set_token_provider(&self, provider: JsValue) -> Result<(), JsValue> {
+            let f = if provider.is_null() || provider.is_undefined() {
+                None
+            } else {
+                Some(provider.dyn_into::<js_sys::Function>().map_err(|_| JsValue::from_str("crm-call-widget: setTokenProvider needs a function"))?)
+            };
+            if let Some(d) = self.desk()?.dispositions() {
+                d.set_token_provider(f);
+            }
+            Ok(())
+        }
+
         /// Calls `listener(detail)` for every event `name` (the same as listening for the
         /// CustomEvent on the element). Returns nothing; `destroy()` drops every listener.
         pub fn on(&self, name: &str, listener: js_sys::Function) {

@@ -102,7 +102,8 @@ impl Server {
                 let mut keys = Vec::with_capacity(count);
                 for i in 0..calls {
                     let from = format!("555{:07}", from + i);
-                    let reply = post(format!("{base}/sim/calls/inbound"),
+                    let reply = post(
+                        format!("{base}/sim/calls/inbound"),
                         json!({"agent": "ava", "from": from}),
                     )
                     .await;
@@ -123,7 +124,8 @@ impl Server {
     async fn expire_sessions(self) {
         match self {
             Server::Peer(base) => post(format!("{base}/control/expire-sessions"), json!({})),
-            Server::Sim(base) => post(format!("{base}/sim/faults"),
+            Server::Sim(base) => post(
+                format!("{base}/sim/faults"),
                 json!({"expireCometdSessions": true}),
             ),
         }
@@ -135,7 +137,8 @@ impl Server {
     /// its APIs (requests hang, then the connection closes without an answer).
     async fn go_down(self, ms: u64) {
         match self {
-            Server::Peer(base) => post(format!("{base}/control/down"),
+            Server::Peer(base) => post(
+                format!("{base}/control/down"),
                 json!({"ms": ms, "restart": true}),
             ),
             Server::Sim(base) => post(format!("{base}/sim/faults"), json!({"blackholeMs": ms})),
@@ -152,7 +155,10 @@ impl Server {
             }
             Server::Sim(base) => {
                 let s = get(format!("{base}/sim/state")).await;
-                (num(&s["cometd"]["sessions"]), num(&s["cometd"]["handshakes"]))
+                (
+                    num(&s["cometd"]["sessions"]),
+                    num(&s["cometd"]["handshakes"]),
+                )
             }
         }
     }
@@ -346,7 +352,11 @@ fn reconnecting(s: &Status) -> bool {
 async fn burst(server: Server, test: &str) {
     let run = Run::start(server, test).await;
     run.emit_and_receive(0, BURST, 20_000).await;
-    assert_eq!(run.seen.borrow().established, vec![false], "one session throughout");
+    assert_eq!(
+        run.seen.borrow().established,
+        vec![false],
+        "one session throughout"
+    );
     run.finish().await;
 }
 
@@ -355,13 +365,20 @@ async fn session_expiry(server: Server, test: &str) {
     run.emit_and_receive(0, 10, 5_000).await;
     let (_, handshakes) = server.counts().await;
     server.expire_sessions().await;
-    run.until("re-established session", 10_000, |s| s.established.len() == 2)
-        .await;
+    run.until("re-established session", 10_000, |s| {
+        s.established.len() == 2
+    })
+    .await;
     assert_eq!(run.seen.borrow().established, vec![false, true]);
     let (sessions, after) = server.counts().await;
     assert_eq!(sessions, 1, "one live session");
     assert_eq!(after, handshakes + 1, "exactly one new handshake");
-    assert_eq!(run.handle.status(), Status::Connected { multiple_clients: false });
+    assert_eq!(
+        run.handle.status(),
+        Status::Connected {
+            multiple_clients: false
+        }
+    );
     run.emit_and_receive(10, 10, 5_000).await;
     run.finish().await;
 }
@@ -384,9 +401,16 @@ async fn outage(server: Server, test: &str) {
         "back after {recovered_after} ms, while the server was down for {OUTAGE_MS} ms"
     );
     assert_eq!(run.seen.borrow().established, vec![false, true]);
-    assert_eq!(run.handle.status(), Status::Connected { multiple_clients: false });
+    assert_eq!(
+        run.handle.status(),
+        Status::Connected {
+            multiple_clients: false
+        }
+    );
     run.emit_and_receive(10, 10, 5_000).await;
-    web_sys::console::log_1(&format!("{test}: recovered {recovered_after:.0} ms after the outage began").into());
+    web_sys::console::log_1(
+        &format!("{test}: recovered {recovered_after:.0} ms after the outage began").into(),
+    );
     run.finish().await;
 }
 

@@ -9,8 +9,10 @@ export interface OzonetelConfig {
   did?: string;
   /** Your backend's token endpoint (see the README's token contract). */
   tokenUrl?: string;
-  /** Simulator only: never ship an API key to a browser. */
+  /** Simulator only (a localhost baseUrl): never ship an API key to a browser. */
   apiKey?: string;
+  /** The ACW (wrap-up) window in seconds, for the countdown; default 30. */
+  wrapUpSecs?: number;
 }
 
 export interface WidgetConfig {
@@ -50,7 +52,11 @@ export interface CallEndedDetail {
   disposition: string | null; userData: Record<string, unknown>;
 }
 export interface DispositionSavedDetail {
-  vendor: 'genesys' | 'ozonetel'; callId?: string; ucid?: string; disposition: string; comments: string;
+  vendor: 'genesys' | 'ozonetel';
+  /** Genesys */ callId?: string; callUuid?: string;
+  /** Ozonetel */ ucid?: string; did?: string; agentID?: string;
+  disposition: string; comments: string;
+  pauseAfter: boolean; pauseReason: string | null; callbackTime: string | null;
 }
 export interface AgentStateChangedDetail { state: string; ready: boolean }
 export interface ConnectionChangedDetail {
@@ -75,8 +81,12 @@ export interface WidgetHandle {
   dial(number: string, userData?: Record<string, string>): void;
   setAgentState(state: 'Ready' | 'NotReady' | 'AfterCallWork', reason?: string): void;
   attachUserData(data: Record<string, string>): void;
-  setActiveCall(call: ActiveOzonetelCall): void;
-  setTokenProvider(provider: () => Promise<string>): void;
+  /** Ozonetel: the call on the agent's line (did/agentID default to the config's); null = none. */
+  setActiveCall(call: ActiveOzonetelCall | null): void;
+  /** Ozonetel: the call hung up (default: the active call): a queued disposition applies, wrap-up starts. */
+  callEnded(ucid?: string): void;
+  /** Ozonetel: your backend's token, as a string or a Promise of one; null removes it. */
+  setTokenProvider(provider: (() => Promise<string> | string) | null): void;
   on<K extends keyof WidgetEventMap>(name: K, listener: (detail: WidgetEventMap[K]) => void): void;
   destroy(): void;
 }

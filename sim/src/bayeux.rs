@@ -35,6 +35,8 @@ pub struct BayeuxSession {
     next_generation: u64,
     /// A held connect the dropHeldConnects fault cut.
     dropped: Option<u64>,
+    /// Events the reverseNotifications fault holds back (see `Hub::publish`).
+    held_back: Vec<Value>,
     wake: Arc<Notify>,
 }
 
@@ -44,6 +46,10 @@ pub struct Hub {
     pub handshakes: u64,
     pub connects: u64,
     pub connects_in_flight: u64,
+    /// Fault: the next N notifications are each queued twice.
+    pub duplicate_left: u32,
+    /// Fault: the next N notifications are held back, then queued newest first.
+    pub reverse_left: u32,
 }
 
 /// `/a/*` matches one more segment, `/a/**` any number.
@@ -66,11 +72,43 @@ pub fn channel_matches(pattern: &str, channel: &str) -> bool {
 }
 
 impl Hub {
-    /// Queue an event for every session of `agent` subscribed to `channel`.
+    /// Queue an event for every session of `agent` subscribed to `channel`. The
+    /// duplicate and reverse faults act here: a duplicated event is queued twice in a row;
+    /// while reversing, events wait in `held_back` until the last one counted arrives,
+    /// then all go out together, newest first (copies stay side by side).
     pub fn publish(&mut self, agent: &str, channel: &str, data: Value) {
+        let event = json!({"channel": channel, "data": data});
+        let copies = if self.duplicate_left > 0 {
+            self.duplicate_left -= 1;
+            2
+        } else {
+            1
+        };
+        let reversing = self.reverse_left > 0;
+        if reversing {
+            self.reverse_left -= 1;
+        }
         for s in self.sessions.values_mut() {
             if s.agent == agent && s.subscriptions.iter().any(|p| channel_matches(p, channel)) {
-                s.queue.push(json!({"channel": channel, "data": data}));
+                let target = if reversing { &mut s.held_back } else { &mut s.queue };
+                target.extend(std::iter::repeat_n(event.clone(), copies));
+                if !reversing {
+                    s.wake.notify_waiters();
+                }
+            }
+        }
+        if reversing && self.reverse_left == 0 {
+            self.release_held_back();
+        }
+    }
+
+    /// Queue every held-back event, newest first, and wake the sessions that got some.
+    pub fn release_held_back(&mut self) {
+        for s in self.sessions.values_mut() {
+            if !s.held_back.is_empty() {
+                let mut held = std::mem::take(&mut s.held_back);
+                held.reverse();
+                s.queue.extend(held);
                 s.wake.notify_waiters();
             }
         }
@@ -233,7 +271,19 @@ async fn notifications(
         }
     }
     if let Some(msg) = connect {
-        match hold_connect(&request, &msg, batched).await {
+        let answer = hold_connect(&request, &msg, batched).await;
+        // Fault: connect answers leave late (a slow server or proxy). Clearing the fault
+        // lets the answers waiting now go at once.
+        let ready = tokio::time::Instant::now();
+        loop {
+            let delay = Duration::from_millis(lock(&sim.faults).connect_delay_ms);
+            let waited = ready.elapsed();
+            if waited >= delay {
+                break;
+            }
+            tokio::time::sleep((delay - waited).min(Duration::from_millis(100))).await;
+        }
+        match answer {
             Some((events, reply)) => {
                 replies.extend(events);
                 replies.push(reply);
@@ -288,6 +338,7 @@ fn handshake(request: &mut Request<'_>, msg: &Value) -> Value {
             held: None,
             next_generation: 0,
             dropped: None,
+            held_back: Vec::new(),
             wake: Arc::new(Notify::new()),
         },
     );

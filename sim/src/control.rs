@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/sim/agents/{username}/options", post(agent_options))
         .route("/sim/config", get(get_config).post(post_config))
         .route("/sim/reset-counters", post(reset_counters))
+        .route("/sim/burst", post(burst))
 }
 
 fn bad_request(message: impl Into<String>) -> Response {
@@ -141,6 +142,9 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
             })
         })
         .collect();
+    let mut faults_json = lock(&sim.faults).to_json();
+    faults_json["duplicateNotifications"] = json!(hub.duplicate_left);
+    faults_json["reverseNotifications"] = json!(hub.reverse_left);
     let body = json!({
         "agents": agents,
         "calls": calls,
@@ -159,7 +163,7 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
             "connects": hub.connects,
         },
         "requests": *lock(&sim.requests),
-        "faults": lock(&sim.faults).to_json(),
+        "faults": faults_json,
         "settings": settings_json(&settings),
     });
     Json(body).into_response()
@@ -337,12 +341,67 @@ async fn agent_options(
             ))
         }
     };
+    let wrap_up = match body.get("wrapUpSecs") {
+        None => None,
+        Some(v) => match v.as_u64() {
+            Some(n) => Some(n),
+            None => return bad_request("wrapUpSecs must be a non-negative integer"),
+        },
+    };
+    let names = [text(&body, "firstName"), text(&body, "lastName")];
     let mut world = lock(&sim.world);
     let Some(agent) = world.agent_index(&username) else {
         return not_found(format!("unknown agent '{username}'"));
     };
     world.set_shapes(agent, notification, participants);
+    let [first, last] = names;
+    if let Some(first) = first {
+        world.agents[agent].first_name = first;
+    }
+    if let Some(last) = last {
+        world.agents[agent].last_name = last;
+    }
+    if let Some(secs) = wrap_up {
+        world.agents[agent].wrap_up_secs = secs;
+    }
     done()
+}
+
+/// `POST /sim/burst {"agent","count"?,"key"?,"prefix"?}`: queues `count` (default 200, at
+/// most 10 000) AttachedDataChanged notifications for the agent's live calls at once, so
+/// they leave in one connect answer (see `World::burst`).
+async fn burst(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(username) = text(&body, "agent") else {
+        return bad_request("agent is required");
+    };
+    let count = match body.get("count") {
+        None | Some(Value::Null) => 200,
+        Some(v) => match v.as_u64() {
+            Some(n) if n <= 10_000 => n as usize,
+            _ => return bad_request("count must be an integer from 0 to 10000"),
+        },
+    };
+    let key = text(&body, "key").unwrap_or_else(|| "BurstSeq".to_string());
+    let prefix = text(&body, "prefix").unwrap_or_else(|| "burst".to_string());
+    let mut out = Outcome::default();
+    let result = {
+        let mut world = lock(&sim.world);
+        let Some(agent) = world.agent_index(&username) else {
+            return not_found(format!("unknown agent '{username}'"));
+        };
+        world.burst(agent, count, &key, &prefix, &mut out)
+    };
+    match result {
+        Ok(()) => {
+            sim.dispatch(out);
+            Json(json!({"ok": true, "count": count, "key": key})).into_response()
+        }
+        Err(e) => (StatusCode::CONFLICT, Json(json!({"error": e.message}))).into_response(),
+    }
 }
 
 async fn get_config(State(sim): State<Arc<Sim>>) -> Response {

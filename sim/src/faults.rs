@@ -1,6 +1,8 @@
 //! Injected faults for the vendor APIs (never /sim): added latency, an HTTP 5xx rate, a
-//! network cut (blackhole), malformed JSON on the next answers — plus the one-shot
-//! actions (session expiry, CSRF rotation, restart, dropped connects, token expiry).
+//! network cut (blackhole, or a full cut that also loses answers on their way out),
+//! malformed JSON on the next answers, slow connect answers, duplicated or reordered
+//! notifications — plus the one-shot actions (session expiry, CSRF rotation, restart,
+//! dropped connects, token expiry).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,6 +24,10 @@ pub struct Faults {
     pub http_5xx_rate: f64,
     pub malformed_next: u32,
     pub blackhole_until: Option<Instant>,
+    /// The blackhole is a full cut: answers leaving during it are lost too.
+    pub cut: bool,
+    /// Every `/meta/connect` answer leaves this much later than it would.
+    pub connect_delay_ms: u64,
     rng: StdRng,
 }
 
@@ -32,6 +38,8 @@ impl Default for Faults {
             http_5xx_rate: 0.0,
             malformed_next: 0,
             blackhole_until: None,
+            cut: false,
+            connect_delay_ms: 0,
             rng: StdRng::from_os_rng(),
         }
     }
@@ -48,6 +56,8 @@ impl Faults {
             "http5xxRate": self.http_5xx_rate,
             "malformedNext": self.malformed_next,
             "blackholeMs": blackhole_ms,
+            "cut": self.cut && blackhole_ms > 0,
+            "connectDelayMs": self.connect_delay_ms,
         })
     }
 }
@@ -79,6 +89,10 @@ pub fn apply(sim: &Arc<Sim>, body: &Value) -> Result<(), String> {
     let transient = number("ozonetelTransient")?;
     let seed = number("seed")?;
     let blackhole = number("blackholeMs")?;
+    let cut = number("cutMs")?;
+    let connect_delay = number("connectDelayMs")?;
+    let duplicate = number("duplicateNotifications")?;
+    let reverse = number("reverseNotifications")?;
 
     {
         let mut faults = lock(&sim.faults);
@@ -96,6 +110,26 @@ pub fn apply(sim: &Arc<Sim>, body: &Value) -> Result<(), String> {
         }
         if let Some(ms) = blackhole {
             faults.blackhole_until = Some(Instant::now() + Duration::from_millis(ms));
+            faults.cut = false;
+        }
+        if let Some(ms) = cut {
+            faults.blackhole_until = Some(Instant::now() + Duration::from_millis(ms));
+            faults.cut = true;
+        }
+        if let Some(ms) = connect_delay {
+            faults.connect_delay_ms = ms;
+        }
+    }
+    if duplicate.is_some() || reverse.is_some() {
+        let mut hub = lock(&sim.hub);
+        if let Some(n) = duplicate {
+            hub.duplicate_left = n.min(u32::MAX as u64) as u32;
+        }
+        if let Some(n) = reverse {
+            hub.reverse_left = n.min(u32::MAX as u64) as u32;
+            if n == 0 {
+                hub.release_held_back();
+            }
         }
     }
     if let Some(t) = transient {
@@ -130,6 +164,14 @@ pub fn clear(sim: &Arc<Sim>) {
         faults.http_5xx_rate = 0.0;
         faults.malformed_next = 0;
         faults.blackhole_until = None;
+        faults.cut = false;
+        faults.connect_delay_ms = 0;
+    }
+    {
+        let mut hub = lock(&sim.hub);
+        hub.duplicate_left = 0;
+        hub.reverse_left = 0;
+        hub.release_held_back();
     }
     lock(&sim.ozonetel).transient_left = 0;
 }
@@ -170,6 +212,18 @@ pub async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Resp
             .into_response();
     }
     let mut res = next.run(req).await;
+    // A full cut also loses the answers that would leave during it (a held connect's too).
+    let cut_until = {
+        let faults = lock(&sim.faults);
+        faults.blackhole_until.filter(|_| faults.cut)
+    };
+    if let Some(until) = cut_until {
+        if Instant::now() < until {
+            drop(res);
+            tokio::time::sleep_until(tokio::time::Instant::from_std(until)).await;
+            return broken_response();
+        }
+    }
     let malformed = {
         let mut faults = lock(&sim.faults);
         if faults.malformed_next > 0 {

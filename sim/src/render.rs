@@ -60,7 +60,7 @@ pub fn call_state_change(agent: &Agent, call: Value, notification_type: &str) ->
         NotificationShape::Nested => json!({
             "messageType": "CallStateChangeMessage",
             "notificationType": notification_type,
-            "extensions": {"WrapUpTime": 0, "BusinessCall": 0},
+            "extensions": {"WrapUpTime": agent.wrap_up_secs, "BusinessCall": 0},
             "call": call,
             "phoneNumber": agent.dn,
         }),

@@ -125,6 +125,8 @@ pub struct Agent {
     pub state: AgentState,
     pub notification_shape: NotificationShape,
     pub participant_shape: ParticipantShape,
+    /// `extensions.WrapUpTime` (seconds) in this agent's call notifications (0 = none).
+    pub wrap_up_secs: u64,
     /// Host the agent last reached us on; `uri` fields are built from it.
     pub host: String,
 }
@@ -346,6 +348,7 @@ fn agent(
         },
         notification_shape: NotificationShape::Nested,
         participant_shape: ParticipantShape::Strings,
+        wrap_up_secs: 0,
         host: host.into(),
     }
 }
@@ -1454,6 +1457,37 @@ impl World {
         if let Some(c) = self.conns.get_mut(&to) {
             c.parties.extend(moving);
         }
+    }
+
+    /// A burst (control API, `POST /sim/burst`): `count` AttachedDataChanged
+    /// notifications on the agent's live calls in turn, the i-th setting
+    /// `userData[key]` to `<prefix>-<i>`. Err when the agent has no live call.
+    pub fn burst(
+        &mut self,
+        agent: usize,
+        count: usize,
+        key: &str,
+        prefix: &str,
+        out: &mut Outcome,
+    ) -> Result<(), GwsError> {
+        let ids: Vec<String> = self
+            .active_calls_of(agent)
+            .iter()
+            .map(|l| l.id.clone())
+            .collect();
+        if ids.is_empty() {
+            return Err(GwsError::new(2, "the agent has no live call"));
+        }
+        for i in 0..count {
+            let id = &ids[i % ids.len()];
+            if let Some(idx) = self.leg_index(id) {
+                self.legs[idx]
+                    .user_data
+                    .insert(key.to_string(), Value::String(format!("{prefix}-{i}")));
+            }
+            self.notify_call(id, "AttachedDataChanged", out);
+        }
+        Ok(())
     }
 
     /// Change an agent's notification and participant shapes (control API).

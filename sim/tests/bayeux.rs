@@ -379,6 +379,21 @@ async fn both_notification_shapes_and_both_participant_shapes() {
 }
 
 #[tokio::test]
+async fn an_agents_wrap_up_time_is_sent_in_the_extensions() {
+    let sim = start().await;
+    let (status, _) = sim.control("/sim/agents/ava/options", json!({"wrapUpSecs": 45})).await;
+    assert_eq!(status, 200);
+    let ava = sim.agent("ava").await;
+    ava.handshake().await;
+    ava.subscribe(json!("/v2/me/calls")).await;
+    ava.dial("5559999").await;
+    let data = ava.events("/v2/me/calls", 1).await.remove(0);
+    assert_eq!(data["extensions"], json!({"WrapUpTime": 45, "BusinessCall": 0}));
+    let (status, _) = sim.control("/sim/agents/ava/options", json!({"wrapUpSecs": -1})).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
 async fn dropped_held_connects_fail_and_the_session_survives() {
     let sim = start().await;
     let ava = sim.agent("ava").await;

@@ -217,11 +217,11 @@ impl Client {
         self.handshake();
     }
 
-    fn on_response(&mut self, now: u64, request: RequestId, body: &str) {
+    fn on_response(&mut self, now: u64, request: RequestId, body: &[u8]) {
         let Some(kind) = self.take_in_flight(request) else {
             return;
         };
-        let messages = match decode_batch(body.as_bytes()) {
+        let messages = match decode_batch(body) {
             Ok(messages) if !messages.is_empty() => messages,
             // Unreadable or empty: as good as no reply at all.
             _ => return self.fail_request(now, kind),
@@ -256,7 +256,15 @@ impl Client {
     fn fail_request(&mut self, now: u64, kind: InFlight) {
         match kind {
             InFlight::Handshake => self.handshake_failed(now, None),
-            InFlight::Connect => self.connect_failed(now),
+            InFlight::Connect => {
+                // The server may have sent events in the answer that never arrived (a cut,
+                // a timeout, a truncated body) and will not send them again: once a connect
+                // succeeds, report Established { rehandshake: true } so state is re-read.
+                if self.established_once && self.establish_pending.is_none() {
+                    self.establish_pending = Some(true);
+                }
+                self.connect_failed(now)
+            }
             InFlight::Other(done) => self.finish_other(done, false),
         }
     }

@@ -37,7 +37,7 @@ impl Harness {
     fn reply(&mut self, request: &Request, body: &str) -> Vec<Action> {
         self.event(Event::Response {
             request: request.id,
-            body: body.to_owned(),
+            body: body.as_bytes().to_vec(),
         })
     }
 
@@ -519,11 +519,13 @@ fn connect_failure_retries_with_backoff_and_success_resets_it() {
             multiple_clients: false
         }]
     );
-    assert!(
-        !after
+    assert_eq!(
+        after
             .iter()
-            .any(|a| matches!(a, Action::Established { .. })),
-        "same session: no re-read"
+            .filter(|a| matches!(a, Action::Established { .. }))
+            .collect::<Vec<_>>(),
+        vec![&Action::Established { rehandshake: true }],
+        "same session, but the lost answers may have carried events: re-read, once"
     );
     let next = only_send(&after, RequestKind::Connect);
     let after = h.fail(&next);
@@ -534,6 +536,45 @@ fn connect_failure_retries_with_backoff_and_success_resets_it() {
             next_retry_in_ms: 1000
         }]
     );
+}
+
+#[test]
+fn an_unreadable_connect_answer_leads_to_a_re_read_once_connected_again() {
+    let (mut h, connect) = Harness::connected(&["/v2/me/calls"]);
+    // A truncated answer: whatever events it carried are gone.
+    let after = h.reply(
+        &connect,
+        r#"[{"channel":"/v2/me/calls","data":{"call":{"id":"#,
+    );
+    assert!(delivered(&after).is_empty());
+    let (token, _) = wake(&after).expect("a wake-up");
+    h.now += 1000;
+    let retry = only_send(&h.event(Event::Timer(token)), RequestKind::Connect);
+    let after = h.reply(&retry, CONNECT_OK);
+    assert!(after.contains(&Action::Established { rehandshake: true }));
+    // Later good connects: no more re-reads.
+    let next = only_send(&after, RequestKind::Connect);
+    let after = h.reply(&next, CONNECT_OK);
+    assert!(!after
+        .iter()
+        .any(|a| matches!(a, Action::Established { .. })));
+}
+
+#[test]
+fn an_unsuccessful_connect_answer_is_no_reason_to_re_read() {
+    // The server answered (and delivered what it had): nothing was lost.
+    let (mut h, connect) = Harness::connected(&[]);
+    let after = h.reply(
+        &connect,
+        r#"[{"channel":"/meta/connect","successful":false,"error":"500::oops"}]"#,
+    );
+    let (token, _) = wake(&after).expect("a wake-up");
+    h.now += 1000;
+    let retry = only_send(&h.event(Event::Timer(token)), RequestKind::Connect);
+    let after = h.reply(&retry, CONNECT_OK);
+    assert!(!after
+        .iter()
+        .any(|a| matches!(a, Action::Established { .. })));
 }
 
 #[test]

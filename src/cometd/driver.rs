@@ -67,9 +67,10 @@ pub enum ClientEvent {
     Status(Status),
     /// A session is up with every subscription in place: read the current state now
     /// (`rehandshake: false`, the first time) or re-read it (`true`: events may have been
-    /// missed while the session was down).
+    /// missed while the session was down, or in a connect answer that was lost).
     Established {
-        /// False for the first session, true for every later one.
+        /// False for the first session; true for every later one, and once connects
+        /// succeed again after one whose answer was lost or unreadable.
         rehandshake: bool,
     },
     /// The server refused a subscription (or the channel name is not valid).
@@ -348,7 +349,10 @@ fn send(shared: &Rc<Shared>, request: Request) {
         let event = match http {
             Err(_) => failed(&timed_out),
             Ok(http) => match http.send().await {
-                Ok(response) if response.ok() => match response.text().await {
+                // Bytes, not `text()`: a JS string would be decoded from UTF-8 by the
+                // browser, then walked char by char into wasm memory; an ArrayBuffer is
+                // copied in one go, and the JSON parser reads UTF-8 itself.
+                Ok(response) if response.ok() => match response.binary().await {
                     Ok(body) => Event::Response { request: id, body },
                     Err(_) => failed(&timed_out),
                 },

@@ -112,8 +112,8 @@ pub enum Event {
     Response {
         /// The request it answers.
         request: RequestId,
-        /// The body as text.
-        body: String,
+        /// The body, as received (UTF-8 JSON; anything else reads as no reply).
+        body: Vec<u8>,
     },
     /// `request` failed.
     Failed {
@@ -159,8 +159,9 @@ pub enum Action {
     /// The status changed.
     Status(Status),
     /// A session is up and every subscription is in place. `rehandshake: false` the first
-    /// time (do the initial state read), `true` after a re-handshake (events may have been
-    /// missed: re-read state).
+    /// time (do the initial state read), `true` after a re-handshake, and after a connect
+    /// whose answer was lost or unreadable once connects succeed again (events may have
+    /// been missed: re-read state).
     Established {
         /// False for the first session, true for every later one.
         rehandshake: bool,

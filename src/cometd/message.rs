@@ -6,9 +6,15 @@
 //! `channel`) are skipped. Only a body that is not JSON, or is neither an object nor an
 //! array, is an error. Nothing here panics on any input.
 //!
-//! Fields are picked out of a [`serde_json::Value`] by hand rather than through derived
-//! deserializers with custom visitors: less generic code to ship to the browser.
+//! A body is read in one pass by two small hand-written visitors: the envelope fields are
+//! picked as they stream by (no map is built for them), and each field's value is read
+//! as a [`serde_json::Value`] and interpreted by hand, so a field of the wrong type is
+//! simply absent. [`decode_value`] does the same for an already-parsed `Value`; the two
+//! agree on every input (a property test checks it).
 
+use core::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -130,8 +136,162 @@ pub enum CodecError {
 
 /// Reads a reply body: one message object or an array of them.
 pub fn decode_batch(body: &[u8]) -> Result<Vec<Message>, CodecError> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| CodecError::NotJson)?;
-    decode_value(value)
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let batch = de
+        .deserialize_any(BatchVisitor)
+        .map_err(|_| CodecError::NotJson)?;
+    de.end().map_err(|_| CodecError::NotJson)?;
+    batch.ok_or(CodecError::NotABatch)
+}
+
+/// The body: an array of messages, one message, or (`None`) anything else.
+struct BatchVisitor;
+
+impl<'de> Visitor<'de> for BatchVisitor {
+    type Value = Option<Vec<Message>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Bayeux message or an array of them")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(message) = seq.next_element_seed(ElementSeed)? {
+            messages.extend(message);
+        }
+        Ok(Some(messages))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(Some(MessageVisitor.visit_map(map)?.into_iter().collect()))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// One array element: a message, or `None` for anything that is not one.
+struct ElementSeed;
+
+impl<'de> DeserializeSeed<'de> for ElementSeed {
+    type Value = Option<Message>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(MessageVisitor)
+    }
+}
+
+/// A message object, field by field; anything but an object reads as `None`.
+struct MessageVisitor;
+
+impl<'de> Visitor<'de> for MessageVisitor {
+    type Value = Option<Message>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Bayeux message")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // The raw values of the fields read; a repeated key keeps its last value, as a
+        // `serde_json::Map` does.
+        let mut fields: [Option<Value>; FIELDS.len()] = Default::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match key {
+                Some(i) => fields[i] = Some(map.next_value()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let [channel, id, client_id, successful, error, advice, subscription, data, ext] = fields;
+        Ok(message_from(
+            channel,
+            id,
+            client_id,
+            successful,
+            error,
+            advice,
+            subscription,
+            data,
+            ext,
+        ))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// The message fields the client reads, in [`MessageVisitor`]'s order.
+const FIELDS: [&str; 9] = [
+    "channel",
+    "id",
+    "clientId",
+    "successful",
+    "error",
+    "advice",
+    "subscription",
+    "data",
+    "ext",
+];
+
+/// A key: the index of a known field, or `None` (read without allocating).
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(FIELDS.iter().position(|f| *f == key))
+    }
 }
 
 /// Reads an already-parsed reply body (see [`decode_batch`]).
@@ -150,29 +310,55 @@ pub fn decode_value(value: Value) -> Result<Vec<Message>, CodecError> {
 }
 
 fn decode_message(mut map: Map<String, Value>) -> Option<Message> {
-    let channel = match map.remove("channel") {
+    message_from(
+        map.remove("channel"),
+        map.remove("id"),
+        map.remove("clientId"),
+        map.remove("successful"),
+        map.remove("error"),
+        map.remove("advice"),
+        map.remove("subscription"),
+        map.remove("data"),
+        map.remove("ext"),
+    )
+}
+
+/// A message from its raw fields; `None` without a string `channel`.
+#[allow(clippy::too_many_arguments)] // one per field, named at both call sites
+fn message_from(
+    channel: Option<Value>,
+    id: Option<Value>,
+    client_id: Option<Value>,
+    successful: Option<Value>,
+    error: Option<Value>,
+    advice: Option<Value>,
+    subscription: Option<Value>,
+    data: Option<Value>,
+    ext: Option<Value>,
+) -> Option<Message> {
+    let channel = match channel {
         Some(Value::String(channel)) => channel,
         _ => return None,
     };
-    let id = match map.remove("id") {
+    let id = match id {
         Some(Value::String(id)) => Some(id),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let client_id = match map.remove("clientId") {
+    let client_id = match client_id {
         Some(Value::String(id)) => Some(id),
         _ => None,
     };
-    let successful = map.get("successful").and_then(Value::as_bool);
-    let error = map
-        .get("error")
+    let successful = successful.as_ref().and_then(Value::as_bool);
+    let error = error
+        .as_ref()
         .and_then(Value::as_str)
         .map(BayeuxError::parse);
-    let advice = match map.get("advice") {
+    let advice = match &advice {
         Some(Value::Object(advice)) => Some(decode_advice(advice)),
         _ => None,
     };
-    let subscription = match map.remove("subscription") {
+    let subscription = match subscription {
         Some(Value::String(one)) => vec![one],
         Some(Value::Array(list)) => list
             .into_iter()
@@ -191,8 +377,8 @@ fn decode_message(mut map: Map<String, Value>) -> Option<Message> {
         error,
         advice,
         subscription,
-        data: map.remove("data"),
-        ext: map.remove("ext"),
+        data,
+        ext,
     })
 }
 

@@ -2,7 +2,9 @@
 //! driver and the panel's reducer: reads state at start-up and after every re-handshake,
 //! turns notifications into store actions, and sends the agent's operations.
 
+mod dispositions;
 mod gws;
+mod ozonetel_auth;
 
 use crate::cometd::driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfig};
 use crate::cometd::status::{Status, StopReason};
@@ -10,6 +12,9 @@ use crate::config::WidgetConfig;
 use crate::genesys::{self, AgentStateOperation, CallOperation, GwsError, GwsNotification, MeResponse};
 use crate::model::{ConnectionStatus, StoreAction};
 use crate::ui::state::{OpTarget, PanelAction, Pending};
+pub use dispositions::{
+    genesys_key, ozonetel_key, CodesStatus, DispoStatus, DispositionView, Dispositions, EntryView, OzonetelCall,
+};
 pub use gws::GwsSession;
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
@@ -31,7 +36,7 @@ pub struct AgentDesk {
 }
 
 struct Inner {
-    gws: GwsSession,
+    gws: Rc<GwsSession>,
     dispatch: Callback<PanelAction>,
     cometd: RefCell<Option<CometdHandle>>,
     device_id: RefCell<String>,
@@ -39,6 +44,8 @@ struct Inner {
     read_failures: Cell<u32>,
     retry_timer: RefCell<Option<gloo_timers::callback::Timeout>>,
     closed: Cell<bool>,
+    /// The disposition runtime (see `dispositions.rs`).
+    dispositions: RefCell<Option<Dispositions>>,
 }
 
 impl AgentDesk {
@@ -46,7 +53,7 @@ impl AgentDesk {
     pub fn start(config: &WidgetConfig, dispatch: Callback<PanelAction>) -> Self {
         let basic = (!config.username.is_empty()).then(|| (config.username.as_str(), config.password.as_str()));
         let inner = Rc::new(Inner {
-            gws: GwsSession::new(config.gws_base(), basic),
+            gws: Rc::new(GwsSession::new(config.gws_base(), basic)),
             dispatch,
             cometd: RefCell::new(None),
             device_id: RefCell::new(String::new()),
@@ -54,7 +61,9 @@ impl AgentDesk {
             read_failures: Cell::new(0),
             retry_timer: RefCell::new(None),
             closed: Cell::new(false),
+            dispositions: RefCell::new(None),
         });
+        Inner::start_dispositions(&inner, config);
         Inner::read_state(&inner);
         Self { inner }
     }
@@ -100,6 +109,9 @@ impl AgentDesk {
     /// Stops everything it started: the long poll, timers, requests in flight.
     pub fn stop(&self) {
         self.inner.closed.set(true);
+        if let Some(d) = self.inner.dispositions.borrow_mut().take() {
+            d.stop();
+        }
         self.inner.retry_timer.borrow_mut().take();
         if let Some(cometd) = self.inner.cometd.borrow_mut().take() {
             cometd.stop();
@@ -129,7 +141,7 @@ impl Inner {
         });
     }
 
-    fn report(&self, pending: Pending, e: &GwsError) {
+    fn report(self: &Rc<Self>, pending: Pending, e: &GwsError) {
         if self.closed.get() {
             return;
         }
@@ -137,6 +149,12 @@ impl Inner {
             self.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
         }
         self.dispatch.emit(PanelAction::Failed { pending, text: e.message().into(), next_step: e.next_step().into() });
+        // statusCode 2 or 6: the call changed or left under the click (without a notification
+        // that said so). Re-read, so the panel shows the calls and controls as they are now,
+        // as the next step promises.
+        if matches!(e, GwsError::InvalidForState | GwsError::NotFound) {
+            Inner::read_state(self);
+        }
     }
 
     /// `GET /api/v2/me?subresources=*`: who, their state and their calls. On success the
@@ -152,6 +170,7 @@ impl Inner {
                 Ok(me) => {
                     this.read_failures.set(0);
                     let actions = genesys::snapshot_actions(&me, now_ms());
+                    this.observe_dispositions(&actions);
                     for action in &actions {
                         if let StoreAction::AgentIdentified(who) = action {
                             *this.device_id.borrow_mut() = who.device_id.clone();
@@ -210,6 +229,7 @@ impl Inner {
             ClientEvent::Message { channel, data } => {
                 let note = GwsNotification::from_message(&channel, &data);
                 let actions = genesys::notification_actions(&note, now_ms());
+                self.observe_dispositions(&actions);
                 if !actions.is_empty() {
                     self.dispatch.emit(PanelAction::StoreBatch(actions));
                 }
@@ -242,8 +262,67 @@ fn connection_status(status: &Status) -> ConnectionStatus {
             ConnectionStatus::Reconnecting { attempt: *attempt, next_retry_ms: *next_retry_in_ms }
         }
         Status::Stopped { reason: StopReason::Requested } => ConnectionStatus::Stopped { reason: String::new() },
+        // The handshake was refused for want of a session (`401::Authentication required`,
+        // `403::…`): the GWS session ended, and signing in again is the way back.
+        Status::Stopped { reason: StopReason::ServerRefused(Some(e)) } if matches!(e.code, Some(401 | 403)) => {
+            ConnectionStatus::SessionExpired
+        }
         Status::Stopped { reason: StopReason::ServerRefused(e) } => ConnectionStatus::Stopped {
             reason: e.as_ref().map(|e| format!("{e:?}")).unwrap_or_default(),
         },
+    }
+}
+
+/// Dispositions (issue 6): the runtime starts with the desk; the UI and the host API reach
+/// it through these.
+impl AgentDesk {
+    /// The disposition runtime (a cheap handle), while the desk runs.
+    pub fn dispositions(&self) -> Option<Dispositions> {
+        self.inner.dispositions.borrow().clone()
+    }
+
+    /// Records `choice` for a Genesys call (queued durably, sent, retried until definite).
+    /// Err: a reason code for the agent (see the catalog's `Rsn*` sentences).
+    pub fn dispose(&self, call: &crate::model::Call, choice: crate::model::DispositionChoice) -> Result<(), &'static str> {
+        self.dispositions().ok_or("no-answer")?.dispose_genesys(call, choice)
+    }
+
+    /// The call on the agent's Ozonetel line, from the host API (or `None`).
+    pub fn set_active_ozonetel_call(&self, call: Option<OzonetelCall>) {
+        if let Some(d) = self.dispositions() {
+            d.set_ozonetel_call(call);
+        }
+    }
+
+    /// Where `disposition-saved` events go.
+    pub fn set_host_events(&self, emit: Callback<(String, Value)>) {
+        if let Some(d) = self.dispositions() {
+            d.set_host_events(emit);
+        }
+    }
+}
+
+impl Inner {
+    fn start_dispositions(this: &Rc<Self>, config: &WidgetConfig) {
+        let weak = Rc::downgrade(this);
+        let agent_state = Callback::from(move |op: AgentStateOperation| {
+            if let Some(inner) = weak.upgrade() {
+                let name = match &op {
+                    AgentStateOperation::NotReady { .. } => "NotReady",
+                    AgentStateOperation::Ready => "Ready",
+                    AgentStateOperation::AfterCallWork { .. } => "AfterCallWork",
+                };
+                inner.send(Pending { target: OpTarget::Agent, op: name }, op.request());
+            }
+        });
+        let d = Dispositions::start(config, this.gws.clone(), this.dispatch.clone(), agent_state);
+        *this.dispositions.borrow_mut() = Some(d);
+    }
+
+    fn observe_dispositions(&self, actions: &[StoreAction]) {
+        let d = self.dispositions.borrow().clone();
+        if let Some(d) = d {
+            d.observe(actions);
+        }
     }
 }

@@ -21,3 +21,6 @@ pub use wire::{
     CallStateChange, CallsResponse, DeviceStateChange, GwsNotification, MeResponse, WireCall,
     WireDevice,
 };
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz_tests;

@@ -201,14 +201,25 @@ impl GwsError {
         )
     }
 
+    /// A stable reason code for the disposition outbox: `gws:<statusCode>`, or
+    /// `gws:unavailable` / `gws:http` / `gws:session` for answers without one.
+    pub fn reason_code(&self) -> String {
+        match self {
+            Self::ServerUnavailable { .. } => "gws:unavailable".into(),
+            Self::UnexpectedHttp(_) => "gws:http".into(),
+            Self::CsrfRejected | Self::SessionExpired => "gws:session".into(),
+            other => format!("gws:{}", other.code().unwrap_or(0)),
+        }
+    }
+
     /// In vendor-neutral terms, for the disposition outbox.
     pub fn disposition_outcome(&self) -> DispositionOutcome {
         if self.needs_session() {
             DispositionOutcome::AuthExpired
         } else if self.retryable() {
-            DispositionOutcome::Retryable(self.message().to_string())
+            DispositionOutcome::Retryable(self.reason_code())
         } else {
-            DispositionOutcome::Rejected(self.message().to_string())
+            DispositionOutcome::Rejected(self.reason_code())
         }
     }
 }
@@ -408,5 +419,14 @@ mod tests {
             disposition_outcome(&Err(GwsError::ServerUnavailable { http: 502 })),
             DispositionOutcome::Retryable(_)
         ));
+        assert_eq!(
+            disposition_outcome(&Err(GwsError::from_code(6))),
+            DispositionOutcome::Rejected("gws:6".into())
+        );
+        assert_eq!(
+            GwsError::ServerUnavailable { http: 0 }.disposition_outcome(),
+            DispositionOutcome::Retryable("gws:unavailable".into())
+        );
+        assert_eq!(GwsError::SessionExpired.reason_code(), "gws:session");
     }
 }

@@ -8,7 +8,11 @@
 //! - Retryable failures back off (2 s doubling, capped at 5 min); rejections wait for the
 //!   agent (re-pick or discard). An expired token/session is not the entry's fault: it is
 //!   due again at once the first time, then backs off.
-//! - "Already disposed" after one of our own sends counts as saved.
+//! - "Already disposed" after one of our own sends that may have landed (an answer that
+//!   was lost, a timeout, a queued pick, a reload mid-send) counts as saved; after a token
+//!   or validation refusal it does not.
+//! - Queued (Ozonetel during the call, Genesys confirmed on a live call) becomes Saved when
+//!   the call hangs up (`call_ended`).
 //! - An entry found InFlight at load (page reloaded mid-send) is sent again; the vendor's
 //!   "already disposed" answer dedupes it.
 //! - No token, API key or password is ever stored here.
@@ -22,6 +26,10 @@ pub const BACKOFF_CAP_MS: u64 = 300_000;
 pub const IN_FLIGHT_TIMEOUT_MS: u64 = 45_000;
 /// Saved entries are kept this long (to refuse a second pick), then dropped.
 pub const SAVED_RETENTION_MS: u64 = 12 * 3_600_000;
+
+/// Failure reasons the outbox itself gives (the UI turns reason codes into sentences).
+pub const REASON_NO_ANSWER: &str = "no-answer";
+pub const REASON_DISPOSED_ELSEWHERE: &str = "already-disposed";
 
 /// Where the disposition goes; everything the vendor adapter needs except credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +93,8 @@ pub enum EntryState {
     Queued,
     Saved,
     Failed {
+        /// A reason code (`no-answer`, `oz:invalid-disposition`, `gws:6` …), never raw
+        /// server text; the UI turns it into a sentence in the agent's language.
         reason: String,
         retryable: bool,
     },
@@ -121,6 +131,9 @@ pub struct OutboxEntry {
     /// The agent re-picked while a send was in flight: send again after it returns.
     #[serde(default)]
     pub resend: bool,
+    /// How the panel names the call (the caller), for lists of dispositions.
+    #[serde(default)]
+    pub label: String,
 }
 
 impl OutboxEntry {
@@ -237,6 +250,7 @@ impl DispositionOutbox {
                 next_attempt_at_ms: now_ms,
                 sent_before: false,
                 resend: false,
+                label: String::new(),
             }),
         }
         Ok(key)
@@ -298,18 +312,25 @@ impl DispositionOutbox {
             return Ok(());
         }
         let sent_before = e.sent_before;
-        e.sent_before = true;
+        // Only an answer that leaves open whether the vendor applied it counts as "sent
+        // before"; a token or validation refusal proves it was not applied.
+        if matches!(
+            outcome,
+            DispositionOutcome::Saved | DispositionOutcome::Queued | DispositionOutcome::Retryable(_)
+        ) {
+            e.sent_before = true;
+        }
         match outcome {
             DispositionOutcome::Saved => settle(e, EntryState::Saved, now_ms),
             DispositionOutcome::Queued => settle(e, EntryState::Queued, now_ms),
-            DispositionOutcome::AlreadyDisposed if sent_before || e.attempts > 1 => {
+            DispositionOutcome::AlreadyDisposed if sent_before => {
                 e.resend = false;
                 e.state = EntryState::Saved;
                 e.next_attempt_at_ms = now_ms;
             }
             DispositionOutcome::AlreadyDisposed => {
                 e.state = EntryState::Failed {
-                    reason: "This call was already disposed elsewhere.".into(),
+                    reason: REASON_DISPOSED_ELSEWHERE.into(),
                     retryable: false,
                 };
             }
@@ -341,23 +362,75 @@ impl DispositionOutbox {
         Ok(())
     }
 
-    /// Time passes: sends with no answer for too long are retried; old saved entries go.
-    pub fn tick(&mut self, now_ms: u64) {
+    /// Time passes: sends with no answer for too long are retried; old saved entries go
+    /// (their keys are returned).
+    pub fn tick(&mut self, now_ms: u64) -> Vec<String> {
         for e in self.entries.iter_mut() {
             if let EntryState::InFlight { since_ms } = e.state {
                 if now_ms.saturating_sub(since_ms) >= IN_FLIGHT_TIMEOUT_MS {
                     e.failures = e.failures.saturating_add(1);
                     e.next_attempt_at_ms = now_ms.saturating_add(backoff_ms(e.failures));
+                    e.sent_before = true;
                     e.state = EntryState::Failed {
-                        reason: "No answer from the server.".into(),
+                        reason: REASON_NO_ANSWER.into(),
                         retryable: true,
                     };
                 }
             }
         }
-        self.entries.retain(|e| {
-            !(e.is_done() && now_ms.saturating_sub(e.next_attempt_at_ms) >= SAVED_RETENTION_MS)
-        });
+        let (old, keep): (Vec<OutboxEntry>, Vec<OutboxEntry>) =
+            std::mem::take(&mut self.entries).into_iter().partition(|e| {
+                e.is_done() && now_ms.saturating_sub(e.next_attempt_at_ms) >= SAVED_RETENTION_MS
+            });
+        self.entries = keep;
+        old.into_iter().map(|e| e.key).collect()
+    }
+
+    /// Names the call of an entry (for lists); no-op for an unknown key.
+    pub fn set_label(&mut self, key: &str, label: &str) {
+        if let Some(e) = self.get_mut(key) {
+            e.label = label.to_string();
+        }
+    }
+
+    /// The call hung up: a disposition the vendor queued during the call now applies.
+    /// Returns whether the entry became Saved.
+    pub fn call_ended(&mut self, key: &str, now_ms: u64) -> bool {
+        match self.get_mut(key) {
+            Some(e) if e.state == EntryState::Queued => {
+                e.state = EntryState::Saved;
+                e.next_attempt_at_ms = now_ms;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The agent asks to send a failed entry again now (same choice, fresh backoff).
+    pub fn retry_now(&mut self, key: &str, now_ms: u64) -> Result<(), OutboxError> {
+        let e = self.get_mut(key).ok_or(OutboxError::UnknownEntry)?;
+        match e.state {
+            EntryState::Failed { .. } | EntryState::Pending => {
+                e.state = EntryState::Pending;
+                e.failures = 0;
+                e.next_attempt_at_ms = now_ms;
+                Ok(())
+            }
+            EntryState::Saved | EntryState::Queued => Err(OutboxError::AlreadySaved),
+            EntryState::InFlight { .. } => Ok(()),
+        }
+    }
+
+    /// What to write to storage: these entries, plus entries another tab stored that this
+    /// one does not hold and has not `forgotten` (so tabs never erase each other's picks).
+    pub fn merged_with(&self, stored: &DispositionOutbox, forgotten: &[String]) -> DispositionOutbox {
+        let mut out = self.clone();
+        for e in &stored.entries {
+            if self.get(&e.key).is_none() && !forgotten.contains(&e.key) {
+                out.entries.push(e.clone());
+            }
+        }
+        out
     }
 
     /// The agent gave up on a failed or waiting entry. A saved one stays (it guards

@@ -291,3 +291,82 @@ fn unknown_keys_are_errors() {
         Err(OutboxError::UnknownEntry)
     );
 }
+
+#[test]
+fn a_token_refusal_does_not_count_as_sent_before() {
+    // Wrap-up ran out while the token was being renewed: the vendor's "already disposed"
+    // is about someone else's (or the system's) disposition, not ours.
+    let mut o = DispositionOutbox::new();
+    let k = o.enqueue(ozonetel(), pick("Interested"), 0).unwrap();
+    o.mark_sent(&k, 1).unwrap();
+    o.record_outcome(&k, DispositionOutcome::AuthExpired, 2).unwrap();
+    o.mark_sent(&k, 3).unwrap();
+    o.record_outcome(&k, DispositionOutcome::AlreadyDisposed, 4).unwrap();
+    assert_eq!(
+        o.get(&k).unwrap().state,
+        EntryState::Failed { reason: REASON_DISPOSED_ELSEWHERE.into(), retryable: false }
+    );
+    // A transient answer leaves it open, so then "already disposed" is ours.
+    let mut o = DispositionOutbox::new();
+    let k = o.enqueue(ozonetel(), pick("Interested"), 0).unwrap();
+    o.mark_sent(&k, 1).unwrap();
+    o.record_outcome(&k, DispositionOutcome::Retryable("net".into()), 2).unwrap();
+    o.mark_sent(&k, 3).unwrap();
+    o.record_outcome(&k, DispositionOutcome::AlreadyDisposed, 4).unwrap();
+    assert_eq!(o.get(&k).unwrap().state, EntryState::Saved);
+}
+
+#[test]
+fn queued_becomes_saved_when_the_call_ends() {
+    let mut o = DispositionOutbox::new();
+    let k = o.enqueue(ozonetel(), pick("Interested"), 0).unwrap();
+    assert!(!o.call_ended(&k, 1), "nothing queued yet");
+    o.mark_sent(&k, 1).unwrap();
+    o.record_outcome(&k, DispositionOutcome::Queued, 2).unwrap();
+    assert!(o.get(&k).unwrap().is_done());
+    assert!(o.call_ended(&k, 3));
+    assert_eq!(o.get(&k).unwrap().state, EntryState::Saved);
+    assert!(!o.call_ended(&k, 4));
+    assert!(!o.call_ended("nope", 4));
+}
+
+#[test]
+fn retry_now_skips_the_backoff() {
+    let mut o = DispositionOutbox::new();
+    let k = o.enqueue(genesys(), pick("Referred"), 0).unwrap();
+    o.mark_sent(&k, 0).unwrap();
+    o.record_outcome(&k, DispositionOutcome::Rejected("gws:10".into()), 1).unwrap();
+    assert!(o.due(1_000_000).is_empty());
+    o.retry_now(&k, 5).unwrap();
+    assert_eq!(o.due(5).len(), 1);
+    o.mark_sent(&k, 5).unwrap();
+    o.record_outcome(&k, DispositionOutcome::Saved, 6).unwrap();
+    assert_eq!(o.retry_now(&k, 7), Err(OutboxError::AlreadySaved));
+    assert_eq!(o.retry_now("nope", 7), Err(OutboxError::UnknownEntry));
+}
+
+#[test]
+fn storage_merge_keeps_other_tabs_entries() {
+    let mut mine = DispositionOutbox::new();
+    let a = mine.enqueue(genesys(), pick("Referred"), 0).unwrap();
+    mine.set_label(&a, "555-1212");
+    let mut theirs = DispositionOutbox::new();
+    theirs.enqueue(genesys(), pick("Other"), 0).unwrap();
+    let b = theirs.enqueue(ozonetel(), pick("Interested"), 0).unwrap();
+    let merged = mine.merged_with(&theirs, &[]);
+    assert_eq!(merged.entries().len(), 2);
+    assert_eq!(merged.get(&a).unwrap().choice.disposition, "Referred", "our copy wins");
+    assert_eq!(merged.get(&a).unwrap().label, "555-1212");
+    assert!(merged.get(&b).is_some());
+    assert_eq!(mine.merged_with(&theirs, std::slice::from_ref(&b)).entries().len(), 1, "forgotten stays gone");
+}
+
+#[test]
+fn aged_out_keys_are_reported() {
+    let mut o = DispositionOutbox::new();
+    let k = o.enqueue(genesys(), pick("Referred"), 0).unwrap();
+    o.mark_sent(&k, 0).unwrap();
+    o.record_outcome(&k, DispositionOutcome::Saved, 0).unwrap();
+    assert!(o.tick(1).is_empty());
+    assert_eq!(o.tick(SAVED_RETENTION_MS), vec![k]);
+}

@@ -37,7 +37,7 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
         Method::Get => RequestBuilder::new(url),
         Method::Post => RequestBuilder::new(url).method(gloo_net::http::Method::POST),
     }
-    .credentials(RequestCredentials::Include)
+    .credentials(if req.cookies { RequestCredentials::Include } else { RequestCredentials::SameOrigin })
     .abort_signal(Some(&controller.signal()));
     for (name, value) in &req.headers {
         builder = builder.header(name, value);

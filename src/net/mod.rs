@@ -14,6 +14,9 @@ pub struct HttpRequest {
     pub body: Option<String>,
     /// Give up (abort the fetch) after this many milliseconds.
     pub timeout_ms: u32,
+    /// Send cookies cross-origin (`credentials: include`, GWS needs it); otherwise
+    /// `same-origin` (Ozonetel's token API needs no cookies).
+    pub cookies: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +27,7 @@ pub enum Method {
 
 impl HttpRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        Self { method: Method::Get, url: url.into(), headers: Vec::new(), body: None, timeout_ms: 10_000 }
+        Self { method: Method::Get, url: url.into(), headers: Vec::new(), body: None, timeout_ms: 10_000, cookies: true }
     }
 
     pub fn post_json(url: impl Into<String>, body: String) -> Self {
@@ -34,11 +37,18 @@ impl HttpRequest {
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: Some(body),
             timeout_ms: 10_000,
+            cookies: true,
         }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// No cookies to other origins (`credentials: same-origin`).
+    pub fn without_cookies(mut self) -> Self {
+        self.cookies = false;
         self
     }
 

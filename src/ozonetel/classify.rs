@@ -36,6 +36,9 @@ pub enum OzonetelOutcome {
     EmptyDisposition,
     InvalidDisposition,
     PauseReasonRequired,
+    /// A callback disposition sent without a valid `callBackTime` (the simulator's
+    /// answer: "Provide callBackTime as YYYY-MM-DD HH:MM").
+    CallbackTimeRequired,
     AgentNotOnCall,
     /// "Unable to Dispose . Please retry after some time." (or status "Error").
     Transient,
@@ -67,11 +70,38 @@ impl OzonetelOutcome {
             Self::EmptyDisposition => "Pick a disposition before saving.",
             Self::InvalidDisposition => "That disposition isn't in Ozonetel's list. Pick another one.",
             Self::PauseReasonRequired => "Choose a pause reason to pause after this call.",
+            Self::CallbackTimeRequired => "This disposition needs a callback date and time.",
             Self::AgentNotOnCall => "Ozonetel says you're not on this call, so it can't be disposed from here.",
             Self::Transient => "Ozonetel couldn't save it just now; retrying shortly.",
             Self::Unknown(_) => "Ozonetel gave an answer the panel doesn't recognise; retrying.",
         };
         s.to_string()
+    }
+
+    /// A stable reason code (kept in the outbox, turned into a sentence by the UI's catalog).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Queued => "oz:queued",
+            Self::Saved => "oz:saved",
+            Self::AlreadyDisposed => crate::model::outbox::REASON_DISPOSED_ELSEWHERE,
+            Self::TokenExpired => "oz:token-expired",
+            Self::TokenMissing => "oz:token-missing",
+            Self::TokenInvalid => "oz:token-invalid",
+            Self::WrongAuthMode => "oz:wrong-auth-mode",
+            Self::UserNameMissing => "oz:username-missing",
+            Self::InvalidUser => "oz:invalid-user",
+            Self::InvalidAction => "oz:invalid-action",
+            Self::InvalidAgent => "oz:invalid-agent",
+            Self::InvalidUcid { .. } => "oz:invalid-ucid",
+            Self::InvalidUcidOrDid { .. } => "oz:invalid-ucid-did",
+            Self::EmptyDisposition => "oz:empty-disposition",
+            Self::InvalidDisposition => "oz:invalid-disposition",
+            Self::PauseReasonRequired => "oz:pause-reason",
+            Self::CallbackTimeRequired => "oz:callback-time",
+            Self::AgentNotOnCall => "oz:agent-not-on-call",
+            Self::Transient => "oz:transient",
+            Self::Unknown(_) => "oz:unknown",
+        }
     }
 
     pub fn is_success(&self) -> bool {
@@ -98,8 +128,8 @@ impl OzonetelOutcome {
             Self::Saved => DispositionOutcome::Saved,
             Self::AlreadyDisposed => DispositionOutcome::AlreadyDisposed,
             o if o.renew_token() => DispositionOutcome::AuthExpired,
-            o if o.retryable() => DispositionOutcome::Retryable(o.message()),
-            o => DispositionOutcome::Rejected(o.message()),
+            o if o.retryable() => DispositionOutcome::Retryable(o.code().into()),
+            o => DispositionOutcome::Rejected(o.code().into()),
         }
     }
 }
@@ -176,6 +206,8 @@ fn classify_text(status: &str, text: &str) -> OzonetelOutcome {
         O::InvalidDisposition
     } else if has("pause reason") {
         O::PauseReasonRequired
+    } else if has("callbacktime") || has("callback time") {
+        O::CallbackTimeRequired
     } else if has("not on this call") {
         O::AgentNotOnCall
     } else if has("unable to dispose") || has("retry after") || status == "error" {

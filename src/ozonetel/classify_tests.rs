@@ -115,11 +115,17 @@ fn each_outcome_has_its_own_sentence() {
         O::EmptyDisposition,
         O::InvalidDisposition,
         O::PauseReasonRequired,
+        O::CallbackTimeRequired,
         O::AgentNotOnCall,
         O::Transient,
         O::Unknown("x".into()),
     ];
     let mut seen = Vec::new();
+    let mut codes = Vec::new();
+    for o in &all {
+        assert!(!codes.contains(&o.code()), "{o:?} repeats its code");
+        codes.push(o.code());
+    }
     for o in &all {
         let m = o.message();
         assert!(!m.contains('{'), "never a raw blob: {m}");
@@ -227,6 +233,72 @@ mod prop {
             let body = serde_json::json!({ "status": status, key: text }).to_string();
             let o = classify(&body);
             prop_assert!(!o.message().is_empty());
+        }
+    }
+}
+
+#[test]
+fn the_simulators_callback_answer_is_its_own_rejection() {
+    let o = classify(r#"{"details":"Provide callBackTime as YYYY-MM-DD HH:MM","status":"Fail"}"#);
+    assert_eq!(o, O::CallbackTimeRequired);
+    assert_eq!(o.disposition_outcome(), DispositionOutcome::Rejected("oz:callback-time".into()));
+}
+
+/// More "no panic on any input" (issue 8): any HTTP status with any body, fields of any
+/// JSON type, and every row of seed 004's table damaged byte by byte.
+#[cfg(not(target_arch = "wasm32"))]
+mod prop_any_input {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn arb_field() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            ".{0,40}".prop_map(Value::String),
+            proptest::sample::select(vec!["Success", "Fail", "false", "Error", "queued", "Invalid UCID (1) or DID [2]", "[", "("])
+                .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("status|message|details|data|.{0,4}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_status_any_body(http in any::<u16>(), body in ".{0,120}") {
+            let o = classify_response(http, &body);
+            prop_assert!(!o.message().is_empty());
+            let _ = (o.code(), o.retryable(), o.renew_token(), o.disposition_outcome());
+        }
+
+        #[test]
+        fn fields_of_any_type(status in arb_field(), message in arb_field(), details in arb_field(), http in any::<u16>()) {
+            let body = serde_json::json!({"status": status, "message": message, "details": details}).to_string();
+            let o = classify_response(http, &body);
+            prop_assert!(!o.message().is_empty());
+            let _ = o.disposition_outcome();
+        }
+
+        #[test]
+        fn damaged_table_rows(row in 0usize..64, cut in any::<usize>(), at in any::<usize>(), byte in any::<u8>()) {
+            let rows = rows();
+            let body = rows[row % rows.len()].body.as_bytes().to_vec();
+            let mut damaged = body.clone();
+            if !damaged.is_empty() {
+                let i = at % damaged.len();
+                damaged[i] = byte;
+                damaged.truncate(cut % (damaged.len() + 1));
+            }
+            let text = String::from_utf8_lossy(&damaged);
+            let _ = classify(&text).message();
+            let _ = classify_response(200, &text).disposition_outcome();
         }
     }
 }

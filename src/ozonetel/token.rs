@@ -83,6 +83,10 @@ pub struct TokenPolicy {
     pub max_per_hour: usize,
     renewals: Vec<u64>,
     expires_at_ms: Option<u64>,
+    /// How long before expiry the current token is renewed: `renew_before_ms`, or a fifth
+    /// of the token's life when it is shorter (so short-lived tokens are not renewed in a
+    /// loop).
+    lead_ms: u64,
     renewing: bool,
     generation: u32,
 }
@@ -100,6 +104,7 @@ impl TokenPolicy {
             max_per_hour,
             renewals: Vec::new(),
             expires_at_ms: None,
+            lead_ms: renew_before_ms,
             renewing: false,
             generation: 0,
         }
@@ -116,8 +121,11 @@ impl TokenPolicy {
 
     /// A new token arrived (from the host). The token itself is not kept here.
     pub fn on_token(&mut self, token: &str, now_ms: u64) {
-        let exp = jwt_exp(token).map(|s| s.saturating_mul(1000));
-        self.expires_at_ms = Some(exp.unwrap_or(now_ms.saturating_add(TOKEN_LIFETIME_MS)));
+        let exp = jwt_exp(token)
+            .map(|s| s.saturating_mul(1000))
+            .unwrap_or(now_ms.saturating_add(TOKEN_LIFETIME_MS));
+        self.expires_at_ms = Some(exp);
+        self.lead_ms = self.renew_before_ms.min(exp.saturating_sub(now_ms) / 5);
         self.renewing = false;
         self.generation = self.generation.wrapping_add(1);
     }
@@ -133,7 +141,7 @@ impl TokenPolicy {
             return TokenAction::Waiting;
         }
         if let Some(exp) = self.expires_at_ms {
-            let renew_at = exp.saturating_sub(self.renew_before_ms);
+            let renew_at = exp.saturating_sub(self.lead_ms);
             if now_ms < renew_at {
                 return TokenAction::Ready {
                     renew_at_ms: renew_at,
@@ -246,6 +254,19 @@ mod tests {
             }
         );
         assert_eq!(p.poll(3_300_000), TokenAction::Renew);
+    }
+
+    #[test]
+    fn a_short_lived_token_is_renewed_near_its_end_not_at_once() {
+        let mut p = TokenPolicy::default();
+        p.poll(0);
+        // 20 s of life: renewed 4 s before the end, not immediately (5 min lead).
+        p.on_token(&jwt(r#"{"exp":20}"#), 0);
+        assert_eq!(p.poll(1_000), TokenAction::Ready { renew_at_ms: 16_000 });
+        assert_eq!(p.poll(16_000), TokenAction::Renew);
+        // An already expired token is renewed now.
+        p.on_token(&jwt(r#"{"exp":10}"#), 30_000);
+        assert_eq!(p.poll(30_001), TokenAction::Renew);
     }
 
     #[test]

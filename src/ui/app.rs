@@ -10,6 +10,7 @@ use crate::ui::components::agent_bar::AgentBar;
 use crate::ui::components::call_card::CallCard;
 use crate::ui::components::connection_banner::ConnectionBanner;
 use crate::ui::components::dialer::Dialer;
+use crate::ui::components::disposition_dock::{DispositionDock, OzonetelCallCard};
 use crate::ui::components::notices::Notices;
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::{Lang, Text};
@@ -43,8 +44,13 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |a| dispatcher.dispatch(a))
     };
     let desk = {
-        let (config, dispatch) = (props.config.clone(), dispatch.clone());
-        use_memo((), move |_| AgentDesk::start(&config, dispatch))
+        let (config, dispatch, host) = (props.config.clone(), dispatch.clone(), props.host.clone());
+        use_memo((), move |_| {
+            let desk = AgentDesk::start(&config, dispatch);
+            // `disposition-saved` goes to the host page.
+            desk.set_host_events(Callback::from(move |(name, detail): (String, serde_json::Value)| host.emit(&name, &detail)));
+            desk
+        })
     };
     *props.host.desk.borrow_mut() = Some(desk.clone());
     use_host_events(&props.host, &state.store);
@@ -71,6 +77,12 @@ pub fn app(props: &AppProps) -> Html {
             };
             if left_panel {
                 *focus.borrow_mut() = FocusMemory::default();
+            } else if e.related_target().is_none() {
+                // Chromium reports a focused element's removal as a focusout to nowhere.
+                // Look again once the render that removed it is over: a card's own
+                // re-render (a form closing) does not re-render the App.
+                let (focus, root) = (focus.clone(), root.clone());
+                gloo_timers::callback::Timeout::new(0, move || restore_focus(&root, &focus)).forget();
             }
         })
     };
@@ -86,15 +98,21 @@ pub fn app(props: &AppProps) -> Html {
     calls.sort_by_key(|c| Some(c.id.as_str()) != active_id.as_deref());
     let agent_busy = state.is_busy(&OpTarget::Agent);
     let dial_busy = state.is_busy(&OpTarget::Dial);
+    let dispositions = state.dispositions.clone();
+    let card_keys: Vec<String> = store.calls().iter().map(crate::desk::genesys_key).collect();
 
     html! {
         <ContextProvider<DeskContext> context={ctx.clone()}>
+          <ContextProvider<Rc<crate::desk::DispositionView>> context={dispositions.clone()}>
             <section class="ccw" ref={root} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
                 <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} />
                 <ConnectionBanner status={store.connection.clone()} />
                 <Notices notices={state.notices.clone()} dispatch={dispatch.clone()} />
                 <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
-                    if calls.is_empty() {
+                    if dispositions.oz_call.is_some() {
+                        <div role="listitem" key="ozonetel-call"><OzonetelCallCard view={dispositions.clone()} /></div>
+                    }
+                    if calls.is_empty() && dispositions.oz_call.is_none() {
                         <p class="empty">{ ctx.t(Text::NoCalls) }</p>
                     }
                     { for calls.iter().map(|c| {
@@ -109,8 +127,10 @@ pub fn app(props: &AppProps) -> Html {
                         }
                     }) }
                 </div>
+                <DispositionDock view={dispositions.clone()} {card_keys} />
                 <Dialer busy={dial_busy} dispatch={dispatch.clone()} />
             </section>
+          </ContextProvider<Rc<crate::desk::DispositionView>>>
         </ContextProvider<DeskContext>>
     }
 }
@@ -143,47 +163,57 @@ fn use_error_events(host: &HostLink, notices: &[crate::ui::state::Notice]) {
     });
 }
 
-/// Where keyboard focus was in the panel: the element, and the control to return to if
-/// that element goes away (a card's open Keypad/Transfer/Conference toggle for an element
-/// inside the part it opened).
+/// Where keyboard focus was in the panel: the element, the call its card shows, and, for an
+/// element inside a part of a card that a toggle opened (keypad, transfer or conference
+/// form), the toggle's `data-op`, so closing the part returns focus to its toggle.
+/// Read when focus enters: a removed element has lost its ancestors by the time we look.
 #[derive(Default)]
 struct FocusMemory {
     element: Option<web_sys::Element>,
-    opener: Option<web_sys::Element>,
+    call_id: Option<String>,
+    opener: Option<String>,
 }
 
 impl FocusMemory {
     fn entered(&mut self, el: Option<web_sys::Element>) {
-        self.opener = el
-            .as_ref()
-            .filter(|e| e.closest(".transfer-form, .tones").ok().flatten().is_some())
-            .and_then(|e| e.closest(".call-card").ok().flatten())
-            .and_then(|card| card.query_selector("button[aria-expanded='true']").ok().flatten());
+        let closest = |e: &web_sys::Element, sel: &str| e.closest(sel).ok().flatten();
+        self.call_id = el.as_ref().and_then(|e| closest(e, "[data-call-id]")).and_then(|c| c.get_attribute("data-call-id"));
+        self.opener = el.as_ref().and_then(|e| match closest(e, ".transfer-form") {
+            Some(form) => form.get_attribute("data-for"),
+            None => closest(e, ".tones").map(|_| "Keypad".to_string()),
+        });
         self.element = el;
     }
 }
 
 /// If focus was inside the panel and its element is gone (and nothing else has focus),
-/// puts it on the control that opened the closed part, else the first control of the same
-/// card, else of the front call, else the dial field.
+/// puts it on the toggle that opened the closed part, else on the first control of the same
+/// call's card, else of the front call, else on the dial field.
 fn restore_focus(root: &NodeRef, memory: &Rc<std::cell::RefCell<FocusMemory>>) {
     let Some(root) = root.cast::<web_sys::Element>() else { return };
     let Some(shadow) = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok() else { return };
-    let (gone, opener, card_id) = {
+    let (gone, opener, call_id) = {
         let m = memory.borrow();
         let Some(el) = m.element.as_ref() else { return };
-        let card_id = m.opener.as_ref().or(Some(el)).and_then(|e| e.closest("[data-call-id]").ok().flatten()).and_then(|c| c.get_attribute("data-call-id"));
-        (!el.is_connected(), m.opener.clone(), card_id)
+        (!el.is_connected(), m.opener.clone(), m.call_id.clone())
     };
     if !gone || shadow.active_element().is_some() {
         return;
     }
-    let first_control = |scope: &str| root.query_selector(&format!("{scope} .controls button:not([disabled])")).ok().flatten();
-    let target = opener
-        .filter(|o| o.is_connected())
-        .or_else(|| card_id.and_then(|id| first_control(&format!(".call-card[data-call-id='{id}']"))))
+    let find = |sel: String| root.query_selector(&sel).ok().flatten();
+    // A live call's first control; for a wrap-up card, its first field (the disposition).
+    let first_control = |scope: &str| {
+        find(format!("{scope} .controls button:not([disabled])"))
+            .or_else(|| find(format!("{scope} :is(input, select, textarea, button):not([disabled])")))
+    };
+    let card = call_id.map(|id| format!(".call-card[data-call-id='{id}']"));
+    let target = card
+        .as_ref()
+        .zip(opener)
+        .and_then(|(card, op)| find(format!("{card} .controls button[data-op='{op}']")))
+        .or_else(|| card.as_ref().and_then(|card| first_control(card)))
         .or_else(|| first_control(".call-card.active"))
-        .or_else(|| root.query_selector(".dial-input").ok().flatten());
+        .or_else(|| find(".dial-input".to_string()));
     // The focus event this causes updates the memory (no borrow is held here).
     if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();

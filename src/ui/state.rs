@@ -36,6 +36,8 @@ pub struct PanelState {
     pub pending: Vec<Pending>,
     pub notices: Vec<Notice>,
     next_notice: u32,
+    /// The disposition picker's codes and the outbox's entries (from the desk's runtime).
+    pub dispositions: Rc<crate::desk::DispositionView>,
 }
 
 /// Everything that changes the panel.
@@ -50,6 +52,8 @@ pub enum PanelAction {
     /// A notice with no operation behind it (e.g. the dial field was empty).
     Notify { text: String, next_step: String },
     Dismiss(u32),
+    /// The disposition runtime's latest view.
+    Dispositions(Rc<crate::desk::DispositionView>),
 }
 
 /// At most this many notices stay on screen; older ones give way.
@@ -114,6 +118,7 @@ impl Reducible for PanelState {
             }
             PanelAction::Notify { text, next_step } => next.notify(text, next_step),
             PanelAction::Dismiss(id) => next.notices.retain(|n| n.id != id),
+            PanelAction::Dispositions(view) => next.dispositions = view,
         }
         if next == *self {
             self

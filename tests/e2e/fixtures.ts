@@ -46,6 +46,17 @@ export class Sim {
     return text ? JSON.parse(text) : {};
   }
 
+  /** Injects faults (`POST /sim/faults`; see sim/README.md for the keys). */
+  async faults(body: Record<string, unknown>): Promise<void> {
+    await this.post('/sim/faults', body);
+  }
+
+  /** Clears every fault that persists or counts down (`DELETE /sim/faults`). */
+  async clearFaults(): Promise<void> {
+    const res = await fetch(`${this.url}/sim/faults`, { method: 'DELETE' });
+    expect(res.ok).toBeTruthy();
+  }
+
   /** Rings an inbound call at `agent` from `from`; the new call's id. */
   async ring(from: string, userData: Record<string, unknown> = {}, agent = 'ava'): Promise<string> {
     const { id } = await this.post('/sim/calls/inbound', { agent, from, userData });

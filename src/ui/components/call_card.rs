@@ -1,11 +1,16 @@
 //! CallCard: one call — who, which way, its state, a live timer, the configured userData,
 //! the conference participants, and its controls. A released call that still needs a
-//! disposition shows as a wrap-up card.
+//! disposition shows as a wrap-up card. With Genesys dispositions, a connected call and a
+//! wrap-up card carry the disposition picker (queued during the call, with the wrap-up
+//! countdown after it).
 
+use crate::config::DispositionVendor;
+use crate::desk::genesys_key;
 use crate::genesys::CallOperation;
 use crate::model::{Call, CallKind, CallState, Capability, StoreAction};
 use crate::ui::components::call_controls::{CallControls, CardPanel};
 use crate::ui::components::call_timer::CallTimer;
+use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection};
 use crate::ui::components::keypad::Keypad;
 use crate::ui::components::transfer_form::{Mode, TransferForm};
 use crate::ui::context::DeskContext;
@@ -100,6 +105,10 @@ pub fn call_card(props: &CallCardProps) -> Html {
         let (dispatch, id) = (props.dispatch.clone(), call.id.clone());
         Callback::from(move |_| dispatch.emit(PanelAction::Store(StoreAction::Dismiss(id.clone()))))
     };
+    // Genesys dispositions: on a connected call (queued until hang-up) and on its wrap-up card.
+    let disposable = ctx.config.vendor() == DispositionVendor::Genesys
+        && !call.is_consult()
+        && (call.in_wrap_up() || matches!(call.state, CallState::Established | CallState::Held));
     let state_class = call.state.as_str().to_ascii_lowercase();
     let label = format!("{kind}, {}, {state}", call.title());
 
@@ -140,9 +149,11 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 </section>
             }
             if call.in_wrap_up() {
-                <div class="controls">
-                    <button type="button" class="op" onclick={dismiss}>{ ctx.t(Text::Dismiss) }</button>
-                </div>
+                if !disposable {
+                    <div class="controls">
+                        <button type="button" class="op" onclick={dismiss.clone()}>{ ctx.t(Text::Dismiss) }</button>
+                    </div>
+                }
             } else {
                 if !props.active { <button type="button" class="link show-call" onclick={select}>{ ctx.t(Text::ShowCall) }</button> }
                 <CallControls call={call.clone()} other={props.other.clone()} pending={props.pending.clone()} open={*open} on_open={on_open} />
@@ -158,6 +169,14 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 CardPanel::Conference => html! { <TransferForm call={call.clone()} mode={Mode::Conference} on_close={close.clone()} dispatch={props.dispatch.clone()} /> },
                 _ => html! {},
             } }
+            if disposable {
+                <DispositionSection target={DispoTarget::Genesys(Box::new(call.clone()))} entry_key={genesys_key(call)}
+                    live={!call.state.is_released()} deadline_ms={call.wrap_up.as_ref().and_then(|w| w.deadline_ms)}
+                    start_open={call.in_wrap_up()} />
+            }
+            if disposable && call.in_wrap_up() {
+                <button type="button" class="link dismiss-card" onclick={dismiss}>{ ctx.t(Text::Dismiss) }</button>
+            }
         </article>
     }
 }

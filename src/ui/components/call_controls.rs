@@ -79,7 +79,7 @@ pub fn call_controls(props: &CallControlsProps) -> Html {
     };
 
     html! {
-        <div class="controls" role="group" aria-label={call.title().to_string()}>
+        <div class="controls" role="group" aria-label={format!("{}: {}", ctx.t(Text::CallControls), call.title())}>
             { op_button(Capability::Answer, Text::Answer, "answer", CallOperation::Answer) }
             { op_button(Capability::Retrieve, Text::Retrieve, "", CallOperation::Retrieve) }
             { op_button(Capability::Hold, Text::Hold, "", CallOperation::Hold) }

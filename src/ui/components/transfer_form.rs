@@ -74,7 +74,7 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
     };
     let cancel = props.on_close.reform(|_: MouseEvent| ());
     html! {
-        <form class="transfer-form" aria-label={ctx.t(label)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+        <form class="transfer-form" data-for={format!("{:?}", props.mode)} aria-label={ctx.t(label)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <label>
                 <span>{ ctx.t(label) }</span>
                 <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="destination" value={(*destination).clone()} {oninput} />

@@ -1,0 +1,125 @@
+//! DispositionDock: the disposition parts of the panel that are not a Genesys call card —
+//! the card of the host's active Ozonetel call (with its picker and wrap-up countdown), the
+//! simulator-key warning, and a short list of recent dispositions whose call card is gone
+//! (after hang-up, after a reload) with their status and Retry.
+
+use crate::desk::{ozonetel_key, DispoStatus, DispositionView};
+use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection, EntryStatus};
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Saved entries stay in the recent list this long.
+const RECENT_SAVED_MS: u64 = 10 * 60_000;
+const RECENT_MAX: usize = 4;
+
+#[derive(Properties, PartialEq)]
+pub struct OzonetelCallCardProps {
+    pub view: Rc<DispositionView>,
+}
+
+/// The host's active Ozonetel call: who, its state, and its disposition.
+#[function_component(OzonetelCallCard)]
+pub fn ozonetel_call_card(props: &OzonetelCallCardProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let Some(call) = props.view.oz_call.clone() else { return html! {} };
+    let key = ozonetel_key(&call.ucid);
+    let entry = props.view.entry(&key);
+    let ended = call.ended_at_ms.is_some();
+    let deadline = call.ended_at_ms.map(|t| t + props.view.wrap_up_secs * 1000).filter(|_| props.view.wrap_up_secs > 0);
+    let state = if !ended {
+        Text::OnCall
+    } else if entry.is_some_and(|e| e.status == DispoStatus::Saved) {
+        Text::CallEnded
+    } else {
+        Text::WrapUp
+    };
+    let done = {
+        let desk = ctx.desk.clone();
+        Callback::from(move |_| desk.set_active_ozonetel_call(None))
+    };
+    let title = if call.caller_id.is_empty() { call.ucid.clone() } else { call.caller_id.clone() };
+    let finished = ended && entry.is_some_and(|e| e.status == DispoStatus::Saved || (e.status == DispoStatus::Failed && !e.retrying));
+    html! {
+        <article class={classes!("call-card", "oz-call", "active", ended.then_some("wrap-up"))} data-ucid={call.ucid.clone()}
+            aria-label={format!("{}, {}, {}", ctx.t(Text::OzonetelCall), title, ctx.t(state))}>
+            <header class="call-head">
+                <span class="kind">{ ctx.t(Text::OzonetelCall) }</span>
+                <span class="call-state">{ ctx.t(state) }</span>
+            </header>
+            <div class="party">{ title }</div>
+            <dl class="user-data">
+                <dt>{ "UCID" }</dt><dd>{ call.ucid.clone() }</dd>
+                if !call.did.is_empty() { <dt>{ "DID" }</dt><dd>{ call.did.clone() }</dd> }
+            </dl>
+            <DispositionSection target={DispoTarget::Ozonetel} entry_key={key} live={!ended} deadline_ms={deadline} start_open=true />
+            if finished {
+                <div class="controls"><button type="button" class="op done" onclick={done}>{ ctx.t(Text::Done) }</button></div>
+            }
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DispositionDockProps {
+    pub view: Rc<DispositionView>,
+    /// Outbox keys that a call card shows already.
+    pub card_keys: Vec<String>,
+}
+
+/// The simulator warning and the recent dispositions whose card is gone.
+#[function_component(DispositionDock)]
+pub fn disposition_dock(props: &DispositionDockProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let hidden = use_state(Vec::<String>::new);
+    let now = js_sys::Date::now() as u64;
+    let oz_key = props.view.oz_call.as_ref().map(|c| ozonetel_key(&c.ucid));
+    let items: Vec<_> = props
+        .view
+        .entries
+        .iter()
+        .filter(|e| !props.card_keys.contains(&e.key) && oz_key.as_deref() != Some(e.key.as_str()))
+        .filter(|e| !hidden.contains(&e.key))
+        .filter(|e| e.status != DispoStatus::Saved || now.saturating_sub(e.settled_at_ms) < RECENT_SAVED_MS)
+        .take(RECENT_MAX)
+        .cloned()
+        .collect();
+    let warning = props.view.simulator_key.then(|| {
+        html! { <p class="banner warn sim-key" role="note">{ ctx.t(Text::SimulatorKey) }</p> }
+    });
+    if items.is_empty() {
+        return warning.unwrap_or_default();
+    }
+    html! {
+        <>
+            { warning.unwrap_or_default() }
+            <section class="dispo-recent" aria-label={ctx.t(Text::Dispositions)}>
+                <h3>{ ctx.t(Text::Dispositions) }</h3>
+                <ul>
+                    { for items.iter().map(|e| {
+                        let close = (e.status == DispoStatus::Saved).then(|| {
+                            let (hidden, key) = (hidden.clone(), e.key.clone());
+                            Callback::from(move |_| {
+                                let mut list = (*hidden).clone();
+                                list.push(key.clone());
+                                hidden.set(list);
+                            })
+                        });
+                        html! {
+                            <li key={e.key.clone()} data-key={e.key.clone()}>
+                                <div class="recent-head">
+                                    <span class="recent-who">{ e.label.clone() }</span>
+                                    if let Some(close) = close {
+                                        <button type="button" class="icon" aria-label={ctx.t(Text::Dismiss)} title={ctx.t(Text::Dismiss)} onclick={close}>{ "×" }</button>
+                                    }
+                                </div>
+                                <EntryStatus entry={e.clone()} live=false />
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </section>
+        </>
+    }
+}

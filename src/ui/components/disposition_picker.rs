@@ -1,0 +1,654 @@
+//! DispositionPicker: how a call ends — a code picked by type-ahead (arrow keys and Enter;
+//! recently used first), a comment, "pause after this call" with its reason, and a
+//! callback time when the code needs one. Usable during the call (the vendor queues it and
+//! applies it at hang-up) and in wrap-up, with a countdown. Once picked, the section shows
+//! where the disposition is: Saving…, Queued (applies at hang-up), Saved, or Failed — why —
+//! Retry. The outbox behind it never sends one pick twice.
+
+use crate::desk::{CodesStatus, DispoStatus, DispositionView, EntryView};
+use crate::model::{Call, DispositionChoice};
+use crate::ozonetel::request::valid_callback_time;
+use crate::ui::components::call_timer::clock;
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
+use gloo_timers::callback::Interval;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// The sentence for a reason code kept in the outbox.
+pub fn reason_text(code: &str) -> Text {
+    match code {
+        "already-disposed" => Text::RsnAlreadyDisposed,
+        "already-saved" => Text::RsnAlreadySaved,
+        "no-answer" => Text::RsnNoAnswer,
+        "net:offline" => Text::RsnOffline,
+        "oz:no-token" | "oz:token-missing" => Text::RsnNoToken,
+        "oz:token-refused" | "oz:token-expired" | "oz:token-invalid" => Text::RsnTokenRefused,
+        "oz:wrong-auth-mode" => Text::RsnWrongAuthMode,
+        "oz:username-missing" | "oz:invalid-user" => Text::RsnAccount,
+        "oz:invalid-action" => Text::RsnInvalidAction,
+        "oz:invalid-agent" => Text::RsnInvalidAgent,
+        "oz:invalid-ucid" | "oz:invalid-ucid-did" => Text::RsnUnknownCall,
+        "call-incomplete" => Text::RsnCallIncomplete,
+        "oz:empty-disposition" => Text::PickCodeFirst,
+        "oz:invalid-disposition" => Text::RsnInvalidDisposition,
+        "too-long" => Text::RsnTooLong,
+        "oz:pause-reason" => Text::PauseReasonRequired,
+        "oz:callback-time" => Text::CallbackTimeRequired,
+        "oz:agent-not-on-call" => Text::RsnAgentNotOnCall,
+        "oz:transient" => Text::RsnTransient,
+        "oz:unknown" | "gws:http" => Text::RsnUnknownAnswer,
+        "gws:unavailable" | "gws:4" | "gws:9" | "gws:19" => Text::RsnPhoneUnavailable,
+        "gws:session" | "gws:20" => Text::SessionEnded,
+        "gws:6" => Text::RsnCallGone,
+        "gws:1" | "gws:2" | "gws:10" => Text::RsnPhoneInvalid,
+        "gws:3" | "gws:5" => Text::RsnNotAllowed,
+        _ => Text::RsnPhoneRefused,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM` (a datetime-local value) as Ozonetel's `YYYY-MM-DD HH:MM`.
+pub fn callback_value(input: &str) -> String {
+    input.trim().replacen('T', " ", 1).chars().take(16).collect()
+}
+
+/// Lower case for matching: the browser's (full Unicode, and no case tables in our wasm).
+fn fold(s: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::JsString::from(s).to_lower_case())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        s.to_lowercase()
+    }
+}
+
+/// The codes that match `filter` (case-insensitive, anywhere in the code).
+pub fn filter_codes<'a>(codes: &'a [String], filter: &str) -> Vec<&'a String> {
+    let f = fold(filter.trim());
+    codes.iter().filter(|c| f.is_empty() || fold(c).contains(&f)).collect()
+}
+
+/// An id-safe form of an outbox key, for ARIA ids inside the shadow root.
+fn dom_id(key: &str) -> String {
+    key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+}
+
+/// What a section disposes: a Genesys call, or the host's active Ozonetel call.
+#[derive(Clone, PartialEq)]
+pub enum DispoTarget {
+    Genesys(Box<Call>),
+    Ozonetel,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DispositionSectionProps {
+    pub target: DispoTarget,
+    /// The outbox key of the call (`genesys_key` / `ozonetel_key`).
+    pub entry_key: String,
+    /// The call is still up (a pick is queued and applies at hang-up).
+    pub live: bool,
+    /// End of the wrap-up window (ms), for the countdown.
+    #[prop_or_default]
+    pub deadline_ms: Option<u64>,
+    /// Show the form open (wrap-up); otherwise a button opens it.
+    pub start_open: bool,
+}
+
+/// The disposition part of a call card: the status of its pick, or the picker.
+#[function_component(DispositionSection)]
+pub fn disposition_section(props: &DispositionSectionProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let view = use_context::<Rc<DispositionView>>().unwrap_or_default();
+    let open = use_state(|| props.start_open);
+    let editing = use_state(|| false);
+    {
+        // The call ended: the picker opens by itself.
+        let open = open.clone();
+        use_effect_with(props.start_open, move |start_open| {
+            if *start_open {
+                open.set(true);
+            }
+        });
+    }
+    let entry = view.entry(&props.entry_key).cloned();
+    let submit = {
+        let (ctx, target, editing) = (ctx.clone(), props.target.clone(), editing.clone());
+        Callback::from(move |choice: DispositionChoice| -> Result<(), Text> {
+            let result = match &target {
+                DispoTarget::Genesys(call) => ctx.desk.dispose(call, choice),
+                DispoTarget::Ozonetel => match ctx.desk.dispositions() {
+                    Some(d) => d.dispose_ozonetel(choice),
+                    None => Err("no-answer"),
+                },
+            };
+            match result {
+                Ok(()) => {
+                    editing.set(false);
+                    Ok(())
+                }
+                Err(code) => Err(reason_text(code)),
+            }
+        })
+    };
+    let saved = entry.as_ref().is_some_and(|e| e.status == DispoStatus::Saved);
+    let countdown = props.deadline_ms.filter(|_| !saved).map(|d| html! { <Countdown deadline_ms={d} /> });
+    let head = html! {
+        <div class="dispo-head">
+            <h3 id={format!("dispo-h-{}", dom_id(&props.entry_key))}>{ ctx.t(Text::Disposition) }</h3>
+            { countdown.unwrap_or_default() }
+        </div>
+    };
+    let show_form = match &entry {
+        None => *open,
+        Some(_) => *editing,
+    };
+    let body = if show_form {
+        let cancel = entry.is_some().then(|| {
+            let editing = editing.clone();
+            Callback::from(move |_| editing.set(false))
+        });
+        html! {
+            <DispositionPicker entry_key={props.entry_key.clone()} initial={entry.as_ref().map(|e| e.disposition.clone())}
+                initial_comment={entry.as_ref().map(|e| e.comments.clone()).unwrap_or_default()}
+                on_submit={submit} on_cancel={cancel} live={props.live} />
+        }
+    } else if let Some(e) = &entry {
+        let change = {
+            let editing = editing.clone();
+            Callback::from(move |_| editing.set(true))
+        };
+        html! { <EntryStatus entry={e.clone()} live={props.live} on_change={Some(change)} /> }
+    } else {
+        let show = {
+            let open = open.clone();
+            Callback::from(move |_| open.set(true))
+        };
+        return html! {
+            <div class="dispo dispo-closed">
+                <button type="button" class="dispo-open" data-op="Disposition" onclick={show}>{ ctx.t(Text::Disposition) }{ "…" }</button>
+            </div>
+        };
+    };
+    html! {
+        <section class="dispo" aria-labelledby={format!("dispo-h-{}", dom_id(&props.entry_key))}>
+            { head }
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EntryStatusProps {
+    pub entry: EntryView,
+    /// The call is still up ("Change" is offered while the pick is queued).
+    pub live: bool,
+    /// Opens the picker again (re-pick); `None` hides "Change".
+    #[prop_or_default]
+    pub on_change: Option<Callback<MouseEvent>>,
+}
+
+/// Where one disposition is: Saving…, Queued, Saved, or Failed — why — Retry.
+#[function_component(EntryStatus)]
+pub fn entry_status(props: &EntryStatusProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let e = &props.entry;
+    let retry = {
+        let (desk, key) = (ctx.desk.clone(), e.key.clone());
+        Callback::from(move |_| {
+            if let Some(d) = desk.dispositions() {
+                d.retry(&key);
+            }
+        })
+    };
+    let discard = {
+        let (desk, key) = (ctx.desk.clone(), e.key.clone());
+        Callback::from(move |_| {
+            if let Some(d) = desk.dispositions() {
+                d.discard(&key);
+            }
+        })
+    };
+    let (class, label) = match e.status {
+        DispoStatus::Saving => ("saving", Text::Saving),
+        DispoStatus::Queued => ("queued", Text::QueuedAtHangup),
+        DispoStatus::Saved => ("saved", Text::Saved),
+        // Kept and retried by itself: not sent yet rather than failed.
+        DispoStatus::Failed if e.retrying => ("retrying", Text::NotSentYet),
+        DispoStatus::Failed => ("failed", Text::Failed),
+    };
+    let already = e.reason == "already-disposed";
+    let can_change = match e.status {
+        DispoStatus::Queued => props.live,
+        DispoStatus::Failed => !already,
+        _ => false,
+    };
+    html! {
+        <div class={classes!("dispo-status", class)} data-status={class} role="status" aria-live="polite">
+            <p class="dispo-line">
+                <span class="dispo-icon" aria-hidden="true">{ match e.status {
+                    DispoStatus::Saving => html! { <span class="spinner"></span> },
+                    DispoStatus::Queued => html! { <span class="ring"></span> },
+                    DispoStatus::Saved => html! { "✓" },
+                    DispoStatus::Failed if e.retrying => html! { <span class="spinner"></span> },
+                    DispoStatus::Failed => html! { "!" },
+                } }</span>
+                <span class="dispo-state">{ ctx.t(label) }</span>
+            </p>
+            <p class="dispo-detail"><span class="dispo-code">{ &e.disposition }</span></p>
+            if !e.comments.is_empty() { <p class="dispo-detail dispo-comment-text">{ format!("“{}”", e.comments) }</p> }
+            if e.status == DispoStatus::Failed {
+                <p class="dispo-reason">
+                    { ctx.t(reason_text(&e.reason)) }
+                    if e.retrying { { " " }{ ctx.t(Text::RetryingSoon) } }
+                </p>
+            }
+            if e.status == DispoStatus::Failed || can_change {
+                <div class="form-actions">
+                    if e.status == DispoStatus::Failed && !already {
+                        <button type="button" class="retry" onclick={retry}>{ ctx.t(Text::Retry) }</button>
+                    }
+                    if can_change {
+                        if let Some(change) = props.on_change.clone() {
+                            <button type="button" class="link change" onclick={change}>{ ctx.t(Text::Change) }</button>
+                        }
+                    }
+                    if e.status == DispoStatus::Failed {
+                        <button type="button" class="link discard" onclick={discard}>{ ctx.t(Text::Discard) }</button>
+                    }
+                </div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DispositionPickerProps {
+    pub entry_key: String,
+    /// The code picked before (when changing a pick).
+    #[prop_or_default]
+    pub initial: Option<String>,
+    #[prop_or_default]
+    pub initial_comment: String,
+    /// Sends the choice; an error is a sentence to show.
+    pub on_submit: Callback<DispositionChoice, Result<(), Text>>,
+    #[prop_or_default]
+    pub on_cancel: Option<Callback<MouseEvent>>,
+    pub live: bool,
+}
+
+/// The picker's form state (one reducer: fewer hooks, less code in every agent's browser).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Form {
+    pub filter: String,
+    pub highlight: usize,
+    pub selected: Option<String>,
+    pub comment: String,
+    pub pause: bool,
+    pub reason: String,
+    /// The datetime-local value (`YYYY-MM-DDTHH:MM`).
+    pub callback: String,
+    pub error: Option<Text>,
+    /// Sent; waiting for the outbox to take it (no double submit).
+    pub busy: bool,
+}
+
+/// A change of the form.
+pub enum FormAction {
+    Filter(String),
+    Highlight(usize),
+    Choose(String),
+    Comment(String),
+    Pause(bool),
+    Reason(String),
+    Callback(String),
+    Error(Option<Text>),
+    Busy(bool),
+}
+
+impl Reducible for Form {
+    type Action = FormAction;
+
+    fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
+        let mut f = (*self).clone();
+        match action {
+            FormAction::Filter(v) => {
+                f.filter = v;
+                f.highlight = 0;
+            }
+            FormAction::Highlight(i) => f.highlight = i,
+            FormAction::Choose(code) => {
+                f.selected = Some(code);
+                f.error = None;
+            }
+            FormAction::Comment(v) => f.comment = v,
+            FormAction::Pause(on) => {
+                f.pause = on;
+                f.error = None;
+            }
+            FormAction::Reason(v) => {
+                f.reason = v;
+                f.error = None;
+            }
+            FormAction::Callback(v) => {
+                f.callback = v;
+                f.error = None;
+            }
+            FormAction::Error(e) => f.error = e,
+            FormAction::Busy(b) => f.busy = b,
+        }
+        if f == *self {
+            self
+        } else {
+            Rc::new(f)
+        }
+    }
+}
+
+impl Form {
+    /// The agent's choice, or why it cannot be sent yet (checked before anything is sent).
+    pub fn choice(&self, needs_callback: bool) -> Result<DispositionChoice, Text> {
+        let code = self.selected.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or(Text::PickCodeFirst)?;
+        if self.pause && self.reason.trim().is_empty() {
+            return Err(Text::PauseReasonRequired);
+        }
+        let callback_time = if needs_callback {
+            let v = callback_value(&self.callback);
+            if !valid_callback_time(&v) {
+                return Err(Text::CallbackTimeRequired);
+            }
+            Some(v)
+        } else {
+            None
+        };
+        Ok(DispositionChoice {
+            disposition: code.to_string(),
+            comments: self.comment.trim().to_string(),
+            pause_after: self.pause,
+            pause_reason: self.pause.then(|| self.reason.trim().to_string()),
+            callback_time,
+        })
+    }
+}
+
+/// The form: type-ahead code list, comment, pause after the call, callback time.
+#[function_component(DispositionPicker)]
+pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let view = use_context::<Rc<DispositionView>>().unwrap_or_default();
+    let form = {
+        let (initial, comment) = (props.initial.clone(), props.initial_comment.clone());
+        use_reducer(move || Form { selected: initial, comment, ..Form::default() })
+    };
+    let codes: Vec<String> = if view.codes.is_empty() {
+        // No list (it could not be loaded): what the agent types is the code.
+        Some(form.filter.trim().to_string()).filter(|f| !f.is_empty()).into_iter().collect()
+    } else {
+        view.codes.clone()
+    };
+    let shown: Vec<String> = filter_codes(&codes, &form.filter).into_iter().cloned().collect();
+    let hi = form.highlight.min(shown.len().saturating_sub(1));
+    let id = dom_id(&props.entry_key);
+    let listbox_id = format!("dispo-list-{id}");
+    let option_id = |i: usize| format!("dispo-opt-{id}-{i}");
+    let needs_callback = form.selected.as_deref().is_some_and(|c| ctx.config.needs_callback_time(c));
+
+    // One handler for the form's fields, told apart by their class.
+    let field_event = {
+        let form = form.dispatcher();
+        Callback::from(move |e: Event| {
+            let Some(el) = e.target_dyn_into::<web_sys::Element>() else { return };
+            let value = || {
+                el.dyn_ref::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .or_else(|| el.dyn_ref::<HtmlTextAreaElement>().map(|t| t.value()))
+                    .or_else(|| el.dyn_ref::<HtmlSelectElement>().map(|s| s.value()))
+                    .unwrap_or_default()
+            };
+            let action = match el.class_name().as_str() {
+                "dispo-filter" => FormAction::Filter(value()),
+                "dispo-comment" => FormAction::Comment(value()),
+                "dispo-pause-toggle" => {
+                    FormAction::Pause(el.dyn_ref::<HtmlInputElement>().is_some_and(|i| i.checked()))
+                }
+                "dispo-pause-reason" => FormAction::Reason(value()),
+                "dispo-callback" => FormAction::Callback(value()),
+                _ => return,
+            };
+            form.dispatch(action);
+        })
+    };
+    let oninput = field_event.reform(|e: InputEvent| e.into());
+    let onchange = field_event;
+    let onkeydown = {
+        let (form, shown) = (form.dispatcher(), shown.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let n = shown.len();
+            let to = match e.key().as_str() {
+                "ArrowDown" if n > 0 => (hi + 1) % n,
+                "ArrowUp" if n > 0 => (hi + n - 1) % n,
+                "Home" if n > 0 => 0,
+                "End" if n > 0 => n - 1,
+                "Enter" => {
+                    e.prevent_default();
+                    if let Some(code) = shown.get(hi) {
+                        form.dispatch(FormAction::Choose(code.clone()));
+                    }
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            form.dispatch(FormAction::Highlight(to));
+        })
+    };
+    let onsubmit = {
+        let (form, on_submit) = (form.clone(), props.on_submit.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if form.busy {
+                return;
+            }
+            match form.choice(needs_callback) {
+                Err(text) => form.dispatch(FormAction::Error(Some(text))),
+                Ok(choice) => {
+                    form.dispatch(FormAction::Busy(true));
+                    match on_submit.emit(choice) {
+                        Ok(()) => form.dispatch(FormAction::Error(None)),
+                        Err(text) => {
+                            form.dispatch(FormAction::Busy(false));
+                            form.dispatch(FormAction::Error(Some(text)));
+                        }
+                    }
+                }
+            }
+        })
+    };
+
+    let status_line = match &view.codes_status {
+        CodesStatus::Loading if view.codes.is_empty() => Some(html! {
+            <p class="dispo-note"><span class="spinner" aria-hidden="true"></span>{ " " }{ ctx.t(Text::LoadingCodes) }</p>
+        }),
+        CodesStatus::Failed(code) if view.codes.is_empty() => {
+            let reload = {
+                let desk = ctx.desk.clone();
+                Callback::from(move |_| {
+                    if let Some(d) = desk.dispositions() {
+                        d.reload_codes();
+                    }
+                })
+            };
+            Some(html! {
+                <p class="dispo-note warn">
+                    { ctx.t(Text::CodesUnavailable) }{ " " }{ ctx.t(reason_text(code)) }{ " " }
+                    <button type="button" class="link" onclick={reload}>{ ctx.t(Text::Retry) }</button>
+                </p>
+            })
+        }
+        _ => None,
+    };
+    let recent = &view.recent;
+    let selected = form.selected.as_deref();
+
+    html! {
+        <form class="dispo-form" {onsubmit} {oninput} {onchange} novalidate=true>
+            { status_line.unwrap_or_default() }
+            <div class="dispo-combo">
+                <input type="text" class="dispo-filter" role="combobox" autocomplete="off" spellcheck="false"
+                    aria-label={ctx.t(Text::FilterCodes)} placeholder={ctx.t(Text::FilterCodes)}
+                    aria-expanded="true" aria-autocomplete="list" aria-controls={listbox_id.clone()}
+                    aria-activedescendant={(!shown.is_empty()).then(|| option_id(hi))}
+                    value={form.filter.clone()} {onkeydown} />
+                <ul class="dispo-codes" role="listbox" id={listbox_id} aria-label={ctx.t(Text::Disposition)}>
+                    if shown.is_empty() {
+                        <li class="dispo-empty" role="presentation">{ ctx.t(Text::NoMatchingCodes) }</li>
+                    }
+                    { for shown.iter().enumerate().map(|(i, code)| {
+                        let is_selected = selected == Some(code.as_str());
+                        let onclick = { let (form, code) = (form.dispatcher(), code.clone()); Callback::from(move |_| form.dispatch(FormAction::Choose(code.clone()))) };
+                        let onmousemove = { let form = form.dispatcher(); Callback::from(move |_: MouseEvent| if i != hi { form.dispatch(FormAction::Highlight(i)) }) };
+                        html! {
+                            <li id={option_id(i)} role="option" aria-selected={is_selected.to_string()}
+                                class={classes!("code", (i == hi).then_some("active"), is_selected.then_some("selected"))}
+                                data-code={code.clone()} {onclick} {onmousemove}>
+                                <span class="check" aria-hidden="true">{ if is_selected { "✓" } else { "" } }</span>
+                                <span class="name">{ code.clone() }</span>
+                                if recent.contains(code) { <span class="tag">{ ctx.t(Text::Recent) }</span> }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </div>
+            <label class="field">
+                <span>{ ctx.t(Text::Comment) }</span>
+                <textarea class="dispo-comment" rows="2" maxlength="1000" value={form.comment.clone()} />
+            </label>
+            if needs_callback {
+                <label class="field">
+                    <span>{ ctx.t(Text::CallbackAt) }</span>
+                    <input type="datetime-local" class="dispo-callback" value={form.callback.clone()} required=true />
+                </label>
+            }
+            <div class="dispo-pause">
+                <label class="check-row">
+                    <input type="checkbox" class="dispo-pause-toggle" checked={form.pause} />
+                    <span>{ ctx.t(Text::PauseAfterCall) }</span>
+                </label>
+                if form.pause {
+                    <select class="dispo-pause-reason" aria-label={ctx.t(Text::PauseReason)}>
+                        <option value="" selected={form.reason.is_empty()}>{ ctx.t(Text::ChooseReason) }</option>
+                        { for ctx.config.pause_reason_list().iter().map(|r| html! {
+                            <option value={r.clone()} selected={form.reason == *r}>{ r.clone() }</option>
+                        }) }
+                    </select>
+                }
+            </div>
+            if let Some(text) = form.error {
+                <p class="dispo-error" role="alert">{ ctx.t(text) }</p>
+            }
+            <div class="form-actions">
+                <button type="submit" class="primary dispo-save" disabled={form.busy}>
+                    { ctx.t(Text::SaveDisposition) }
+                    if props.live { <small class="hint">{ " · " }{ ctx.t(Text::QueuedAtHangup) }</small> }
+                </button>
+                if let Some(cancel) = props.on_cancel.clone() {
+                    <button type="button" class="link" onclick={cancel}>{ ctx.t(Text::Cancel) }</button>
+                }
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CountdownProps {
+    /// When the wrap-up window closes (ms, `Date.now()` clock).
+    pub deadline_ms: u64,
+}
+
+/// "Wrap-up ends in m:ss", ticking by itself; "Wrap-up time is over" after.
+#[function_component(Countdown)]
+pub fn countdown(props: &CountdownProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let now = use_state(|| js_sys::Date::now() as u64);
+    let over = *now >= props.deadline_ms;
+    {
+        let now = now.clone();
+        use_effect_with(over, move |over| {
+            let interval = (!*over).then(|| Interval::new(1_000, move || now.set(js_sys::Date::now() as u64)));
+            move || drop(interval)
+        });
+    }
+    if over {
+        html! { <span class="countdown over" role="timer">{ ctx.t(Text::WrapUpOver) }</span> }
+    } else {
+        let left = props.deadline_ms.saturating_sub(*now).div_ceil(1000);
+        html! {
+            <span class={classes!("countdown", (left <= 10).then_some("soon"))} role="timer" aria-live="off">
+                { ctx.t(Text::WrapUpEndsIn) }{ " " }<strong>{ clock(left) }</strong>
+            </span>
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_code_has_a_sentence() {
+        // Codes the cores produce map to their own sentences, unknown ones to a generic one.
+        assert_eq!(reason_text("already-disposed"), Text::RsnAlreadyDisposed);
+        assert_eq!(reason_text("oz:invalid-disposition"), Text::RsnInvalidDisposition);
+        assert_eq!(reason_text("gws:6"), Text::RsnCallGone);
+        assert_eq!(reason_text("something-new"), Text::RsnPhoneRefused);
+        use crate::ozonetel::OzonetelOutcome as O;
+        for o in [
+            O::TokenExpired, O::TokenMissing, O::TokenInvalid, O::WrongAuthMode, O::UserNameMissing, O::InvalidUser,
+            O::InvalidAction, O::InvalidAgent, O::InvalidUcid { ucid: None }, O::EmptyDisposition, O::InvalidDisposition,
+            O::PauseReasonRequired, O::CallbackTimeRequired, O::AgentNotOnCall, O::Transient, O::Unknown(String::new()),
+            O::AlreadyDisposed,
+        ] {
+            assert_ne!(reason_text(o.code()), Text::RsnPhoneRefused, "{o:?} has no sentence of its own");
+        }
+    }
+
+    #[test]
+    fn the_form_is_checked_before_anything_is_sent() {
+        let f = Form::default();
+        assert_eq!(f.choice(false), Err(Text::PickCodeFirst));
+        let f = Rc::new(f).reduce(FormAction::Choose("Call Back".into()));
+        assert_eq!(f.choice(true), Err(Text::CallbackTimeRequired));
+        let f = f.reduce(FormAction::Callback("2030-01-31T17:30".into())).reduce(FormAction::Pause(true));
+        assert_eq!(f.choice(true), Err(Text::PauseReasonRequired));
+        let f = f.reduce(FormAction::Reason("Lunch".into())).reduce(FormAction::Comment(" ok ".into()));
+        assert_eq!(
+            f.choice(true).unwrap(),
+            DispositionChoice {
+                disposition: "Call Back".into(),
+                comments: "ok".into(),
+                pause_after: true,
+                pause_reason: Some("Lunch".into()),
+                callback_time: Some("2030-01-31 17:30".into()),
+            }
+        );
+        // Typing resets the highlight; an unchanged form keeps its Rc (no render).
+        let f = f.reduce(FormAction::Highlight(3)).reduce(FormAction::Filter("c".into()));
+        assert_eq!(f.highlight, 0);
+        let same = f.clone().reduce(FormAction::Busy(false));
+        assert!(Rc::ptr_eq(&f, &same));
+    }
+
+    #[test]
+    fn filtering_and_callback_values() {
+        let codes: Vec<String> = ["Interested", "Call Back", "Not Interested"].map(String::from).to_vec();
+        assert_eq!(filter_codes(&codes, "inter").len(), 2);
+        assert_eq!(filter_codes(&codes, " BACK ").len(), 1);
+        assert_eq!(filter_codes(&codes, "").len(), 3);
+        assert_eq!(callback_value("2030-01-31T17:00"), "2030-01-31 17:00");
+        assert_eq!(callback_value("2030-01-31T17:00:30"), "2030-01-31 17:00");
+        assert!(valid_callback_time(&callback_value("2030-01-31T17:00")));
+    }
+}
