@@ -369,17 +369,21 @@ async function memory(sim, module) {
     const profile = mkdtempSync(path.join(os.tmpdir(), "ccw-mem-"));
     const url = `${origin}/mem.html?sim=${encodeURIComponent(sim.url)}&n=${CYCLES}&module=${encodeURIComponent(`${sim.url}/${module}`)}`;
     const chrome = spawn("/usr/bin/chromium", ["--headless=new", ...BROWSER_ARGS, `--user-data-dir=${profile}`,
-        "--remote-debugging-port=0", url], { stdio: "ignore" });
+        url], { stdio: ["ignore", "ignore", verbose ? "inherit" : "ignore"] });
+    let timer;
     try {
-        const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("the memory run took too long")), 15 * 60_000));
+        const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("the memory run took too long")), 15 * 60_000); });
         const result = await Promise.race([reported, timeout]);
         if (result.error) throw new Error(`memory run: ${result.error}`);
         log("memory", JSON.stringify(result));
         return result;
     } finally {
+        clearTimeout(timer);
+        const exited = new Promise(r => chrome.once("exit", r));
         chrome.kill();
+        await Promise.race([exited, sleep(5000)]);
         server.close();
-        rmSync(profile, { recursive: true, force: true });
+        try { rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); } catch { /* a temp dir */ }
     }
 }
 
@@ -425,14 +429,14 @@ const size = sizes();
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: BROWSER_ARGS });
 const results = {};
 try {
+    const sim2 = await Sim.start(["--allow-loopback-origins"]);
+    try { results.mem = await memory(sim2, size.module); } finally { sim2.stop(); }
     const sim = await Sim.start();
     try {
         await sim.post("/sim/config", { answerDelayMs: 300 });
         results.load = await loads(browser, sim);
         results.notes = await notifications(browser, sim);
     } finally { sim.stop(); }
-    const sim2 = await Sim.start(["--allow-loopback-origins"]);
-    try { results.mem = await memory(sim2, size.module); } finally { sim2.stop(); }
     results.idle = await idle(browser);
 } finally {
     await browser.close();

@@ -35,15 +35,29 @@ async function noSessions() {
     throw new Error("the server kept a session");
 }
 
+performance.setResourceTimingBufferSize(10000);
+
+/** Times one burst; returns its rate and where the time went, from the Resource Timing
+ *  of the connect whose answer carried the last message: `server` (t0 → its first byte:
+ *  the publish request, the server's publishing, the wait for the connect), `transfer`
+ *  (first byte → last byte) and `client` (last byte → last message handed over). */
 async function measure(client, channel, count, size) {
     await client.ready();
     // Let the first long poll settle in, as in a running widget.
     await sleep(200);
+    performance.clearResourceTimings();
     const done = client.expect(count);
     const t0 = performance.now();
     await control("/control/publish", { channel, count, size });
     const t1 = await done;
-    return count / ((t1 - t0) / 1000);
+    const last = performance.getEntriesByType("resource")
+        .filter(e => e.name.includes("/cometd/connect") && e.responseEnd <= t1 + 0.5)
+        .sort((a, b) => a.responseEnd - b.responseEnd)
+        .pop();
+    const split = last && last.responseStart > 0
+        ? { server: last.responseStart - t0, transfer: last.responseEnd - last.responseStart, client: t1 - last.responseEnd }
+        : null;
+    return { rate: count / ((t1 - t0) / 1000), split };
 }
 
 const ours = {
@@ -130,27 +144,36 @@ const median = xs => {
  *  alternates); returns the rates and their medians. */
 async function runBench({ count = 2000, size = 0, runs = 9, warmup = 2 } = {}) {
     const rates = { ours: [], official: [] };
+    const splits = { ours: [], official: [] };
     for (let round = 0; round < warmup + runs; round += 1) {
         const order = round % 2 === 0 ? [ours, official] : [official, ours];
         for (const kind of order) {
-            const rate = await once(kind, count, size);
-            if (round >= warmup) rates[kind.name].push(rate);
+            const { rate, split } = await once(kind, count, size);
+            if (round >= warmup) {
+                rates[kind.name].push(rate);
+                if (split) splits[kind.name].push(split);
+            }
         }
+    }
+    const part = (name, key) => splits[name].length ? median(splits[name].map(s => s[key])) : NaN;
+    const split = {};
+    for (const name of ["ours", "official"]) {
+        split[name] = { server: part(name, "server"), transfer: part(name, "transfer"), client: part(name, "client") };
     }
     const mo = median(rates.ours), mj = median(rates.official);
     // Each round measures both clients back to back, so a round's ratio is paired: it
     // cancels slow drifts of the machine (other load) that the medians alone keep.
     const paired = median(rates.ours.map((r, i) => r / rates.official[i]));
-    return { count, size, runs, rates, median: { ours: mo, official: mj }, ratio: mo / mj, paired };
+    return { count, size, runs, rates, split, median: { ours: mo, official: mj }, ratio: mo / mj, paired };
 }
 
 /** The client-side work alone, without the network: one connect reply carrying `count`
  *  messages, as the server would send it, handed to each client `runs` times; returns
- *  the median rates. Ours gets the reply as bytes (as its driver reads them: an
+ *  the median rates (each run times `reps` replies in a row). Ours gets the reply as bytes (as its driver reads them: an
  *  ArrayBuffer copied into wasm memory) and runs its state machine on it; the official
  *  client gets it as a string (as its XMLHttpRequest reads it), JSON.parse()s it and
  *  receive()s each message, as its transport does. */
-function runProcessing({ count = 2000, size = 0, runs = 31, warmup = 5 } = {}) {
+function runProcessing({ count = 2000, size = 0, runs = 31, warmup = 5, reps = 10 } = {}) {
     const channel = "/bench/processing";
     const pad = "x".repeat(size);
     const batch = [];
@@ -183,10 +206,12 @@ function runProcessing({ count = 2000, size = 0, runs = 31, warmup = 5 } = {}) {
     for (let round = 0; round < warmup + runs; round += 1) {
         const order = round % 2 === 0 ? [["ours", ours], ["official", official]] : [["official", official], ["ours", ours]];
         for (const [name, f] of order) {
+            // Several replies per timing, so the browser's coarse clock (0.1 ms steps
+            // outside cross-origin isolation) is small beside what it measures.
             const t0 = performance.now();
-            f();
+            for (let i = 0; i < reps; i += 1) f();
             const ms = Math.max(performance.now() - t0, 0.01);
-            if (round >= warmup) rates[name].push(count / (ms / 1000));
+            if (round >= warmup) rates[name].push((count * reps) / (ms / 1000));
         }
     }
     oursClient.free();

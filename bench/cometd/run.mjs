@@ -53,10 +53,15 @@ try {
         }
         return r;
     };
+    const splits = [];
     for (const size of sizes) {
         const r = row("end to end", size,
             await page.evaluate(p => window.runBench(p), { count, size, runs, warmup }));
         if (!(r.ratio >= 1.0)) below = true;
+        for (const name of ["ours", "official"]) {
+            const s = r.split[name];
+            splits.push([size ? `~${size} B` : "tiny", name, ...[s.server, s.transfer, s.client].map(x => x.toFixed(1))]);
+        }
     }
     for (const size of sizes) {
         row("client only", size,
@@ -72,7 +77,20 @@ try {
     const line = cells => cells.map((c, i) => (i < 2 ? c.padEnd(width[i]) : c.padStart(width[i]))).join("   ");
     console.log("\n" + line(head));
     for (const r of rows) console.log(line(r));
+    const sh = ["payload", "client", "server ms", "transfer ms", "client ms"];
+    const sw = sh.map((h, i) => Math.max(h.length, ...splits.map(r => r[i].length)));
+    const sline = cells => cells.map((c, i) => (i < 2 ? c.padEnd(sw[i]) : c.padStart(sw[i]))).join("   ");
+    console.log("\nwhere an end-to-end burst's time goes (medians; Resource Timing of the connect " +
+        "that carried the last message):");
+    console.log(sline(sh));
+    for (const r of splits) console.log(sline(r));
     console.log(`
+server:   page asks to publish → first byte of that connect's answer (publish request,
+          the server publishing and serialising the burst, the connect's wait)
+transfer: first → last byte of that answer (loopback, browser network stack)
+client:   last byte → the last message handed to the application (reading the body
+          into the client, parsing, dispatching)
+
 end to end:  page asks the server to publish → the client hands the last message to the
              application (server, loopback network, browser and client all included)
 client only: one connect reply of ${count} messages handed to the client, no network:

@@ -45,7 +45,8 @@ use std::rc::{Rc, Weak};
 use gloo_net::http::Request as HttpRequest;
 use gloo_timers::callback::Timeout;
 use serde_json::Value;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, RequestCredentials};
 
 use super::client::Client;
@@ -349,12 +350,9 @@ fn send(shared: &Rc<Shared>, request: Request) {
         let event = match http {
             Err(_) => failed(&timed_out),
             Ok(http) => match http.send().await {
-                // Bytes, not `text()`: a JS string would be decoded from UTF-8 by the
-                // browser, then walked char by char into wasm memory; an ArrayBuffer is
-                // copied in one go, and the JSON parser reads UTF-8 itself.
-                Ok(response) if response.ok() => match response.binary().await {
+                Ok(response) if response.ok() => match read_body(&response).await {
                     Ok(body) => Event::Response { request: id, body },
-                    Err(_) => failed(&timed_out),
+                    Err(()) => failed(&timed_out),
                 },
                 Ok(response) => Event::Failed {
                     request: id,
@@ -371,6 +369,59 @@ fn send(shared: &Rc<Shared>, request: Request) {
         }
         pump(&shared, event);
     });
+}
+
+/// Reads a response body as bytes, copying each chunk into wasm memory as it arrives.
+///
+/// Not `text()`: the browser would decode the UTF-8 into a JS string, which wasm-bindgen
+/// then walks char by char back into UTF-8 (a few ms for a 2 MB burst); the JSON parser
+/// reads UTF-8 itself. Not `arrayBuffer()` either: it resolves only after the whole body
+/// has been gathered, and then the copy into wasm memory starts; reading the stream
+/// overlaps the copies with the transfer. (In headless Chromium, for a 2 MB body:
+/// stream ≈ 4.5 ms, XMLHttpRequest text ≈ 5.5 ms, arrayBuffer ≈ 7 ms.) An abort or a
+/// network failure mid-body is an `Err`.
+async fn read_body(response: &gloo_net::http::Response) -> Result<Vec<u8>, ()> {
+    let Some(stream) = response.body() else {
+        return Ok(Vec::new()); // no body at all (e.g. 204)
+    };
+    // Content-Length is readable cross-origin (CORS-safelisted); a hint only, bounded.
+    let hint = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(16 << 20);
+    let mut body = Vec::with_capacity(hint);
+    // `getReader()`'s result and its `read()` are reached dynamically: the typed bindings
+    // need web-sys features this crate does not otherwise use.
+    let reader: JsValue = stream.get_reader().into();
+    let read = js_sys::Reflect::get(&reader, &JsValue::from_str("read"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or(())?;
+    let (done_key, value_key) = (JsValue::from_str("done"), JsValue::from_str("value"));
+    loop {
+        let promise = read
+            .call0(&reader)
+            .ok()
+            .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+            .ok_or(())?;
+        let chunk = JsFuture::from(promise).await.map_err(|_| ())?;
+        if js_sys::Reflect::get(&chunk, &done_key)
+            .ok()
+            .and_then(|d| d.as_bool())
+            == Some(true)
+        {
+            return Ok(body);
+        }
+        let bytes = js_sys::Reflect::get(&chunk, &value_key)
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+            .ok_or(())?;
+        let start = body.len();
+        body.resize(start + bytes.length() as usize, 0);
+        bytes.copy_to(&mut body[start..]);
+    }
 }
 
 /// Reports `event` from a microtask, never from inside the current pump.

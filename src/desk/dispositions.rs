@@ -526,7 +526,12 @@ impl Rt {
             if seen.is_some_and(|s| s.released) {
                 // Let the agent see "Saved" on the wrap-up card for a moment.
                 let dispatch = self.dispatch.clone();
-                self.later.borrow_mut().push(Timeout::new(SAVED_CARD_MS, move || dispatch.emit(record)));
+                let mut later = self.later.borrow_mut();
+                if later.len() >= 8 {
+                    // Long fired; dropping them cancels nothing.
+                    drop(later.remove(0));
+                }
+                later.push(Timeout::new(SAVED_CARD_MS, move || dispatch.emit(record)));
             } else {
                 self.dispatch.emit(record);
             }

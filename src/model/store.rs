@@ -457,6 +457,11 @@ fn merge(current: &Call, mut incoming: Call, wrap_up_secs: Option<u64>, at_ms: u
     incoming.started_at_ms = current.started_at_ms.or(incoming.started_at_ms);
     incoming.consult_of = current.consult_of.clone().or(incoming.consult_of);
     incoming.disposition = current.disposition.clone().or(incoming.disposition);
+    // A Released notification often lists nobody (the far end left): the card keeps who
+    // the call was with.
+    if incoming.parties.is_empty() && incoming.state.is_released() {
+        incoming.parties = current.parties.clone();
+    }
     incoming.answered = current.answered
         || incoming.answered
         || matches!(incoming.state, CallState::Established | CallState::Held);

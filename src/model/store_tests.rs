@@ -483,3 +483,17 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn a_wrap_up_card_keeps_who_the_call_was_with() {
+    let mut s = CallStore::new();
+    let mut c = Call { id: "W1".into(), uuid: "W1".into(), state: CallState::Established, kind: CallKind::Inbound, ..Call::default() };
+    c.parties = vec![Party::new("5552222", "555-2222")];
+    s.reduce(StoreAction::CallUpdated(CallUpdate { call: c.clone(), kind: NotificationKind::StatusChange, wrap_up_secs: None, at_ms: 1 }));
+    c.state = CallState::Released;
+    c.parties.clear();
+    s.reduce(StoreAction::CallUpdated(CallUpdate { call: c, kind: NotificationKind::StatusChange, wrap_up_secs: None, at_ms: 2 }));
+    let card = s.call("W1").unwrap();
+    assert!(card.in_wrap_up());
+    assert_eq!(card.title(), "555-2222");
+}

@@ -72,6 +72,7 @@ test('dispose during the call, then hang up: queued, then saved — once', async
   const recent = widget(page).locator(`.dispo-recent li[data-key="genesys:${id}"]`);
   await expect(recent.locator('.dispo-status')).toHaveAttribute('data-status', 'saved');
   await expect(card(page, id)).toHaveCount(0);
+  await widget(page).screenshot({ path: testInfo.outputPath('genesys-recent.png'), animations: 'disabled' });
   await expect.poll(() => saved(page)).toEqual([expect.objectContaining({
     vendor: 'genesys', callId: id, disposition: 'Sale', comments: 'Two seats, annual plan',
   })]);
@@ -122,7 +123,7 @@ test('dispose in wrap-up by keyboard: countdown, checks before sending, recent c
   await expect(first.locator('.tag')).toHaveText('Recent');
 });
 
-test('network cut while saving: retried with backoff and delivered once', async ({ page, sim }) => {
+test('network cut while saving: retried with backoff and delivered once', async ({ page, sim }, testInfo) => {
   await openPanel(page, sim);
   const { id, wrap } = await wrapUpCall(page, sim, '5554444');
   await pickByKeyboard(wrap, 'resol', 'Resolved');
@@ -138,6 +139,7 @@ test('network cut while saving: retried with backoff and delivered once', async 
   await expect(wrap.locator('.dispo-state')).toHaveText('Not sent yet');
   await expect(wrap.locator('.dispo-reason')).toHaveText("The phone system isn't answering. Retrying automatically.");
   await expect(wrap.getByRole('button', { name: 'Retry' })).toBeVisible();
+  await widget(page).screenshot({ path: testInfo.outputPath('genesys-retrying.png'), animations: 'disabled' });
   await page.waitForTimeout(2_500); // a backoff retry or two while still offline
   expect(await dispositionsOf(sim, id)).toHaveLength(0);
   // …and once the network is back it arrives (at once: the panel listens for "online"), once.
