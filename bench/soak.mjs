@@ -73,7 +73,7 @@ const state = () => fetch(`${sim.url}/sim/state`).then(r => r.json());
 // ---------------------------------------------------------------------------------------
 // Faults.
 
-const stats = { faults: {}, reloads: {}, answerRetries: 0, saveRetries: 0, lostWrapUps: [], stuck: [] };
+const stats = { faults: {}, reloads: {}, answerRetries: 0, saveRetries: 0, lostWrapUps: [], stuck: [], odd: [] };
 let windowEnds = 0;
 
 async function injectFault() {
@@ -156,12 +156,14 @@ async function chooseAndSave(c, code) {
     await c.locator(".dispo-save").click({ timeout: 5_000 });
 }
 
-/** The card shows this call's disposition as queued or saved (or it already left, saved). */
-async function settledInPanel(id, c) {
-    const status = await c.locator(".dispo-status").getAttribute("data-status", { timeout: 500 }).catch(() => null);
-    if (status === "queued" || status === "saved") return true;
-    const recent = await w.locator(`.dispo-recent li[data-key="genesys:${id}"] .dispo-status`).getAttribute("data-status", { timeout: 200 }).catch(() => null);
-    return recent === "queued" || recent === "saved" || recent === "retrying" || recent === "saving";
+/** The panel shows an outbox entry for this call (saving, queued, saved or retrying): the
+ *  pick is durable from here on, whatever happens to the page. */
+async function entryFor(id, c) {
+    const inCard = await c.locator(".dispo-status").getAttribute("data-status", { timeout: 300 }).catch(() => null);
+    const inRecent = await w.locator(`.dispo-recent li[data-key="genesys:${id}"] .dispo-status`).getAttribute("data-status", { timeout: 300 }).catch(() => null);
+    const status = inCard ?? inRecent;
+    if (status && !["saving", "queued", "saved", "retrying"].includes(status)) stats.odd.push(`${id}: ${status}`);
+    return status !== null;
 }
 
 const chosen = new Map();
@@ -177,6 +179,7 @@ async function oneCall(i) {
         () => c.getByRole("button", { name: "Answer", exact: true }).click({ timeout: 8_000 }),
         90_000, () => stats.answerRetries++);
     if (!answered) { stats.stuck.push(`${id}: never answered`); await control(`/sim/calls/${id}/remote-hangup`).catch(() => {}); return; }
+    log(`call ${i} answered`);
 
     if (chance(RELOAD_RATE)) await reload("live call");
     if (chance(FAULT_RATE)) await injectFault();
@@ -194,11 +197,13 @@ async function oneCall(i) {
         await until(async () => (await c.getAttribute("data-state").catch(() => null)) === "Established", async () => {}, 60_000);
     }
     let reloadAfterSave = chance(RELOAD_RATE);
-    const saved = await until(() => settledInPanel(id, c), async () => {
+    const t0 = Date.now();
+    const saved = await until(() => entryFor(id, c), async () => {
         await chooseAndSave(c, code);
         if (reloadAfterSave) { reloadAfterSave = false; await reload("right after Save"); }
     }, 120_000, () => stats.saveRetries++);
-    if (!saved) stats.stuck.push(`${id}: disposition not settled in the panel`);
+    if (!saved) stats.stuck.push(`${id}: no outbox entry shown after Save`);
+    log(`call ${i} ${id.slice(0, 6)}… ${code} ${during ? "during the call" : "in wrap-up"}: entry after ${Date.now() - t0} ms`);
     if (during) await control(`/sim/calls/${id}/remote-hangup`).catch(() => {});
 }
 
@@ -237,6 +242,7 @@ try {
         [missing, "without a disposition"], [doubled, "with more than one disposition"],
         [wrong, "with another code than chosen"], [strangers.map(d => d.callId), "dispositions for unknown calls"],
         [stats.lostWrapUps, "wrap-up cards that never showed (after a reload)"], [stats.stuck, "stuck"],
+        [stats.odd, "entries in an unexpected state"],
     ];
     for (const [list, what] of problems) {
         if (list.length) { console.log(`  ${list.length} ${what}: ${list.slice(0, 8).join(", ")}${list.length > 8 ? " …" : ""}`); exitCode = 1; }

@@ -4,7 +4,7 @@
 # in one headless Chromium page against the official server (npm `cometd-nodejs-server`).
 # Prints msgs/s medians and the ratio (target: ours >= official, ratio >= 1.0).
 #
-#   scripts/bench-cometd.sh [--count 2000] [--sizes 0,1000] [--runs 15] [--warmup 2] [--verbose]
+#   scripts/bench-cometd.sh [--count 2000] [--sizes 0,1000] [--runs 21] [--warmup 2] [--verbose]
 #
 # Builds tests/cometd_bench.rs as a wasm test target, runs wasm-bindgen on it into
 # bench/cometd/pkg/, starts tests/cometd-peer/server.mjs (API + page port) and drives

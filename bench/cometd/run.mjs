@@ -3,7 +3,7 @@
 // official server (tests/cometd-peer/server.mjs --page-port 0).
 //
 //   node bench/cometd/run.mjs --api http://127.0.0.1:P --page http://127.0.0.1:Q
-//        [--count 2000] [--sizes 0,1000] [--runs 15] [--warmup 2] [--verbose]
+//        [--count 2000] [--sizes 0,1000] [--runs 21] [--warmup 2] [--verbose]
 
 import { chromium } from "@playwright/test";
 
@@ -15,7 +15,7 @@ const api = arg("--api");
 const pageBase = arg("--page");
 const count = Number(arg("--count", "2000"));
 const sizes = arg("--sizes", "0,1000").split(",").map(Number);
-const runs = Number(arg("--runs", "15"));
+const runs = Number(arg("--runs", "21"));
 const warmup = Number(arg("--warmup", "2"));
 const verbose = process.argv.includes("--verbose");
 if (!api || !pageBase) {

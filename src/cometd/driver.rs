@@ -1,5 +1,5 @@
-//! Runs the Bayeux state machine in the browser: `fetch` for its requests, timers for its
-//! wake-ups, and a small handle for the rest of the widget.
+//! Runs the Bayeux state machine in the browser: `XMLHttpRequest` for its requests, timers
+//! for its wake-ups, and a small handle for the rest of the widget.
 //!
 //! ```ignore
 //! let cometd = CometdDriver::start(format!("{base}/api/v2/notifications"), move |event| match event {
@@ -14,12 +14,13 @@
 //!
 //! # Requests
 //! Every request is a `POST` with `Content-Type: application/json;charset=UTF-8` and
-//! `credentials: include` (GWS and CometD servers bind the session to cookies), to
+//! credentials (`withCredentials`: GWS and CometD servers bind the session to cookies), to
 //! `<url>/handshake`, `<url>/connect`, `<url>/disconnect` or `<url>/` (as the reference
 //! client does), plus any headers the caller's hook gives (e.g. `Authorization`, a CSRF
-//! token), asked afresh for each request. Each one has an
-//! `AbortController`: aborted when its deadline passes (reported as a timeout), when the
-//! state machine gives it up, on [`CometdHandle::stop`], and when the last handle is dropped.
+//! token), asked afresh for each request. The body comes back as an `ArrayBuffer`
+//! (`open` below says why not `fetch`). A request is aborted when its deadline passes
+//! (reported as a timeout), when the state machine gives it up, on
+//! [`CometdHandle::stop`], and when the last handle is dropped.
 //!
 //! # Timers and background tabs
 //! Browsers throttle `setTimeout` in hidden tabs: Chrome runs them at most once a second,
@@ -27,8 +28,8 @@
 //! throttling"). A long poll driven by timers would then lag by up to a minute. This driver
 //! uses no timer for a zero wait, which is the normal case (`interval: 0`): the state
 //! machine never asks for a 0 ms wake-up; it emits the next connect's `Send` while handling
-//! the previous reply, and the driver handles that reply inside the fetch's promise
-//! continuation and starts the next fetch right there (a `spawn_local` future, i.e. a
+//! the previous reply, and the driver handles that reply inside the request's `loadend`
+//! continuation and starts the next request right there (a `spawn_local` future, i.e. a
 //! microtask). So the long poll itself never waits on a timer and keeps its pace in a
 //! hidden tab. Timers serve only non-zero waits (backoff after a failure, or an
 //! `interval` advised with `multiple-clients`) and request deadlines; a throttled one fires
@@ -42,12 +43,11 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use gloo_net::http::Request as HttpRequest;
 use gloo_timers::callback::Timeout;
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{AbortController, RequestCredentials};
 
 use super::client::Client;
 use super::events::{Action, Config, Event, Request, RequestId, TransportError};
@@ -144,7 +144,7 @@ impl CometdDriver {
                 client: Client::new(config.client),
                 queue: VecDeque::new(),
                 pumping: false,
-                fetches: Vec::new(),
+                requests: Vec::new(),
                 timer: None,
             }),
         });
@@ -206,15 +206,16 @@ struct State {
     /// `on_event` land here rather than nesting).
     queue: VecDeque<Event>,
     pumping: bool,
-    fetches: Vec<(RequestId, AbortController)>,
+    /// Requests in flight.
+    requests: Vec<(RequestId, Xhr)>,
     timer: Option<Timeout>,
 }
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        // The timer is cancelled by dropping it; fetches need an explicit abort.
-        for (_, controller) in self.state.get_mut().fetches.drain(..) {
-            controller.abort();
+        // The timer is cancelled by dropping it; requests need an explicit abort.
+        for (_, xhr) in self.state.get_mut().requests.drain(..) {
+            xhr.abort();
         }
     }
 }
@@ -256,11 +257,11 @@ fn carry_out(shared: &Rc<Shared>, action: Action) {
         Action::Abort(id) => {
             let found = {
                 let mut state = shared.state.borrow_mut();
-                let index = state.fetches.iter().position(|(r, _)| *r == id);
-                index.map(|i| state.fetches.swap_remove(i).1)
+                let index = state.requests.iter().position(|(r, _)| *r == id);
+                index.map(|i| state.requests.swap_remove(i).1)
             };
-            if let Some(controller) = found {
-                controller.abort();
+            if let Some(xhr) = found {
+                xhr.abort();
             }
         }
         Action::Wake { token, after_ms } => {
@@ -296,10 +297,31 @@ fn carry_out(shared: &Rc<Shared>, action: Action) {
     }
 }
 
-/// POSTs `request` and reports its outcome, unless it was aborted on purpose meanwhile.
+/// POSTs `request` and reports its outcome, unless it was given up on purpose meanwhile
+/// (then it is no longer listed in `State::requests`).
 fn send(shared: &Rc<Shared>, request: Request) {
     let id = request.id;
-    let Ok(controller) = AbortController::new() else {
+    let url = format!(
+        "{}{}",
+        shared.url.trim_end_matches('/'),
+        request.kind.url_suffix()
+    );
+    let headers = shared.headers.as_ref().map(|h| h()).unwrap_or_default();
+    let xhr = match open(&url, &headers) {
+        Ok(xhr) => xhr,
+        Err(_) => {
+            return report_later(
+                shared,
+                Event::Failed {
+                    request: id,
+                    error: TransportError::Network,
+                },
+            )
+        }
+    };
+    // `loadend` follows every outcome: load, error, abort, timeout.
+    let done = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
+    if xhr.send_with_str(&request.body).is_err() {
         return report_later(
             shared,
             Event::Failed {
@@ -307,121 +329,117 @@ fn send(shared: &Rc<Shared>, request: Request) {
                 error: TransportError::Network,
             },
         );
-    };
-    let url = format!(
-        "{}{}",
-        shared.url.trim_end_matches('/'),
-        request.kind.url_suffix()
-    );
-    let mut builder = HttpRequest::post(&url)
-        .credentials(RequestCredentials::Include)
-        .header("Content-Type", "application/json;charset=UTF-8")
-        .abort_signal(Some(&controller.signal()));
-    if let Some(headers) = &shared.headers {
-        for (name, value) in headers() {
-            builder = builder.header(&name, &value);
-        }
     }
-    let http = builder.body(request.body);
-    shared
-        .state
-        .borrow_mut()
-        .fetches
-        .push((id, controller.clone()));
+    shared.state.borrow_mut().requests.push((id, xhr.clone()));
     let weak = Rc::downgrade(shared);
     let deadline_ms = request.timeout_ms.min(u64::from(i32::MAX as u32)) as u32;
     spawn_local(async move {
         let timed_out = Rc::new(Cell::new(false));
         let deadline = {
-            let (flag, controller) = (timed_out.clone(), controller.clone());
+            let (flag, xhr) = (timed_out.clone(), xhr.clone());
             Timeout::new(deadline_ms, move || {
                 flag.set(true);
-                controller.abort();
+                xhr.abort();
             })
         };
-        let failed = |timed_out: &Cell<bool>| Event::Failed {
-            request: id,
-            error: if timed_out.get() {
-                TransportError::Timeout
-            } else {
-                TransportError::Network
-            },
-        };
-        let event = match http {
-            Err(_) => failed(&timed_out),
-            Ok(http) => match http.send().await {
-                Ok(response) if response.ok() => match read_body(&response).await {
-                    Ok(body) => Event::Response { request: id, body },
-                    Err(()) => failed(&timed_out),
-                },
-                Ok(response) => Event::Failed {
-                    request: id,
-                    error: TransportError::Http(response.status()),
-                },
-                Err(_) => failed(&timed_out),
-            },
-        };
+        let _ = JsFuture::from(done).await;
         drop(deadline);
         let Some(shared) = weak.upgrade() else { return };
-        shared.state.borrow_mut().fetches.retain(|(r, _)| *r != id);
-        if controller.signal().aborted() && !timed_out.get() {
+        let wanted = {
+            let mut state = shared.state.borrow_mut();
+            let before = state.requests.len();
+            state.requests.retain(|(r, _)| *r != id);
+            state.requests.len() < before
+        };
+        if !wanted {
             return; // given up on purpose: nobody waits for it
         }
+        let status = xhr.status();
+        let event = if timed_out.get() {
+            Event::Failed {
+                request: id,
+                error: TransportError::Timeout,
+            }
+        } else if status == 0 {
+            Event::Failed {
+                request: id,
+                error: TransportError::Network,
+            }
+        } else if !(200..300).contains(&status) {
+            Event::Failed {
+                request: id,
+                error: TransportError::Http(status),
+            }
+        } else {
+            let body = xhr
+                .response()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+                .unwrap_or_default();
+            Event::Response { request: id, body }
+        };
         pump(&shared, event);
     });
 }
 
-/// Reads a response body as bytes, copying each chunk into wasm memory as it arrives.
+/// An `XMLHttpRequest` opened for `POST url` with the body's type, credentials and the
+/// extra headers.
 ///
-/// Not `text()`: the browser would decode the UTF-8 into a JS string, which wasm-bindgen
-/// then walks char by char back into UTF-8 (a few ms for a 2 MB burst); the JSON parser
-/// reads UTF-8 itself. Not `arrayBuffer()` either: it resolves only after the whole body
-/// has been gathered, and then the copy into wasm memory starts; reading the stream
-/// overlaps the copies with the transfer. (In headless Chromium, for a 2 MB body:
-/// stream ≈ 4.5 ms, XMLHttpRequest text ≈ 5.5 ms, arrayBuffer ≈ 7 ms.) An abort or a
-/// network failure mid-body is an `Err`.
-async fn read_body(response: &gloo_net::http::Response) -> Result<Vec<u8>, ()> {
-    let Some(stream) = response.body() else {
-        return Ok(Vec::new()); // no body at all (e.g. 204)
-    };
-    // Content-Length is readable cross-origin (CORS-safelisted); a hint only, bounded.
-    let hint = response
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(0)
-        .min(16 << 20);
-    let mut body = Vec::with_capacity(hint);
-    // `getReader()`'s result and its `read()` are reached dynamically: the typed bindings
-    // need web-sys features this crate does not otherwise use.
-    let reader: JsValue = stream.get_reader().into();
-    let read = js_sys::Reflect::get(&reader, &JsValue::from_str("read"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or(())?;
-    let (done_key, value_key) = (JsValue::from_str("done"), JsValue::from_str("value"));
-    loop {
-        let promise = read
-            .call0(&reader)
-            .ok()
-            .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
-            .ok_or(())?;
-        let chunk = JsFuture::from(promise).await.map_err(|_| ())?;
-        if js_sys::Reflect::get(&chunk, &done_key)
-            .ok()
-            .and_then(|d| d.as_bool())
-            == Some(true)
-        {
-            return Ok(body);
-        }
-        let bytes = js_sys::Reflect::get(&chunk, &value_key)
-            .ok()
-            .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
-            .ok_or(())?;
-        let start = body.len();
-        body.resize(start + bytes.length() as usize, 0);
-        bytes.copy_to(&mut body[start..]);
+/// Not `fetch`: in Chromium a fetch body reaches the page through a stream, which for a
+/// 2 MB burst ends 3–4 ms after its last byte arrived (`arrayBuffer()` or a reader
+/// alike), where an `XMLHttpRequest` with `responseType = "arraybuffer"` hands it over
+/// 1.3–1.6 ms after; and not text either: a JS string would be decoded from UTF-8 by the
+/// browser and then walked char by char back into UTF-8 on its way into wasm memory,
+/// while the JSON parser reads UTF-8 itself.
+fn open(url: &str, headers: &[(String, String)]) -> Result<Xhr, JsValue> {
+    let xhr = Xhr::new()?;
+    xhr.open("POST", url)?;
+    xhr.set_with_credentials(true); // GWS and CometD servers bind the session to cookies
+    xhr.set_response_type("arraybuffer");
+    xhr.set_request_header("Content-Type", "application/json;charset=UTF-8")?;
+    for (name, value) in headers {
+        xhr.set_request_header(name, value)?;
     }
+    Ok(xhr)
+}
+
+// The few `XMLHttpRequest` members the driver uses, bound here rather than through
+// web-sys features.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = XMLHttpRequest)]
+    #[derive(Clone)]
+    type Xhr;
+
+    #[wasm_bindgen(constructor, js_class = "XMLHttpRequest", catch)]
+    fn new() -> Result<Xhr, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_class = "XMLHttpRequest")]
+    fn open(this: &Xhr, method: &str, url: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, setter = withCredentials, js_class = "XMLHttpRequest")]
+    fn set_with_credentials(this: &Xhr, value: bool);
+
+    #[wasm_bindgen(method, setter = responseType, js_class = "XMLHttpRequest")]
+    fn set_response_type(this: &Xhr, value: &str);
+
+    #[wasm_bindgen(method, catch, js_name = setRequestHeader, js_class = "XMLHttpRequest")]
+    fn set_request_header(this: &Xhr, name: &str, value: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, setter = onloadend, js_class = "XMLHttpRequest")]
+    fn set_onloadend(this: &Xhr, handler: Option<&js_sys::Function>);
+
+    #[wasm_bindgen(method, catch, js_name = send, js_class = "XMLHttpRequest")]
+    fn send_with_str(this: &Xhr, body: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, js_class = "XMLHttpRequest")]
+    fn abort(this: &Xhr);
+
+    #[wasm_bindgen(method, getter, js_class = "XMLHttpRequest")]
+    fn status(this: &Xhr) -> u16;
+
+    #[wasm_bindgen(method, getter, js_class = "XMLHttpRequest")]
+    fn response(this: &Xhr) -> JsValue;
 }
 
 /// Reports `event` from a microtask, never from inside the current pump.

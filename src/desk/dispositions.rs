@@ -174,6 +174,10 @@ struct Rt {
     later: RefCell<Vec<Timeout>>,
     online: RefCell<Option<gloo_events::EventListener>>,
     closed: Cell<bool>,
+    /// Whether this tab sends (one tab of an agent does: the leader; see `host::tabs`).
+    leading: Cell<bool>,
+    /// Posts an outbox message to the agent's other tabs.
+    tab_post: RefCell<Option<Callback<Value>>>,
 }
 
 impl Dispositions {
@@ -212,6 +216,8 @@ impl Dispositions {
             later: RefCell::new(Vec::new()),
             online: RefCell::new(None),
             closed: Cell::new(false),
+            leading: Cell::new(true),
+            tab_post: RefCell::new(None),
         });
         if let Some(window) = web_sys::window() {
             let weak = Rc::downgrade(&rt);
@@ -274,6 +280,9 @@ impl Dispositions {
 
     /// Send a failed entry again now.
     pub fn retry(&self, key: &str) {
+        if self.rt.forward(json!({"retry": key})) {
+            return;
+        }
         let now = now_ms();
         self.rt.change(|ob| {
             let _ = ob.retry_now(key, now);
@@ -282,6 +291,9 @@ impl Dispositions {
 
     /// Drop an entry that is not saved (the agent gave up on it).
     pub fn discard(&self, key: &str) {
+        if self.rt.forward(json!({"discard": key})) {
+            return;
+        }
         self.rt.forgotten.borrow_mut().push(key.to_string());
         self.rt.change(|ob| {
             let _ = ob.discard(key);
@@ -312,6 +324,31 @@ impl Dispositions {
     /// Load Ozonetel's code list again (after a failure).
     pub fn reload_codes(&self) {
         Rt::fetch_codes(&self.rt);
+    }
+
+    /// How this tab reaches the agent's other tabs (outbox messages).
+    pub fn set_tab_link(&self, post: Callback<Value>) {
+        *self.rt.tab_post.borrow_mut() = Some(post);
+    }
+
+    /// This tab becomes the agent's one sender (`true`), or stops sending (`false`). A new
+    /// sender first takes up what storage holds: the old sender's last word on each entry.
+    pub fn set_leader(&self, leading: bool) {
+        let rt = &self.rt;
+        if rt.leading.replace(leading) == leading {
+            return;
+        }
+        if leading {
+            rt.take_up_storage();
+            rt.change(|_| {});
+        } else {
+            rt.timer.borrow_mut().take();
+        }
+    }
+
+    /// An outbox message from another tab of this agent.
+    pub fn on_tab_message(&self, payload: &Value) {
+        Rt::on_tab_message(&self.rt, payload);
     }
 
     /// Stops timers and listeners; nothing more is sent from this page.
@@ -421,6 +458,7 @@ impl Rt {
         }
         let now = now_ms();
         let code = choice.disposition.trim().to_string();
+        let key_of = target.key();
         let mut result = Ok(());
         self.change(|ob| match ob.enqueue(target, choice, now) {
             Ok(key) => ob.set_label(&key, &label),
@@ -429,6 +467,9 @@ impl Rt {
         });
         if result.is_ok() {
             self.remember_code(&code);
+            if let Some(e) = self.outbox.borrow().entries().iter().find(|e| e.key == key_of) {
+                self.forward(json!({"pick": {"target": e.target, "choice": e.choice, "label": label}}));
+            }
         }
         result
     }
@@ -469,6 +510,9 @@ impl Rt {
             }
         }
         self.publish();
+        if !changed.is_empty() {
+            self.share_state();
+        }
         self.schedule();
     }
 
@@ -478,8 +522,96 @@ impl Rt {
         let stored = storage_get(&key)
             .and_then(|json| serde_json::from_str::<DispositionOutbox>(&json).ok())
             .unwrap_or_default();
-        let merged = self.outbox.borrow().merged_with(&stored, &self.forgotten.borrow());
+        // The sender's word is final on the entries it knows; another tab only adds picks.
+        let merged = if self.leading.get() {
+            self.outbox.borrow().merged_with(&stored, &self.forgotten.borrow())
+        } else {
+            stored.merged_with(&self.outbox.borrow(), &self.forgotten.borrow())
+        };
         storage_set(&key, &merged.to_json());
+    }
+
+    /// Takes what storage holds as the truth for the entries in it, keeping this tab's
+    /// own picks that storage lacks.
+    fn take_up_storage(&self) {
+        let Some(ns) = self.namespace.borrow().clone() else { return };
+        let Some(stored) = storage_get(&self.outbox_key(&ns)).and_then(|j| DispositionOutbox::from_json(&j, now_ms()).ok()) else {
+            return;
+        };
+        let mut ob = self.outbox.borrow_mut();
+        *ob = stored.merged_with(&ob, &self.forgotten.borrow());
+    }
+
+    /// In a tab that does not send: hands `payload` to the sender and says true.
+    fn forward(&self, payload: Value) -> bool {
+        if self.leading.get() {
+            return false;
+        }
+        if let Some(post) = self.tab_post.borrow().clone() {
+            post.emit(payload);
+        }
+        true
+    }
+
+    fn on_tab_message(this: &Rc<Self>, payload: &Value) {
+        let now = now_ms();
+        if this.leading.get() {
+            if let Some(pick) = payload.get("pick") {
+                let target = serde_json::from_value::<DispositionTarget>(pick.get("target").cloned().unwrap_or_default());
+                let choice = serde_json::from_value::<DispositionChoice>(pick.get("choice").cloned().unwrap_or_default());
+                let label = pick.get("label").and_then(Value::as_str).unwrap_or("").to_string();
+                if let (Ok(target), Ok(choice)) = (target, choice) {
+                    let code = choice.disposition.trim().to_string();
+                    this.change(|ob| {
+                        if let Ok(key) = ob.enqueue(target, choice, now) {
+                            ob.set_label(&key, &label);
+                        }
+                    });
+                    this.remember_code(&code);
+                }
+            } else if let Some(key) = payload.get("retry").and_then(Value::as_str) {
+                this.change(|ob| {
+                    let _ = ob.retry_now(key, now);
+                });
+            } else if let Some(key) = payload.get("discard").and_then(Value::as_str) {
+                this.forgotten.borrow_mut().push(key.to_string());
+                this.change(|ob| {
+                    let _ = ob.discard(key);
+                });
+            } else if let Some(key) = payload.get("callEnded").and_then(Value::as_str) {
+                this.change(|ob| {
+                    ob.call_ended(key, now);
+                });
+            } else if payload.get("hello").is_some() {
+                this.share_state();
+            }
+        } else if let Some(state) = payload.get("state").and_then(Value::as_str) {
+            // The sender's outbox: show it (wrap-up cards close on Saved here too).
+            let Ok(theirs) = DispositionOutbox::from_json(state, now) else { return };
+            let before: HashMap<String, EntryState> =
+                this.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect();
+            *this.outbox.borrow_mut() = theirs;
+            let changed: Vec<OutboxEntry> =
+                this.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().collect();
+            for e in &changed {
+                match e.state {
+                    EntryState::Saved => this.on_saved(e),
+                    EntryState::Queued => this.on_queued(e),
+                    _ => {}
+                }
+            }
+            this.publish();
+        }
+    }
+
+    /// The sender tells the other tabs where every entry stands.
+    fn share_state(&self) {
+        if !self.leading.get() {
+            return;
+        }
+        if let Some(post) = self.tab_post.borrow().clone() {
+            post.emit(json!({"state": self.outbox.borrow().to_json()}));
+        }
     }
 
     /// A Genesys pick confirmed on a live call: the call carries it from now on.
@@ -510,11 +642,14 @@ impl Rt {
                 "pauseAfter": c.pause_after, "pauseReason": c.pause_reason, "callbackTime": c.callback_time,
             }),
         };
-        if let Some(emit) = self.host_event.borrow().clone() {
-            emit.emit(("disposition-saved".into(), detail));
+        // One tab (the sender) tells its page and pauses the agent; the others only show it.
+        if self.leading.get() {
+            if let Some(emit) = self.host_event.borrow().clone() {
+                emit.emit(("disposition-saved".into(), detail));
+            }
         }
         if let DispositionTarget::Genesys { call_id, .. } = &e.target {
-            if c.pause_after {
+            if c.pause_after && self.leading.get() {
                 self.agent_state.emit(AgentStateOperation::NotReady { reason_code: c.pause_reason.clone() });
             }
             let seen = self.calls.borrow().get(&e.key).cloned();
@@ -561,7 +696,8 @@ impl Rt {
 
     /// Arms the timer for the next entry that falls due.
     fn schedule(self: &Rc<Self>) {
-        if self.closed.get() {
+        if self.closed.get() || !self.leading.get() {
+            self.timer.borrow_mut().take();
             return;
         }
         let next = self.outbox.borrow().next_due_at();
@@ -579,7 +715,7 @@ impl Rt {
 
     /// Sends everything due now.
     fn pump(self: &Rc<Self>) {
-        if self.closed.get() {
+        if self.closed.get() || !self.leading.get() {
             return;
         }
         let now = now_ms();
@@ -769,6 +905,7 @@ impl Rt {
         };
         let key = ozonetel_key(&ucid);
         let now = now_ms();
+        self.forward(json!({"callEnded": key}));
         self.change(|ob| {
             ob.call_ended(&key, now);
         });
@@ -838,6 +975,9 @@ impl Rt {
                             c.released = true;
                         }
                     }
+                    if !self.leading.get() {
+                        continue;
+                    }
                     let now = now_ms();
                     let accepted = &self.accepted;
                     let stale: Vec<String> = self
@@ -878,6 +1018,9 @@ impl Rt {
 
     /// What a Genesys call's latest state means for its entry.
     fn confirm(self: &Rc<Self>, key: &str) {
+        if !self.leading.get() {
+            return;
+        }
         let Some(seen) = self.calls.borrow().get(key).cloned() else { return };
         let Some(entry) = self.outbox.borrow().get(key).cloned() else { return };
         let now = now_ms();

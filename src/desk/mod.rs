@@ -10,6 +10,7 @@ use crate::cometd::driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfi
 use crate::cometd::status::{Status, StopReason};
 use crate::config::WidgetConfig;
 use crate::genesys::{self, AgentStateOperation, CallOperation, GwsError, GwsNotification, MeResponse};
+use crate::host::tabs::{coordination_key, TabCoordinator, TabHooks, TabMessage};
 use crate::model::{ConnectionStatus, StoreAction};
 use crate::ui::state::{OpTarget, PanelAction, Pending};
 pub use dispositions::{
@@ -46,6 +47,14 @@ struct Inner {
     closed: Cell<bool>,
     /// The disposition runtime (see `dispositions.rs`).
     dispositions: RefCell<Option<Dispositions>>,
+    /// This agent's other tabs (see `host::tabs`): one of them holds the CometD session.
+    tabs: RefCell<Option<Rc<TabCoordinator>>>,
+    /// This tab holds the session (the long poll and the disposition sender).
+    leading: Cell<bool>,
+    /// This tab took the session over from another (so it is already started).
+    took_over: Cell<bool>,
+    /// The last connection status, for tabs that join.
+    connection: RefCell<ConnectionStatus>,
 }
 
 impl AgentDesk {
@@ -62,8 +71,13 @@ impl AgentDesk {
             retry_timer: RefCell::new(None),
             closed: Cell::new(false),
             dispositions: RefCell::new(None),
+            tabs: RefCell::new(None),
+            leading: Cell::new(false),
+            took_over: Cell::new(false),
+            connection: RefCell::new(ConnectionStatus::Connecting),
         });
         Inner::start_dispositions(&inner, config);
+        Inner::join_tabs(&inner, config);
         Inner::read_state(&inner);
         Self { inner }
     }
@@ -106,9 +120,30 @@ impl AgentDesk {
         Inner::read_state(&self.inner);
     }
 
+    /// Logs the agent out of the contact centre (EndContactCenterSession) — unless another
+    /// CRM tab of this agent is still open: that ends the HTTP session for every tab, so it
+    /// is never sent while one is. Returns whether it was sent.
+    pub fn sign_out(&self) -> bool {
+        let others = self.inner.tabs.borrow().as_ref().map_or(0, |t| t.other_tabs());
+        if others > 0 {
+            return false;
+        }
+        let pending = Pending { target: OpTarget::Agent, op: "EndContactCenterSession" };
+        self.inner.send(pending, genesys::ops::end_contact_center_session());
+        true
+    }
+
+    /// How many other CRM tabs of this agent are open.
+    pub fn other_tabs(&self) -> usize {
+        self.inner.tabs.borrow().as_ref().map_or(0, |t| t.other_tabs())
+    }
+
     /// Stops everything it started: the long poll, timers, requests in flight.
     pub fn stop(&self) {
         self.inner.closed.set(true);
+        if let Some(tabs) = self.inner.tabs.borrow_mut().take() {
+            tabs.stop();
+        }
         if let Some(d) = self.inner.dispositions.borrow_mut().take() {
             d.stop();
         }
@@ -177,7 +212,9 @@ impl Inner {
                         }
                     }
                     this.dispatch.emit(PanelAction::StoreBatch(actions));
-                    Inner::open_notifications(&this);
+                    if this.leading.get() {
+                        Inner::open_notifications(&this);
+                    }
                 }
                 Err(e) if e.needs_session() => {
                     this.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
@@ -227,18 +264,41 @@ impl Inner {
         }
         match event {
             ClientEvent::Message { channel, data } => {
-                let note = GwsNotification::from_message(&channel, &data);
-                let actions = genesys::notification_actions(&note, now_ms());
-                self.observe_dispositions(&actions);
-                if !actions.is_empty() {
-                    self.dispatch.emit(PanelAction::StoreBatch(actions));
-                }
+                self.apply_notification(&channel, &data);
+                self.tell_tabs(TabMessage::Notification { channel, data });
             }
-            ClientEvent::Status(status) => self.store(StoreAction::ConnectionChanged(connection_status(&status))),
+            ClientEvent::Status(status) => {
+                let status = connection_status(&status);
+                self.set_connection(status.clone());
+                self.tell_tabs(TabMessage::Connection { status });
+            }
+            ClientEvent::Established { rehandshake: false } if self.took_over.get() => {
+                // Taking over from another tab: what happened during the hand-over is only
+                // in a fresh read; the session itself is already started.
+                Inner::read_state(self);
+                self.tell_tabs(TabMessage::Reread);
+            }
             ClientEvent::Established { rehandshake: false } => self.start_contact_center_session(),
-            ClientEvent::Established { rehandshake: true } => Inner::read_state(self),
+            ClientEvent::Established { rehandshake: true } => {
+                Inner::read_state(self);
+                self.tell_tabs(TabMessage::Reread);
+            }
             ClientEvent::SubscribeFailed { .. } => {}
         }
+    }
+
+    fn apply_notification(&self, channel: &str, data: &Value) {
+        let note = GwsNotification::from_message(channel, data);
+        let actions = genesys::notification_actions(&note, now_ms());
+        self.observe_dispositions(&actions);
+        if !actions.is_empty() {
+            self.dispatch.emit(PanelAction::StoreBatch(actions));
+        }
+    }
+
+    fn set_connection(&self, status: ConnectionStatus) {
+        *self.connection.borrow_mut() = status.clone();
+        self.store(StoreAction::ConnectionChanged(status));
     }
 
     /// After the first connect: StartContactCenterSession (statusCode 7, partial, is fine).
@@ -323,6 +383,113 @@ impl Inner {
         let d = self.dispositions.borrow().clone();
         if let Some(d) = d {
             d.observe(actions);
+        }
+    }
+}
+
+/// Tabs (one agent, many CRM tabs): the leader holds the CometD session and the
+/// disposition sender and relays what it hears; the others apply the same notifications
+/// and send their operations directly over the shared cookie session — a follower's click
+/// does not wait on another tab, and keeps working while the leader is being replaced.
+impl Inner {
+    fn join_tabs(this: &Rc<Self>, config: &WidgetConfig) {
+        if let Some(d) = this.dispositions.borrow().as_ref() {
+            // Until the lock says otherwise, this tab sends nothing.
+            d.set_leader(false);
+            let weak = Rc::downgrade(this);
+            d.set_tab_link(Callback::from(move |payload: Value| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.tell_tabs(TabMessage::Outbox { payload });
+                }
+            }));
+        }
+        let agent = if config.username.trim().is_empty() { "session" } else { config.username.trim() };
+        let key = coordination_key(config.gws_base(), agent);
+        let (lead, follow, message) = (Rc::downgrade(this), Rc::downgrade(this), Rc::downgrade(this));
+        let hooks = TabHooks {
+            became_leader: Box::new(move || {
+                if let Some(inner) = lead.upgrade() {
+                    Inner::lead(&inner);
+                }
+            }),
+            lost_leadership: Box::new(move || {
+                if let Some(inner) = follow.upgrade() {
+                    inner.follow();
+                }
+            }),
+            message: Box::new(move |m| {
+                if let Some(inner) = message.upgrade() {
+                    Inner::on_tab_message(&inner, m);
+                }
+            }),
+        };
+        let tabs = TabCoordinator::start(&key, hooks);
+        *this.tabs.borrow_mut() = Some(tabs);
+        if !this.leading.get() {
+            // Ask the sender where the outbox stands (it answers with its state).
+            this.tell_tabs(TabMessage::Outbox { payload: serde_json::json!({"hello": true}) });
+        }
+    }
+
+    fn tell_tabs(&self, message: TabMessage) {
+        if !self.leading.get() && !matches!(message, TabMessage::Outbox { .. }) {
+            return;
+        }
+        if let Some(tabs) = self.tabs.borrow().as_ref() {
+            tabs.post(&message);
+        }
+    }
+
+    /// This tab now holds the session: open the long poll and send dispositions.
+    fn lead(this: &Rc<Self>) {
+        if this.closed.get() || this.leading.replace(true) {
+            return;
+        }
+        this.dispatch.emit(PanelAction::TabRole { leading: true });
+        let seen_before = this.tabs.borrow().as_ref().is_some_and(|t| t.leader_seen());
+        this.took_over.set(seen_before);
+        if seen_before {
+            this.session_started.set(true);
+        }
+        if let Some(d) = this.dispositions.borrow().as_ref() {
+            d.set_leader(true);
+        }
+        // Before the first read the device is unknown; the read opens the channel then.
+        if !this.device_id.borrow().is_empty() {
+            Inner::open_notifications(this);
+        }
+    }
+
+    /// Another tab holds the session now (this one froze or is closing).
+    fn follow(&self) {
+        self.leading.set(false);
+        self.dispatch.emit(PanelAction::TabRole { leading: false });
+        if let Some(cometd) = self.cometd.borrow_mut().take() {
+            cometd.stop();
+        }
+        if let Some(d) = self.dispositions.borrow().as_ref() {
+            d.set_leader(false);
+        }
+    }
+
+    fn on_tab_message(this: &Rc<Self>, message: TabMessage) {
+        if this.closed.get() {
+            return;
+        }
+        match message {
+            TabMessage::Notification { channel, data } if !this.leading.get() => this.apply_notification(&channel, &data),
+            TabMessage::Connection { status } if !this.leading.get() => this.set_connection(status),
+            TabMessage::Reread if !this.leading.get() => Inner::read_state(this),
+            TabMessage::Hello { .. } if this.leading.get() => {
+                let status = this.connection.borrow().clone();
+                this.tell_tabs(TabMessage::Connection { status });
+            }
+            TabMessage::Outbox { payload } => {
+                if let Some(d) = this.dispositions.borrow().as_ref() {
+                    d.on_tab_message(&payload);
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -4,9 +4,11 @@
 //!
 //! - Election: every tab asks for the lock `crm-call-widget:<agent>`; the browser grants
 //!   it to one tab and, when that tab closes or crashes, to the next in line at once.
-//! - A frozen tab (Page Lifecycle `freeze`, e.g. a backgrounded tab on a phone or a tab
-//!   discarded to save memory) gives the lock up before it stops running and asks again
-//!   on `resume`, so a frozen leader never blocks the others.
+//! - A frozen tab (Page Lifecycle `freeze`) gives the lock up before it stops running and
+//!   asks again on `resume`. As that last word may not get out before the freeze, the
+//!   followers also ping the leader twice a second; a leader silent for 1.4 s has its lock
+//!   stolen (`steal: true`), and finds out when it wakes (its lock request rejects), so
+//!   there is never more than one leader at work.
 //! - Without Web Locks (old browsers, insecure origins) every tab leads its own session,
 //!   as a lone tab does.
 //!
@@ -26,6 +28,10 @@ pub enum TabMessage {
     Here { tab: String, leader: bool },
     /// A tab is closing.
     Bye { tab: String },
+    /// A follower asks whether the leader is alive.
+    Ping { tab: String },
+    /// The leader answers a ping.
+    Pong { tab: String },
     /// The leader heard a notification on a subscribed channel.
     Notification { channel: String, data: Value },
     /// The leader's connection status changed.
@@ -52,10 +58,8 @@ pub fn coordination_key(gws_base: &str, agent: &str) -> String {
     format!("crm-call-widget:{gws_base}:{agent}")
 }
 
-#[cfg(target_arch = "wasm32")]
-pub use browser::TabCoordinator;
+pub use browser::{TabCoordinator, TabHooks};
 
-#[cfg(target_arch = "wasm32")]
 mod browser {
     use super::TabMessage;
     use gloo_events::EventListener;
@@ -66,6 +70,10 @@ mod browser {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{BroadcastChannel, MessageEvent};
+
+    /// How often a follower pings the leader, and how long a silence it tolerates.
+    const PING_EVERY_MS: u32 = 450;
+    const SILENCE_MS: f64 = 1_400.0;
 
     #[wasm_bindgen]
     extern "C" {
@@ -99,8 +107,13 @@ mod browser {
         lock_callback: RefCell<Option<Closure<dyn FnMut(JsValue) -> Promise>>>,
         /// Withdraws a request still in the queue (a frozen tab must not be granted the lock).
         withdraw: RefCell<Option<web_sys::AbortController>>,
+        /// Numbers lock requests, so a late rejection of an old one changes nothing.
+        generation: Cell<u32>,
         others: RefCell<BTreeSet<String>>,
         leader_seen: Cell<bool>,
+        /// When a leader last spoke (ms); followers steal the lock after `SILENCE_MS` of silence.
+        leader_heard_at: Cell<f64>,
+        watchdog: RefCell<Option<gloo_timers::callback::Interval>>,
         hooks: TabHooks,
         listeners: RefCell<Vec<EventListener>>,
         stopped: Cell<bool>,
@@ -118,16 +131,42 @@ mod browser {
                 release: RefCell::new(None),
                 lock_callback: RefCell::new(None),
                 withdraw: RefCell::new(None),
+                generation: Cell::new(0),
                 others: RefCell::new(BTreeSet::new()),
                 leader_seen: Cell::new(false),
+                leader_heard_at: Cell::new(js_sys::Date::now()),
+                watchdog: RefCell::new(None),
                 hooks,
                 listeners: RefCell::new(Vec::new()),
                 stopped: Cell::new(false),
             });
             this.listen();
             this.post(&TabMessage::Hello { tab: this.id.clone() });
-            Self::campaign(&this);
+            Self::campaign(&this, false);
+            Self::watch_leader(&this);
             this
+        }
+
+        /// Followers ping the leader every second and take over from a silent one.
+        fn watch_leader(this: &Rc<Self>) {
+            if lock_manager().is_none() {
+                return;
+            }
+            let weak = Rc::downgrade(this);
+            let interval = gloo_timers::callback::Interval::new(PING_EVERY_MS, move || {
+                let Some(this) = weak.upgrade() else { return };
+                if this.stopped.get() || this.leader.get() {
+                    return;
+                }
+                let silent_for = js_sys::Date::now() - this.leader_heard_at.get();
+                if this.leader_seen.get() && silent_for > SILENCE_MS {
+                    this.leader_heard_at.set(js_sys::Date::now());
+                    Self::campaign(&this, true);
+                } else {
+                    this.post(&TabMessage::Ping { tab: this.id.clone() });
+                }
+            });
+            *this.watchdog.borrow_mut() = Some(interval);
         }
 
         pub fn is_leader(&self) -> bool {
@@ -157,6 +196,7 @@ mod browser {
             }
             self.post(&TabMessage::Bye { tab: self.id.clone() });
             self.step_down();
+            self.watchdog.borrow_mut().take();
             self.listeners.borrow_mut().clear();
             if let Some(channel) = &self.channel {
                 channel.close();
@@ -184,7 +224,8 @@ mod browser {
                 let weak: Weak<Self> = Rc::downgrade(self);
                 listeners.push(EventListener::new(&document, "resume", move |_| {
                     if let Some(this) = weak.upgrade() {
-                        Self::campaign(&this);
+                        this.leader_heard_at.set(js_sys::Date::now());
+                        Self::campaign(&this, false);
                     }
                 }));
             }
@@ -209,7 +250,22 @@ mod browser {
                     self.others.borrow_mut().insert(tab.clone());
                     if *leader {
                         self.leader_seen.set(true);
+                        self.leader_heard_at.set(js_sys::Date::now());
                     }
+                }
+                TabMessage::Ping { .. } => {
+                    if self.is_leader() {
+                        self.post(&TabMessage::Pong { tab: self.id.clone() });
+                    }
+                    return;
+                }
+                TabMessage::Pong { .. } => {
+                    self.leader_seen.set(true);
+                    self.leader_heard_at.set(js_sys::Date::now());
+                    return;
+                }
+                TabMessage::Notification { .. } | TabMessage::Connection { .. } | TabMessage::Reread => {
+                    self.leader_heard_at.set(js_sys::Date::now());
                 }
                 TabMessage::Bye { tab } => {
                     self.others.borrow_mut().remove(tab);
@@ -219,10 +275,21 @@ mod browser {
             (self.hooks.message)(message);
         }
 
-        /// Queues for the lock; leads from the moment it is granted until it is given up.
-        fn campaign(this: &Rc<Self>) {
-            if this.stopped.get() || this.leader.get() || this.lock_callback.borrow().is_some() {
+        /// Queues for the lock (or, with `steal`, takes it from a silent leader); leads from
+        /// the moment it is granted until it is given up or stolen.
+        fn campaign(this: &Rc<Self>, steal: bool) {
+            if this.stopped.get() || this.leader.get() {
                 return;
+            }
+            if this.lock_callback.borrow().is_some() {
+                if !steal {
+                    return;
+                }
+                // Withdraw the queued request before taking the lock over.
+                if let Some(w) = this.withdraw.borrow_mut().take() {
+                    w.abort();
+                }
+                this.lock_callback.borrow_mut().take();
             }
             let Some(locks) = lock_manager() else {
                 this.leader.set(true);
@@ -248,15 +315,29 @@ mod browser {
                 }
                 held
             });
-            let withdraw = web_sys::AbortController::new().ok();
+            let withdraw = if steal { None } else { web_sys::AbortController::new().ok() };
             let options = js_sys::Object::new();
             if let Some(w) = &withdraw {
                 let _ = Reflect::set(&options, &JsValue::from_str("signal"), &w.signal());
             }
-            // The request's promise rejects when withdrawn: that is expected, not an error.
-            let ignore = Closure::<dyn FnMut(JsValue)>::new(|_| {});
-            let _ = locks.request(&this.key, &options, &callback).catch(&ignore);
-            ignore.forget();
+            if steal {
+                let _ = Reflect::set(&options, &JsValue::from_str("steal"), &JsValue::TRUE);
+            }
+            // The request's promise rejects when withdrawn (expected) or when another tab
+            // stole the lock from this one while it led: then this tab steps down.
+            let weak = Rc::downgrade(this);
+            let generation = this.generation.get() + 1;
+            this.generation.set(generation);
+            let on_reject = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+                if let Some(this) = weak.upgrade() {
+                    if this.generation.get() == generation && this.leader.get() {
+                        this.step_down();
+                        Self::campaign(&this, false);
+                    }
+                }
+            });
+            let _ = locks.request(&this.key, &options, &callback).catch(&on_reject);
+            on_reject.forget();
             *this.lock_callback.borrow_mut() = Some(callback);
             *this.withdraw.borrow_mut() = withdraw;
         }
@@ -293,6 +374,8 @@ mod tests {
             TabMessage::Hello { tab: "a".into() },
             TabMessage::Here { tab: "b".into(), leader: true },
             TabMessage::Bye { tab: "c".into() },
+            TabMessage::Ping { tab: "d".into() },
+            TabMessage::Pong { tab: "e".into() },
             TabMessage::Notification { channel: "/v2/me/calls".into(), data: serde_json::json!({"x": [1, 2]}) },
             TabMessage::Connection { status: ConnectionStatus::Reconnecting { attempt: 2, next_retry_ms: 3000 } },
             TabMessage::Reread,

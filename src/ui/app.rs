@@ -104,8 +104,8 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <ContextProvider<DeskContext> context={ctx.clone()}>
           <ContextProvider<Rc<crate::desk::DispositionView>> context={dispositions.clone()}>
-            <section class="ccw" ref={root} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
-                <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} />
+            <section class="ccw" ref={root} data-tab-role={if state.leading { "leader" } else { "follower" }} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
+                <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} dispatch={dispatch.clone()} />
                 <ConnectionBanner status={store.connection.clone()} />
                 <Notices notices={state.notices.clone()} dispatch={dispatch.clone()} />
                 <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>

@@ -102,6 +102,9 @@ catalog! {
     EnterNumber => "Enter a number first.", "पहले एक नंबर डालें।";
     OnlyDigits => "Use digits 0–9, * and # only.", "केवल 0–9, * और # का उपयोग करें।";
     NoDevice => "No phone device is assigned to you.", "आपको कोई फ़ोन डिवाइस नहीं दिया गया है।";
+    SignOut => "Sign out", "साइन आउट करें";
+    OtherTabsOpen => "Another CRM tab still uses the phone, so you stay signed in.", "फ़ोन अभी एक और CRM टैब में चल रहा है, इसलिए आप साइन इन रहेंगे।";
+    CloseOtherTabs => "Close the other tabs first, then sign out.", "पहले बाकी टैब बंद करें, फिर साइन आउट करें।";
     IncomingCall => "Incoming call", "आने वाली कॉल";
     AskSupervisor => "Ask your supervisor to check your phone set-up.", "अपने सुपरवाइज़र से फ़ोन सेट-अप जाँचने को कहें।";
     Disposition => "Disposition", "डिस्पोज़िशन";

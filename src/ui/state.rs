@@ -38,6 +38,8 @@ pub struct PanelState {
     next_notice: u32,
     /// The disposition picker's codes and the outbox's entries (from the desk's runtime).
     pub dispositions: Rc<crate::desk::DispositionView>,
+    /// This tab holds the agent's session (the others follow it); see `host::tabs`.
+    pub leading: bool,
 }
 
 /// Everything that changes the panel.
@@ -54,6 +56,8 @@ pub enum PanelAction {
     Dismiss(u32),
     /// The disposition runtime's latest view.
     Dispositions(Rc<crate::desk::DispositionView>),
+    /// This tab leads the agent's session (true) or follows the tab that does.
+    TabRole { leading: bool },
 }
 
 /// At most this many notices stay on screen; older ones give way.
@@ -119,6 +123,7 @@ impl Reducible for PanelState {
             PanelAction::Notify { text, next_step } => next.notify(text, next_step),
             PanelAction::Dismiss(id) => next.notices.retain(|n| n.id != id),
             PanelAction::Dispositions(view) => next.dispositions = view,
+            PanelAction::TabRole { leading } => next.leading = leading,
         }
         if next == *self {
             self

@@ -718,13 +718,14 @@ test.describe('GWS session', () => {
       entries.set(req, entry);
       log.push(entry);
     });
-    page.on('requestfinished', async req => {
-      const entry = entries.get(req);
+    // "Answered" = its response arrived (the `response` event; `requestfinished` may be
+    // reported after the page has already acted on the body).
+    page.on('response', res => {
+      const entry = entries.get(res.request());
       if (!entry) return;
       entry.done = ++tick;
-      const res = await req.response();
-      entry.status = res?.status();
-      entry.token = res?.headers()['x-csrf-token'];
+      entry.status = res.status();
+      entry.token = res.headers()['x-csrf-token'];
     });
     const wire = await openPanel(page, sim);
     await expect.poll(() => log.find(e => e.method === 'POST' && e.path === '/api/v2/me')?.status).toBe(200);

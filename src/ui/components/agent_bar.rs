@@ -5,6 +5,7 @@ use crate::genesys::AgentStateOperation;
 use crate::model::{AgentIdentity, AgentState};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
+use crate::ui::state::PanelAction;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -13,6 +14,7 @@ pub struct AgentBarProps {
     pub agent: AgentIdentity,
     pub state: AgentState,
     pub busy: bool,
+    pub dispatch: Callback<PanelAction>,
 }
 
 /// The select's value for a state: `ready`, `acw`, `nr`, `nr:<reason>`, or `other`.
@@ -50,11 +52,20 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
     let ctx = use_context::<DeskContext>().expect("DeskContext");
     let current = state_key(&props.state);
     let onchange = {
-        let desk = ctx.desk.clone();
+        let (ctx, dispatch, current) = (ctx.clone(), props.dispatch.clone(), current.clone());
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(op) = operation_for(&select.value()) {
-                desk.set_agent_state(op);
+            if select.value() == "logout" {
+                // Sign out is an action, not a state: the select goes back to the state.
+                select.set_value(&current);
+                if !ctx.desk.sign_out() {
+                    dispatch.emit(PanelAction::Notify {
+                        text: ctx.t(Text::OtherTabsOpen).into(),
+                        next_step: ctx.t(Text::CloseOtherTabs).into(),
+                    });
+                }
+            } else if let Some(op) = operation_for(&select.value()) {
+                ctx.desk.set_agent_state(op);
             }
         })
     };
@@ -87,6 +98,7 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
                     { option("nr".into(), ctx.t(Text::NotReady).into()) }
                     { for reasons.iter().map(|r| option(format!("nr:{r}"), format!("{} – {r}", ctx.t(Text::NotReady)))) }
                     { option("acw".into(), ctx.t(Text::AfterCallWork).into()) }
+                    <option value="logout">{ ctx.t(Text::SignOut) }</option>
                 </select>
             </label>
             if props.busy { <span class="spinner state-busy" aria-hidden="true"></span> }
