@@ -10,6 +10,7 @@ pub mod config;
 pub mod desk;
 pub mod genesys;
 pub mod host;
+pub mod i18n;
 pub mod model;
 pub mod net;
 pub mod ozonetel;

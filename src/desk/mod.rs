@@ -10,6 +10,7 @@ use crate::cometd::driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfi
 use crate::cometd::status::{Status, StopReason};
 use crate::config::WidgetConfig;
 use crate::genesys::{self, AgentStateOperation, CallOperation, GwsError, GwsNotification, MeResponse};
+use crate::i18n::Lang;
 use crate::host::tabs::{coordination_key, TabCoordinator, TabHooks, TabMessage};
 use crate::model::{ConnectionStatus, StoreAction};
 use crate::ui::state::{OpTarget, PanelAction, Pending};
@@ -38,6 +39,8 @@ pub struct AgentDesk {
 
 struct Inner {
     gws: Rc<GwsSession>,
+    /// The agent's language, for the sentences of failures.
+    lang: Lang,
     dispatch: Callback<PanelAction>,
     cometd: RefCell<Option<CometdHandle>>,
     device_id: RefCell<String>,
@@ -59,10 +62,11 @@ struct Inner {
 
 impl AgentDesk {
     /// Starts: reads who the agent is and their calls, then opens the notification channel.
-    pub fn start(config: &WidgetConfig, dispatch: Callback<PanelAction>) -> Self {
+    pub fn start(config: &WidgetConfig, lang: Lang, dispatch: Callback<PanelAction>) -> Self {
         let basic = (!config.username.is_empty()).then(|| (config.username.as_str(), config.password.as_str()));
         let inner = Rc::new(Inner {
             gws: Rc::new(GwsSession::new(config.gws_base(), basic)),
+            lang,
             dispatch,
             cometd: RefCell::new(None),
             device_id: RefCell::new(String::new()),
@@ -87,7 +91,7 @@ impl AgentDesk {
         let pending = Pending { target: OpTarget::Call(call_id.to_string()), op: op.name() };
         match op.request(call_id) {
             Ok(req) => self.inner.send(pending, req),
-            Err(e) => self.inner.dispatch.emit(PanelAction::Notify { text: e.message().into(), next_step: String::new() }),
+            Err(e) => self.inner.dispatch.emit(PanelAction::Notify { text: e.message().in_(self.inner.lang).into(), next_step: String::new() }),
         }
     }
 
@@ -97,7 +101,7 @@ impl AgentDesk {
         let pending = Pending { target: OpTarget::Dial, op: "Dial" };
         match genesys::ops::dial(&device, destination, None, user_data.as_ref()) {
             Ok(req) => self.inner.send(pending, req),
-            Err(e) => self.inner.dispatch.emit(PanelAction::Notify { text: e.message().into(), next_step: String::new() }),
+            Err(e) => self.inner.dispatch.emit(PanelAction::Notify { text: e.message().in_(self.inner.lang).into(), next_step: String::new() }),
         }
     }
 
@@ -183,7 +187,11 @@ impl Inner {
         if e.needs_session() {
             self.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
         }
-        self.dispatch.emit(PanelAction::Failed { pending, text: e.message().into(), next_step: e.next_step().into() });
+        self.dispatch.emit(PanelAction::Failed {
+            pending,
+            text: e.message().in_(self.lang).into(),
+            next_step: e.next_step().in_(self.lang).into(),
+        });
         // statusCode 2 or 6: the call changed or left under the click (without a notification
         // that said so). Re-read, so the panel shows the calls and controls as they are now,
         // as the next step promises.
@@ -278,7 +286,12 @@ impl Inner {
                 Inner::read_state(self);
                 self.tell_tabs(TabMessage::Reread);
             }
-            ClientEvent::Established { rehandshake: false } => self.start_contact_center_session(),
+            ClientEvent::Established { rehandshake: false } => {
+                // What happened between the first read and the subscriptions (a call that
+                // ended, one that rang) reached nobody: read again, now that nothing slips by.
+                Inner::read_state(self);
+                self.start_contact_center_session();
+            }
             ClientEvent::Established { rehandshake: true } => {
                 Inner::read_state(self);
                 self.tell_tabs(TabMessage::Reread);

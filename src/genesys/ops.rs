@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::i18n::Text;
 use crate::model::Capability;
 
 /// A request to POST: `path` goes after the configured base URL.
@@ -25,12 +26,13 @@ pub enum OpError {
 }
 
 impl OpError {
-    pub fn message(&self) -> &'static str {
+    /// What is wrong, for the agent (a sentence of the catalog).
+    pub fn message(&self) -> Text {
         match self {
-            Self::EmptyDestination => "Enter a number to call.",
-            Self::InvalidDigits => "Only the keys 0–9, * and # can be sent.",
-            Self::InvalidId => "That call is no longer available.",
-            Self::Missing(_) => "Something needed for this action is missing.",
+            Self::EmptyDestination => Text::OpEnterNumber,
+            Self::InvalidDigits => Text::OpOnlyKeys,
+            Self::InvalidId => Text::OpCallGone,
+            Self::Missing(_) => Text::OpMissing,
         }
     }
 }
@@ -643,7 +645,7 @@ mod tests {
             OpError::InvalidId,
             OpError::Missing("x"),
         ] {
-            assert!(e.message().ends_with('.'));
+            assert!(e.message().in_(crate::i18n::Lang::En).ends_with('.'));
         }
     }
 }

@@ -2,6 +2,7 @@
 //! (401, 402, 403 CSRF, 5xx) as a typed `GwsError`, each with a sentence for the agent and
 //! what to do next (principle 6). A success only means "accepted"; notifications follow.
 
+use crate::i18n::Text;
 use crate::model::DispositionOutcome;
 
 /// A request GWS accepted. `partial` is statusCode 7 (e.g. StartContactCenterSession on
@@ -104,73 +105,59 @@ impl GwsError {
             })
     }
 
-    /// What happened, for the agent.
-    pub fn message(&self) -> &'static str {
+    /// What happened, for the agent (a sentence of the catalog).
+    pub fn message(&self) -> Text {
         match self {
-            Self::MissingParameter => "The request was missing a required detail.",
-            Self::InvalidForState => "That action isn't available for this call right now.",
-            Self::Forbidden => "The phone system refused that action.",
-            Self::InternalError => "The phone system had an internal error.",
-            Self::NoPermission => "Your account isn't allowed to do that.",
-            Self::NotFound => "That call or item no longer exists.",
-            Self::PartialSuccess => "That only partly worked.",
-            Self::PasswordChangeRequired => {
-                "Your password must be changed before you can continue."
-            }
-            Self::ProcessingIncomplete => {
-                "The phone system is still working on an earlier request."
-            }
-            Self::InvalidInput => "Something you entered isn't valid.",
-            Self::ReadOnlyProperty => "That setting can't be changed.",
-            Self::UnableToRetrieve => "The phone system couldn't look that up.",
-            Self::UnableToCreate => "The phone system couldn't create that.",
-            Self::UnableToDelete => "The phone system couldn't remove that.",
-            Self::UnableToUpdate => "The phone system couldn't save that change.",
-            Self::UnableToAssign => "The phone system couldn't assign that.",
-            Self::UnableToUnassign => "The phone system couldn't unassign that.",
-            Self::AlreadyExists => "That already exists.",
-            Self::InUse => "That is in use right now.",
-            Self::NotAuthenticated => "You're signed out of the phone system.",
-            Self::CsrfRejected => "The phone system rejected the request's security token.",
-            Self::SessionExpired => "Your phone system session has ended.",
-            Self::ServerUnavailable { .. } => "The phone system isn't answering.",
-            Self::UnknownStatus(_) => "The phone system gave an answer the panel doesn't know.",
-            Self::UnexpectedHttp(_) => "The phone system gave an unexpected answer.",
+            Self::MissingParameter => Text::GwsMissingParameter,
+            Self::InvalidForState => Text::GwsInvalidForState,
+            Self::Forbidden => Text::GwsForbidden,
+            Self::InternalError => Text::GwsInternalError,
+            Self::NoPermission => Text::GwsNoPermission,
+            Self::NotFound => Text::GwsNotFound,
+            Self::PartialSuccess => Text::GwsPartialSuccess,
+            Self::PasswordChangeRequired => Text::GwsPasswordChange,
+            Self::ProcessingIncomplete => Text::GwsProcessingIncomplete,
+            Self::InvalidInput => Text::GwsInvalidInput,
+            Self::ReadOnlyProperty => Text::GwsReadOnly,
+            Self::UnableToRetrieve => Text::GwsUnableToRetrieve,
+            Self::UnableToCreate => Text::GwsUnableToCreate,
+            Self::UnableToDelete => Text::GwsUnableToDelete,
+            Self::UnableToUpdate => Text::GwsUnableToUpdate,
+            Self::UnableToAssign => Text::GwsUnableToAssign,
+            Self::UnableToUnassign => Text::GwsUnableToUnassign,
+            Self::AlreadyExists => Text::GwsAlreadyExists,
+            Self::InUse => Text::GwsInUse,
+            Self::NotAuthenticated => Text::GwsNotAuthenticated,
+            Self::CsrfRejected => Text::GwsCsrfRejected,
+            Self::SessionExpired => Text::GwsSessionExpired,
+            Self::ServerUnavailable { .. } => Text::GwsUnavailable,
+            Self::UnknownStatus(_) => Text::GwsUnknownStatus,
+            Self::UnexpectedHttp(_) => Text::GwsUnexpectedHttp,
         }
     }
 
-    /// What the agent (or the panel) does next.
-    pub fn next_step(&self) -> &'static str {
+    /// What the agent (or the panel) does next (a sentence of the catalog).
+    pub fn next_step(&self) -> Text {
         match self {
-            Self::InvalidForState => {
-                "The call's state changed — the panel shows what you can do now."
-            }
-            Self::MissingParameter | Self::InvalidInput => "Check what you entered and try again.",
-            Self::Forbidden | Self::NoPermission | Self::ReadOnlyProperty => {
-                "Ask your supervisor if you need this."
-            }
-            Self::NotFound => "The panel refreshes its list of calls.",
-            Self::PartialSuccess => "Check the panel for what changed.",
-            Self::PasswordChangeRequired => {
-                "Change your password in the agent desktop, then sign in again."
-            }
-            Self::ProcessingIncomplete | Self::InUse => "Wait a moment and try again.",
+            Self::InvalidForState => Text::NextStateChanged,
+            Self::MissingParameter | Self::InvalidInput => Text::NextCheckInput,
+            Self::Forbidden | Self::NoPermission | Self::ReadOnlyProperty => Text::NextAskSupervisor,
+            Self::NotFound => Text::NextRefreshing,
+            Self::PartialSuccess => Text::NextCheckPanel,
+            Self::PasswordChangeRequired => Text::NextChangePassword,
+            Self::ProcessingIncomplete | Self::InUse => Text::NextWait,
             Self::InternalError
             | Self::UnableToRetrieve
             | Self::UnableToCreate
             | Self::UnableToDelete
             | Self::UnableToUpdate
             | Self::UnableToAssign
-            | Self::UnableToUnassign => "Try again; if it keeps failing, tell your supervisor.",
-            Self::AlreadyExists => "Nothing more to do.",
-            Self::NotAuthenticated | Self::SessionExpired => {
-                "Sign in again; the panel reconnects by itself."
-            }
-            Self::CsrfRejected => "The panel refreshes its session and retries.",
-            Self::ServerUnavailable { .. } => "The panel keeps retrying.",
-            Self::UnknownStatus(_) | Self::UnexpectedHttp(_) => {
-                "Try again; if it keeps happening, tell your supervisor."
-            }
+            | Self::UnableToUnassign => Text::NextTellSupervisor,
+            Self::AlreadyExists => Text::NextNothing,
+            Self::NotAuthenticated | Self::SessionExpired => Text::NextSignIn,
+            Self::CsrfRejected => Text::NextRefreshSession,
+            Self::ServerUnavailable { .. } => Text::NextRetrying,
+            Self::UnknownStatus(_) | Self::UnexpectedHttp(_) => Text::NextUnknown,
         }
     }
 
@@ -294,16 +281,18 @@ mod tests {
 
     #[test]
     fn every_code_has_its_own_message_and_a_next_step() {
+        // Distinct catalog sentences: distinct in every language (the catalog's own test
+        // checks each is translated).
         let mut seen: Vec<&str> = Vec::new();
         for code in 1..=20 {
             let e = GwsError::from_code(code);
             assert_eq!(e.code(), Some(code), "{e:?}");
             assert!(
-                !seen.contains(&e.message()),
+                !seen.contains(&e.message().in_(crate::i18n::Lang::En)),
                 "code {code} repeats a message"
             );
-            seen.push(e.message());
-            assert!(e.next_step().ends_with('.'));
+            seen.push(e.message().in_(crate::i18n::Lang::En));
+            assert!(e.next_step().in_(crate::i18n::Lang::En).ends_with('.'));
         }
         for e in [
             GwsError::CsrfRejected,
@@ -312,8 +301,8 @@ mod tests {
             GwsError::UnknownStatus(99),
             GwsError::UnexpectedHttp(418),
         ] {
-            assert!(!seen.contains(&e.message()), "{e:?} repeats a message");
-            seen.push(e.message());
+            assert!(!seen.contains(&e.message().in_(crate::i18n::Lang::En)), "{e:?} repeats a message");
+            seen.push(e.message().in_(crate::i18n::Lang::En));
         }
         assert_eq!(GwsError::from_code(99), GwsError::UnknownStatus(99));
         assert_eq!(GwsError::UnknownStatus(99).code(), Some(99));
@@ -324,11 +313,11 @@ mod tests {
     fn the_state_sentence() {
         let e = GwsError::from_code(2);
         assert_eq!(
-            e.message(),
+            e.message().in_(crate::i18n::Lang::En),
             "That action isn't available for this call right now."
         );
         assert_eq!(
-            e.next_step(),
+            e.next_step().in_(crate::i18n::Lang::En),
             "The call's state changed — the panel shows what you can do now."
         );
     }

@@ -44,9 +44,9 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |a| dispatcher.dispatch(a))
     };
     let desk = {
-        let (config, dispatch, host) = (props.config.clone(), dispatch.clone(), props.host.clone());
+        let (config, dispatch, host, lang) = (props.config.clone(), dispatch.clone(), props.host.clone(), props.lang);
         use_memo((), move |_| {
-            let desk = AgentDesk::start(&config, dispatch);
+            let desk = AgentDesk::start(&config, lang, dispatch);
             // `disposition-saved` goes to the host page.
             desk.set_host_events(Callback::from(move |(name, detail): (String, serde_json::Value)| host.emit(&name, &detail)));
             desk

@@ -4,7 +4,8 @@
 pub mod app;
 pub mod components;
 pub mod context;
-pub mod i18n;
+/// The catalog lives at the crate's top (vendor adapters name their sentences too).
+pub use crate::i18n;
 pub mod state;
 
 pub use app::{App, AppProps};

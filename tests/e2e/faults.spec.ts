@@ -73,10 +73,10 @@ async function recovered(page: Page, sim: Sim, label: string, since: number, opt
   const now = Date.now();
   const log = await bannerStates(page);
   const shown = log.filter(e => e.t >= since - 50 && e.state !== 'none');
-  const banner = shown.length === 0 ? 'banner never shown'
+  const seen = shown.length === 0 ? 'banner never shown'
     : 'banner ' + log.filter(e => e.t >= since - 50).map(e => `${e.state} at +${e.t - since} ms`).join(', ');
   const fromEnd = opts.end ? `, ${now - opts.end} ms after the fault ended` : '';
-  console.log(`[fault] ${label}: panel = /sim/state ${now - since} ms after the fault${fromEnd}; ${banner}`);
+  console.log(`[fault] ${label}: panel = /sim/state ${now - since} ms after the fault${fromEnd}; ${seen}`);
   return log;
 }
 
@@ -263,6 +263,22 @@ test.describe('fault matrix', () => {
     expect((await sim.state()).faults.reverseNotifications, 'both were delivered, reversed').toBe(0);
     await sleep(300);
     await recovered(page, sim, 'out of order: Released before Held', t0);
+  });
+
+  test('a call ends while the panel starts (after the first read, before the subscriptions)', async ({ page, sim }) => {
+    // Found by the soak: a reload, then the caller hangs up at once.
+    const gws = await gwsSession(sim);
+    const id = await sim.ring('5551111');
+    await gws.op(id, 'Answer');
+    await sim.faults({ latencyMs: 1_500 }); // every API request waits: the handshake lands late
+    await page.goto(`${sim.pageUrl}/`);
+    await expect(card(page, id)).toHaveAttribute('data-state', 'Established');
+    const t0 = Date.now();
+    await sim.post(`/sim/calls/${id}/remote-hangup`); // before the CometD session exists
+    await sim.clearFaults();
+    await watchBanner(page);
+    await recovered(page, sim, 'a call ended during start-up', t0);
+    await expect(card(page, id)).toHaveClass(/wrap-up/);
   });
 
   test('CSRF token rotation', async ({ page, sim }) => {
