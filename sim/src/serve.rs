@@ -53,11 +53,11 @@ pub fn static_files(dir: PathBuf, csp: String) -> Router {
 }
 
 /// Whether a path names a build file with a content hash (`name-0123456789abcdef.js`,
-/// `name-0123456789abcdef_bg.wasm`).
+/// `name-0123456789abcdef_bg.wasm`; trunk writes the hash without leading zeros).
 pub fn is_content_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| (8..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 pub async fn not_found() -> Response {
@@ -72,6 +72,8 @@ mod tests {
     fn hashed_build_files_are_recognised() {
         assert!(is_content_hashed("/crm-call-widget-23dd481c961e5e82.js"));
         assert!(is_content_hashed("/crm-call-widget-23dd481c961e5e82_bg.wasm"));
+        assert!(is_content_hashed("/crm-call-widget-a2b2c7581c4b39_bg.wasm"));
+        assert!(!is_content_hashed("/crm-call-widget-demo.js"));
         assert!(!is_content_hashed("/crm-call-widget.js"));
         assert!(!is_content_hashed("/index.html"));
         assert!(!is_content_hashed("/"));
