@@ -61,6 +61,8 @@ class Sim {
     static async start(extra = []) {
         const child = spawn(SIM_BIN, ["--listen", "127.0.0.1:0", "--static", DIST, ...extra],
             { stdio: ["ignore", "pipe", "inherit"] });
+        Sim.children.add(child);
+        child.on("exit", () => Sim.children.delete(child));
         const url = await new Promise((resolve, reject) => {
             let buf = "";
             const timer = setTimeout(() => reject(new Error("ccsim did not start")), 10_000);
@@ -102,6 +104,11 @@ class Sim {
             if (body.statusCode !== 0) throw new Error(`${operationName} ${callId}: ${JSON.stringify(body)}`);
         };
     }
+}
+
+Sim.children = new Set();
+for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => { for (const c of Sim.children) c.kill(); process.exit(130); });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -62,6 +62,14 @@ async function startSim() {
 }
 
 const sim = await startSim();
+let browserRef = null;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, async () => {
+        sim.child.kill();
+        await browserRef?.close().catch(() => {});
+        process.exit(130);
+    });
+}
 const control = async (p, body, method = "POST") => {
     const r = await fetch(`${sim.url}${p}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.text();
@@ -109,6 +117,7 @@ const browser = await chromium.launch({
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
+browserRef = browser;
 const context = await browser.newContext();
 const page = await context.newPage();
 const pageErrors = [];

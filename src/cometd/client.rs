@@ -173,6 +173,7 @@ impl Client {
             Event::Subscribe(channel) => self.subscribe(channel),
             Event::Unsubscribe(channel) => self.unsubscribe(&channel),
             Event::Stop => self.stop(StopReason::Requested),
+            Event::NetworkBack => self.network_back(now_ms),
         }
     }
 
@@ -266,6 +267,25 @@ impl Client {
                 self.connect_failed(now)
             }
             InFlight::Other(done) => self.finish_other(done, false),
+        }
+    }
+
+    /// The network is back: a retry (handshake or connect) waiting out its backoff goes
+    /// now (after a long cut that wait is up to `max_backoff_ms`), and the backoff starts
+    /// again from zero — the failures were the old network's — so the 402 that usually
+    /// follows a long cut leads to a handshake within a second.
+    fn network_back(&mut self, now: u64) {
+        if self.failures == 0 || self.phase == Phase::Stopped {
+            return; // nothing failed: an advised interval is not a backoff
+        }
+        if let Some((_, next)) = self.timer {
+            self.backoff.reset();
+            self.cancel_timer();
+            self.set_status(Status::Reconnecting {
+                attempt: self.failures,
+                next_retry_in_ms: 0,
+            });
+            self.run(now, next);
         }
     }
 

@@ -561,6 +561,62 @@ fn an_unreadable_connect_answer_leads_to_a_re_read_once_connected_again() {
 }
 
 #[test]
+fn back_online_the_waiting_retry_goes_at_once() {
+    let (mut h, connect) = Harness::connected(&[]);
+    // Fail a few times: the backoff grows to 3 s.
+    let mut after = h.fail(&connect);
+    for _ in 0..2 {
+        let (token, delay) = wake(&after).expect("a wake-up");
+        h.now += delay;
+        let retry = only_send(&h.event(Event::Timer(token)), RequestKind::Connect);
+        after = h.fail(&retry);
+    }
+    assert_eq!(wake(&after).map(|w| w.1), Some(3000));
+    // The browser says it is online again: the connect goes now, the timer is dropped.
+    let after = h.event(Event::NetworkBack);
+    assert!(after.contains(&Action::CancelWake));
+    assert_eq!(
+        statuses(&after),
+        vec![Status::Reconnecting {
+            attempt: 3,
+            next_retry_in_ms: 0
+        }]
+    );
+    let retry = only_send(&after, RequestKind::Connect);
+    // A second `online` with nothing waiting does nothing.
+    assert!(h.event(Event::NetworkBack).is_empty());
+    // The backoff starts again from the bottom: the old network's failures don't count.
+    let after = h.reply(
+        &retry,
+        r#"[{"channel":"/meta/connect","successful":false,"error":"402::session_unknown",
+             "advice":{"reconnect":"handshake","interval":0}}]"#,
+    );
+    assert_eq!(wake(&after).map(|w| w.1), Some(1000));
+    let (token, _) = wake(&after).expect("a wake-up");
+    h.now += 1000;
+    let handshake = only_send(&h.event(Event::Timer(token)), RequestKind::Handshake);
+    let after = h.reply(
+        &handshake,
+        &handshake_ok(r#"{"reconnect":"retry","timeout":30000,"interval":0}"#),
+    );
+    let retry = only_send(&after, RequestKind::Connect);
+    let after = h.reply(&retry, CONNECT_OK);
+    assert!(statuses(&after).contains(&Status::Connected {
+        multiple_clients: false
+    }));
+    // Connected: `online` means nothing.
+    assert!(h.event(Event::NetworkBack).is_empty());
+}
+
+#[test]
+fn back_online_does_not_cut_short_an_advised_interval() {
+    let mut h = Harness::new();
+    let after = h.handshake_with(r#"{"reconnect":"retry","timeout":30000,"interval":2000}"#);
+    assert!(sends_of(&after, RequestKind::Connect).is_empty());
+    assert!(h.event(Event::NetworkBack).is_empty());
+}
+
+#[test]
 fn an_unsuccessful_connect_answer_is_no_reason_to_re_read() {
     // The server answered (and delivered what it had): nothing was lost.
     let (mut h, connect) = Harness::connected(&[]);

@@ -146,8 +146,20 @@ impl CometdDriver {
                 pumping: false,
                 requests: Vec::new(),
                 timer: None,
+                online: None,
             }),
         });
+        // Back online after a cut: the retry waiting out its backoff (up to a minute after a
+        // long cut) goes at once.
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(&shared);
+            let online = gloo_events::EventListener::new(&window, "online", move |_| {
+                if let Some(shared) = weak.upgrade() {
+                    pump(&shared, Event::NetworkBack);
+                }
+            });
+            shared.state.borrow_mut().online = Some(online);
+        }
         pump(&shared, Event::Start);
         CometdHandle { shared }
     }
@@ -209,6 +221,8 @@ struct State {
     /// Requests in flight.
     requests: Vec<(RequestId, Xhr)>,
     timer: Option<Timeout>,
+    /// The window's `online` listener (removed when the client is dropped).
+    online: Option<gloo_events::EventListener>,
 }
 
 impl Drop for Shared {

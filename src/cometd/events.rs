@@ -130,6 +130,9 @@ pub enum Event {
     Unsubscribe(String),
     /// Stop: abort everything, tell the server (`/meta/disconnect`) if there is a session.
     Stop,
+    /// The browser says the network is back (`online`): a retry waiting out its backoff
+    /// goes now instead.
+    NetworkBack,
 }
 
 /// What the driver must do.

@@ -86,6 +86,7 @@ enum Step {
     Subscribe(String),
     Unsubscribe(String),
     Advance(u64),
+    Online,
 }
 
 fn arb_step() -> impl Strategy<Value = Step> {
@@ -105,6 +106,7 @@ fn arb_step() -> impl Strategy<Value = Step> {
         2 => channel.clone().prop_map(Step::Subscribe),
         1 => channel.prop_map(Step::Unsubscribe),
         2 => (0u64..200_000).prop_map(Step::Advance),
+        1 => Just(Step::Online),
     ]
 }
 
@@ -157,6 +159,7 @@ proptest! {
                 Step::Subscribe(c) => Event::Subscribe(c),
                 Step::Unsubscribe(c) => Event::Unsubscribe(c),
                 Step::Advance(ms) => { now += ms; continue; }
+                Step::Online => Event::NetworkBack,
             };
             client.handle(now, event);
             while let Some(action) = client.poll_action() {

@@ -145,21 +145,29 @@ test.describe('fault matrix', () => {
     expect((await sim.state()).cometd.handshakes).toBeGreaterThanOrEqual(2);
   });
 
-  /** A network cut of `ms`: the browser goes offline (requests fail at once) and the
-   *  simulator loses every answer during the cut, a held connect's included. */
-  async function networkCut(page: Page, sim: Sim, ms: number, label: string, offline: boolean) {
+  /** A network cut of `ms`. The simulator loses every answer during it (a held connect's
+   *  included). `wifi`: the laptop notices — what is in flight fails at once (as Chrome's
+   *  ERR_NETWORK_CHANGED does), new requests fail fast (offline), and `online` fires at the
+   *  end. Otherwise the path dies silently: requests hang until their deadlines. */
+  async function networkCut(page: Page, sim: Sim, ms: number, label: string, wifi: boolean) {
     await openPanel(page, sim);
     const a = await establishedCall(page, sim);
     const t0 = Date.now();
-    await sim.faults({ cutMs: ms });
-    if (offline) await page.context().setOffline(true);
+    if (wifi) {
+      await sim.faults({ dropHeldConnects: true });
+      await page.context().setOffline(true);
+      await expect(banner(page)).toHaveAttribute('data-connection', 'reconnecting');
+    }
+    await sim.faults({ cutMs: Math.max(0, ms - (Date.now() - t0)) });
     // During the cut the caller hangs up and another call rings.
     await sleep(500);
     await sim.post(`/sim/calls/${a}/remote-hangup`);
     const b = await sim.ring('5553333');
     await expect(banner(page)).toHaveAttribute('data-connection', 'reconnecting', { timeout: ms });
     await sleep(Math.max(0, t0 + ms - Date.now()));
-    if (offline) await page.context().setOffline(false);
+    // The laptop knew: "reconnecting" from the first moment to the last, nothing else.
+    if (wifi) expect((await bannerStates(page)).filter(e => e.t > t0).map(e => e.state)).toEqual(['reconnecting']);
+    if (wifi) await page.context().setOffline(false);
     const end = Date.now();
     const log = await recovered(page, sim, label, t0, { end, timeout: 75_000 });
     // Reconnecting the whole time: never "stopped", never "session-expired".

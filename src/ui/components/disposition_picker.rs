@@ -552,8 +552,8 @@ pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
             <div class="form-actions">
                 <button type="submit" class="primary dispo-save" disabled={form.busy}>
                     { ctx.t(Text::SaveDisposition) }
-                    if props.live { <small class="hint">{ " · " }{ ctx.t(Text::QueuedAtHangup) }</small> }
                 </button>
+                if props.live { <small class="dispo-hint">{ ctx.t(Text::QueuedAtHangup) }</small> }
                 if let Some(cancel) = props.on_cancel.clone() {
                     <button type="button" class="link" onclick={cancel}>{ ctx.t(Text::Cancel) }</button>
                 }
