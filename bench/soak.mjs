@@ -200,7 +200,7 @@ async function oneCall(i) {
         await control(`/sim/calls/${id}/remote-hangup`);
         if (chance(RELOAD_RATE)) await reload("wrap-up card");
         const shown = await until(async () => (await c.count()) > 0 && /wrap-up/.test((await c.getAttribute("class")) ?? ""),
-            async () => {}, 30_000);
+            async () => {}, 20_000);
         if (!shown) { stats.lostWrapUps.push(id); log(`no wrap-up card for ${id}`); return; }
     } else {
         await until(async () => (await c.getAttribute("data-state").catch(() => null)) === "Established", async () => {}, 60_000);

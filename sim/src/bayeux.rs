@@ -3,6 +3,9 @@
 //! expiry (402::session_unknown → handshake), the BAYEUX_BROWSER cookie with the
 //! multiple-clients advice, and one held connect per session.
 //! Each session belongs to the GWS HTTP session (and so the agent) that handshook.
+//! The `ack` extension (CometD's acknowledged messages) is offered when a client asks for
+//! it in its handshake: events stay kept until the client acknowledges the batch that
+//! carried them, and are sent again when it did not (a connect answer lost on the way).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +40,11 @@ pub struct BayeuxSession {
     dropped: Option<u64>,
     /// Events the reverseNotifications fault holds back (see `Hub::publish`).
     held_back: Vec<Value>,
+    /// The ack extension: on for this session, the number of the last batch sent, and
+    /// the events sent in batches the client has not acknowledged yet.
+    ack: bool,
+    batch: i64,
+    unacked: Vec<Value>,
     wake: Arc<Notify>,
 }
 
@@ -284,7 +292,8 @@ async fn notifications(
             tokio::time::sleep((delay - waited).min(Duration::from_millis(100))).await;
         }
         match answer {
-            Some((events, reply)) => {
+            Some((events, mut reply)) => {
+                let events = acknowledged(&sim, &msg, events, &mut reply);
                 replies.extend(events);
                 replies.push(reply);
             }
@@ -299,6 +308,36 @@ async fn notifications(
         );
     }
     res
+}
+
+/// The batch number a connect acknowledges (`ext.ack`), -1 when none.
+fn client_ack(msg: &Value) -> i64 {
+    msg.get("ext")
+        .and_then(|e| e.get("ack"))
+        .and_then(Value::as_i64)
+        .unwrap_or(-1)
+}
+
+/// The ack extension on a successful connect answer of a session that uses it: the events
+/// not yet acknowledged go again before the new ones, the new ones open a new batch, and
+/// the reply says which batch this is (`ext.ack`).
+fn acknowledged(sim: &Arc<Sim>, msg: &Value, events: Vec<Value>, reply: &mut Value) -> Vec<Value> {
+    if reply.get("successful") != Some(&Value::Bool(true)) {
+        return events;
+    }
+    let mut hub = lock(&sim.hub);
+    let Some(session) = client_id(msg).and_then(|id| hub.sessions.get_mut(id)) else {
+        return events;
+    };
+    if !session.ack {
+        return events;
+    }
+    if !events.is_empty() {
+        session.batch += 1;
+        session.unacked.extend(events);
+    }
+    reply["ext"] = json!({"ack": session.batch});
+    session.unacked.clone()
 }
 
 fn handshake(request: &mut Request<'_>, msg: &Value) -> Value {
@@ -323,6 +362,11 @@ fn handshake(request: &mut Request<'_>, msg: &Value) -> Value {
         }
     };
     let client_id = random_hex(16);
+    let wants_ack = msg
+        .get("ext")
+        .and_then(|e| e.get("ack"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let mut hub = lock(&request.sim.hub);
     hub.handshakes += 1;
     hub.sessions.insert(
@@ -339,13 +383,13 @@ fn handshake(request: &mut Request<'_>, msg: &Value) -> Value {
             next_generation: 0,
             dropped: None,
             held_back: Vec::new(),
+            ack: wants_ack,
+            batch: 0,
+            unacked: Vec::new(),
             wake: Arc::new(Notify::new()),
         },
     );
-    reply(
-        msg,
-        "/meta/handshake",
-        json!({
+    let mut fields = json!({
             "successful": true,
             "clientId": client_id,
             "version": "1.0",
@@ -357,8 +401,11 @@ fn handshake(request: &mut Request<'_>, msg: &Value) -> Value {
                 "timeout": settings.cometd_timeout_ms,
                 "maxInterval": settings.cometd_max_interval_ms,
             },
-        }),
-    )
+        });
+    if wants_ack {
+        fields["ext"] = json!({"ack": true});
+    }
+    reply(msg, "/meta/handshake", fields)
 }
 
 fn client_id(msg: &Value) -> Option<&str> {
@@ -505,12 +552,16 @@ async fn hold_connect(
             return Some((Vec::new(), unknown_session(msg, "/meta/connect")));
         };
         session.last_seen = Instant::now();
+        if session.ack && client_ack(msg) >= session.batch {
+            session.unacked.clear(); // the client got every batch sent so far
+        }
+        let resend = session.ack && !session.unacked.is_empty();
         session.next_generation += 1;
         let generation = session.next_generation;
         // A second connect releases the one held before it.
         session.held = Some(generation);
         session.wake.notify_waiters();
-        if !session.queue.is_empty() || batched || hold_for == 0 || other_tab_holds {
+        if !session.queue.is_empty() || resend || batched || hold_for == 0 || other_tab_holds {
             let events = std::mem::take(&mut session.queue);
             session.held = None;
             hub.connects_in_flight -= 1;

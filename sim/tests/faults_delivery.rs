@@ -228,3 +228,74 @@ async fn agent_names_can_be_set() {
     let state = sim.state().await;
     assert_eq!(state["agents"][0]["displayName"], "<b>Ava</b> \u{202e}Patel");
 }
+
+/// One /meta/connect with `ext.ack` (and `timeout: 0`, answered at once).
+async fn ack_connect(ava: &Agent, ack: i64) -> Value {
+    let (status, body) = ava
+        .bayeux(
+            "/api/v2/notifications/connect",
+            json!([{"id": "5", "channel": "/meta/connect", "clientId": ava.client(),
+                    "connectionType": "long-polling", "advice": {"timeout": 0}, "ext": {"ack": ack}}]),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn reply_ack(reply: &Value) -> Value {
+    reply.as_array().unwrap().last().unwrap()["ext"]["ack"].clone()
+}
+
+#[tokio::test]
+async fn the_ack_extension_sends_unacknowledged_events_again() {
+    let sim = start().await;
+    let ava = sim.agent("ava").await;
+    let (_, body) = ava
+        .bayeux(
+            "/api/v2/notifications/handshake",
+            json!([{"id": "1", "channel": "/meta/handshake", "version": "1.0",
+                    "supportedConnectionTypes": ["long-polling"], "ext": {"ack": true}}]),
+        )
+        .await;
+    assert_eq!(body[0]["ext"], json!({"ack": true}));
+    *ava.client_id.lock().unwrap() = body[0]["clientId"].as_str().map(str::to_string);
+    ava.subscribe(json!("/v2/me/calls")).await;
+    let reply = ack_connect(&ava, -1).await;
+    assert_eq!(reply_ack(&reply), 0);
+
+    let id = ring(&sim).await;
+    let reply = ack_connect(&ava, 0).await;
+    assert_eq!(call_events(&reply), vec![(id.clone(), "Ringing".to_string())]);
+    assert_eq!(reply_ack(&reply), 1);
+    // That answer was lost: the client still acknowledges batch 0, so batch 1 comes again.
+    let reply = ack_connect(&ava, 0).await;
+    assert_eq!(call_events(&reply), vec![(id.clone(), "Ringing".to_string())]);
+    assert_eq!(reply_ack(&reply), 1);
+    // A lost answer and a new event: the old one first, then the new, in batch 2.
+    ava.op(&id, json!({"operationName": "Answer"})).await;
+    let reply = ack_connect(&ava, 0).await;
+    assert_eq!(
+        call_events(&reply),
+        vec![(id.clone(), "Ringing".to_string()), (id.clone(), "Established".to_string())]
+    );
+    assert_eq!(reply_ack(&reply), 2);
+    // Acknowledged: nothing again; a held connect is held (not answered at once).
+    let reply = ack_connect(&ava, 2).await;
+    assert!(call_events(&reply).is_empty(), "{reply}");
+    let started = Instant::now();
+    let (_, reply) = ava
+        .bayeux(
+            "/api/v2/notifications/connect",
+            json!([{"id": "6", "channel": "/meta/connect", "clientId": ava.client(),
+                    "connectionType": "long-polling", "ext": {"ack": 2}}]),
+        )
+        .await;
+    assert!(started.elapsed() >= Duration::from_millis(300), "held: {reply}");
+    assert_eq!(reply_ack(&reply), 2);
+
+    // A client that does not ask for it gets no ext at all.
+    let ben = sim.agent("ben").await;
+    ben.handshake().await;
+    let reply = ben.connect(Some(0)).await;
+    assert!(reply[0].get("ext").is_none(), "{reply}");
+}

@@ -21,7 +21,12 @@
 //!   every subscription is confirmed, so adapters re-read what they may have missed;
 //! - the backoff resets only on a successful *connect* (the reference also resets it on a
 //!   successful handshake), so a handshake-ok / connect-402 loop (e.g. cookies blocked)
-//!   backs off instead of hammering the server.
+//!   backs off instead of hammering the server — and on [`Event::NetworkBack`] (the
+//!   browser's `online`), which also sends the waiting retry at once.
+//!
+//! And one addition: a connect whose answer was lost or unreadable may have carried events
+//! the server will not send again, so once connects succeed again the client reports
+//! [`Action::Established`] `{ rehandshake: true }` and the adapter re-reads state.
 
 use std::collections::VecDeque;
 

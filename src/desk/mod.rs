@@ -46,6 +46,8 @@ struct Inner {
     device_id: RefCell<String>,
     session_started: Cell<bool>,
     read_failures: Cell<u32>,
+    /// Notifications applied so far (a state read started before one may be stale).
+    notes_applied: Cell<u64>,
     retry_timer: RefCell<Option<gloo_timers::callback::Timeout>>,
     closed: Cell<bool>,
     /// The disposition runtime (see `dispositions.rs`).
@@ -72,6 +74,7 @@ impl AgentDesk {
             device_id: RefCell::new(String::new()),
             session_started: Cell::new(false),
             read_failures: Cell::new(0),
+            notes_applied: Cell::new(0),
             retry_timer: RefCell::new(None),
             closed: Cell::new(false),
             dispositions: RefCell::new(None),
@@ -203,13 +206,25 @@ impl Inner {
     /// `GET /api/v2/me?subresources=*`: who, their state and their calls. On success the
     /// notification channel starts (the first time); on failure it tries again later.
     fn read_state(self: &Rc<Self>) {
+        Inner::read_state_fresh(self, 3);
+    }
+
+    /// The server takes its snapshot when it answers: a notification applied while the
+    /// read was under way may be newer, and the snapshot would undo it (end a call it does
+    /// not list yet, put back the agent's old state). Such a snapshot is dropped and read
+    /// again (`stale_left` times at most; then it is applied as it is).
+    fn read_state_fresh(self: &Rc<Self>, stale_left: u32) {
         let this = self.clone();
+        let mark = self.notes_applied.get();
         wasm_bindgen_futures::spawn_local(async move {
             let result = this.gws.get("/api/v2/me?subresources=*").await;
             if this.closed.get() {
                 return;
             }
             match result.and_then(|body| MeResponse::parse(&body).ok_or(GwsError::UnexpectedHttp(200))) {
+                Ok(_) if this.notes_applied.get() != mark && stale_left > 0 => {
+                    Inner::read_state_fresh(&this, stale_left - 1);
+                }
                 Ok(me) => {
                     this.read_failures.set(0);
                     let actions = genesys::snapshot_actions(&me, now_ms());
@@ -253,9 +268,12 @@ impl Inner {
         }
         let weak: Weak<Inner> = Rc::downgrade(self);
         let headers_from = weak.clone();
-        let config = DriverConfig::new(self.gws.url("/api/v2/notifications")).with_headers(move || {
+        let mut config = DriverConfig::new(self.gws.url("/api/v2/notifications")).with_headers(move || {
             headers_from.upgrade().map(|i| i.gws.headers()).unwrap_or_default()
         });
+        // The ack extension, where the server offers it: a connect answer lost on the way
+        // (its events with it) is sent again instead of vanishing.
+        config.client.ack = true;
         let handle = CometdDriver::start_with(config, move |event| {
             if let Some(this) = weak.upgrade() {
                 Inner::on_cometd(&this, event);
@@ -303,6 +321,9 @@ impl Inner {
     fn apply_notification(&self, channel: &str, data: &Value) {
         let note = GwsNotification::from_message(channel, data);
         let actions = genesys::notification_actions(&note, now_ms());
+        if !actions.is_empty() {
+            self.notes_applied.set(self.notes_applied.get().wrapping_add(1));
+        }
         self.observe_dispositions(&actions);
         if !actions.is_empty() {
             self.dispatch.emit(PanelAction::StoreBatch(actions));

@@ -188,6 +188,19 @@ test.describe('fault matrix', () => {
     await networkCut(page, sim, 180_000, 'network cut 3 min', false);
   });
 
+  test('a 3 s cut loses the connect answer that carried a ringing call', async ({ page, sim }) => {
+    // Found by the soak. The answer leaves the server and is lost; Chrome silently resends
+    // the POST on a new connection (no response byte came back), so the client sees no
+    // failure at all. The ack extension (asked for by the widget, offered by the
+    // simulator) makes the server send the unacknowledged events again.
+    await openPanel(page, sim);
+    const t0 = Date.now();
+    await sim.faults({ cutMs: 3_000 });
+    const id = await sim.ring('5550003');
+    await expect(card(page, id)).toHaveAttribute('data-state', 'Ringing', { timeout: 15_000 });
+    await recovered(page, sim, 'a 3 s cut while a call rings', t0, { end: t0 + 3_000 });
+  });
+
   test('a burst of HTTP 5xx', async ({ page, sim }) => {
     await openPanel(page, sim);
     const id = await establishedCall(page, sim);
@@ -287,6 +300,21 @@ test.describe('fault matrix', () => {
     await watchBanner(page);
     await recovered(page, sim, 'a call ended during start-up', t0);
     await expect(card(page, id)).toHaveClass(/wrap-up/);
+  });
+
+  test('a page reload during wrap-up keeps the wrap-up card (KNOWN BUG: it does not)', async ({ page, sim }) => {
+    // Found by ./soak: every reload on an undisposed wrap-up card loses the card, so the
+    // call can no longer be disposed from the panel (a CRM page navigation is a reload).
+    // Wrap-up cards live only in the panel's memory; GET /api/v2/me lists live calls only.
+    // Marked as failing until the widget keeps them (e.g. beside the outbox, in storage).
+    test.fail(true, 'wrap-up cards are not kept across a reload');
+    await openPanel(page, sim);
+    const id = await establishedCall(page, sim);
+    await sim.post(`/sim/calls/${id}/remote-hangup`);
+    await expect(card(page, id)).toHaveClass(/wrap-up/);
+    await page.reload();
+    await expect(widget(page).getByText('Ava Patel')).toBeVisible();
+    await expect(card(page, id)).toHaveClass(/wrap-up/, { timeout: 5_000 });
   });
 
   test('CSRF token rotation', async ({ page, sim }) => {
