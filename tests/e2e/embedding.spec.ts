@@ -81,6 +81,16 @@ test.describe('embedded in a foreign page', () => {
     expect(ended.detail).toMatchObject({ callId: id, direction: 'inbound', answered: true });
     expect(ended.detail.parties[0].number).toBe('5551212');
 
+    // The wrap-up card takes the disposition; the page hears it was saved.
+    const wrap = panel.locator(`article.call-card[data-call-id="${id}"]`);
+    await expect(wrap).toHaveClass(/wrap-up/);
+    await wrap.locator('.dispo-filter').fill('resol');
+    await wrap.locator('.dispo-filter').press('Enter');
+    await wrap.locator('.dispo-save').click();
+    await expect.poll(() => eventNames(page)).toContain('disposition-saved');
+    expect((await events(page)).find(e => e.name === 'disposition-saved')!.detail)
+      .toMatchObject({ vendor: 'genesys', callId: id, disposition: 'Resolved' });
+
     // An error the agent sees is also an event.
     await panel.getByRole('textbox', { name: 'Number to dial' }).fill('55a1');
     await dial.click();
@@ -88,6 +98,10 @@ test.describe('embedded in a foreign page', () => {
 
     const state = await sim.state();
     expect(state.calls.find((c: any) => c.id === id)?.state).toBe('Released');
+    expect(state.dispositions.filter((d: any) => d.callId === id)).toHaveLength(1);
+    // Every documented event reached the page.
+    expect(new Set(await eventNames(page))).toEqual(new Set(['call-ringing', 'call-connected', 'call-ended',
+      'disposition-saved', 'agent-state-changed', 'connection-changed', 'error']));
     expect(await page.evaluate(() => (window as any).__violations)).toEqual([]);
     await page.screenshot({ path: info.outputPath('hostile-page.png'), fullPage: true });
     await host.close();
@@ -161,4 +175,25 @@ test('Hindi: every sentence comes from the catalog in the chosen language', asyn
   await expect(widget(page).getByRole('button', { name: 'कॉल करें' })).toBeVisible();
   await expect(widget(page).getByText('अभी कोई कॉल नहीं है।')).toBeVisible();
   await host.close();
+});
+
+test('a call ringing in a hidden tab: a browser notification and a flashing title', async ({ page, sim }) => {
+  await page.context().grantPermissions(['notifications']);
+  await page.addInitScript(() => {
+    // The tab is in the background; notifications are recorded instead of shown.
+    Object.defineProperty(document, 'hidden', { get: () => true });
+    (window as any).__notes = [];
+    class RecordedNotification { static permission = 'granted'; static requestPermission() { return Promise.resolve('granted'); }
+      constructor(title: string, options: any) { (window as any).__notes.push({ title, body: options?.body }); } }
+    (window as any).Notification = RecordedNotification;
+  });
+  await page.goto(`${sim.pageUrl}/`);
+  await expect(widget(page).locator('.agent-name')).toHaveText('Ava Patel');
+  const title = await page.title();
+  const id = await sim.ring('5551212');
+  await expect.poll(() => page.evaluate(() => (window as any).__notes)).toEqual([{ title: 'Incoming call', body: '5551212' }]);
+  await expect.poll(() => page.title(), { timeout: 5_000 }).toContain('Incoming call: 5551212');
+  // Answered (here from the simulator's side), the alert stops and the title comes back.
+  await widget(page).locator(`article.call-card[data-call-id="${id}"]`).getByRole('button', { name: 'Answer' }).click();
+  await expect.poll(() => page.title()).toBe(title);
 });
