@@ -20,7 +20,7 @@ use super::now_ms;
 use super::ozonetel_auth::{OzonetelAuth, OFFLINE, TOKEN_REFUSED};
 use super::GwsSession;
 use crate::config::{DispositionVendor, WidgetConfig};
-use crate::genesys::{self, AgentStateOperation};
+use crate::genesys::{self, AgentStateOperation, GwsError};
 use crate::model::{
     Call, DispositionChoice, DispositionOutbox, DispositionOutcome, DispositionTarget, EntryState, OutboxEntry,
     StoreAction,
@@ -276,6 +276,11 @@ impl Dispositions {
         let target = ozonetel::disposition_target(&call.ucid, &call.did, &call.agent_id);
         let label = if call.caller_id.is_empty() { call.ucid.clone() } else { call.caller_id.clone() };
         self.rt.enqueue(target, label, choice)
+    }
+
+    /// Whether the outbox holds a saved disposition under `key`.
+    pub fn is_saved(&self, key: &str) -> bool {
+        self.rt.outbox.borrow().get(key).is_some_and(|e| e.state == EntryState::Saved)
     }
 
     /// Send a failed entry again now.
@@ -781,13 +786,11 @@ impl Rt {
         let value_key = disposition_key.clone().unwrap_or_else(|| DEFAULT_KEY.to_string());
         let code = e.choice.disposition.trim();
         if e.attempts > 1 || e.sent_before {
-            // An earlier send may have landed: look before sending it again.
-            if let Ok(body) = self.gws.get(&format!("/api/v2/me/calls/{call_id}")).await {
-                if let Some((released, value)) = read_call(&body, &value_key) {
-                    if value.as_deref() == Some(code) {
-                        return Some(if released { DispositionOutcome::Saved } else { DispositionOutcome::Queued });
-                    }
-                }
+            // An earlier send may have landed: look before sending it again, and when the
+            // call cannot be read now, try later rather than send blind.
+            let read = self.gws.get(&format!("/api/v2/me/calls/{call_id}")).await;
+            if let Some(outcome) = before_resend(read.as_deref().map_err(|e| e.clone()), &value_key, code) {
+                return Some(outcome);
             }
         }
         let req = match genesys::disposition_request(&e.target, &e.choice) {
@@ -1001,6 +1004,11 @@ impl Rt {
                     let key = self.see(&update.call, &key_name);
                     self.confirm(&key);
                 }
+                StoreAction::WrapUpsRestored(cards) => {
+                    for c in cards {
+                        self.see(c, &key_name);
+                    }
+                }
                 _ => {}
             }
         }
@@ -1049,6 +1057,25 @@ impl Rt {
     }
 }
 
+/// Before a resend: what reading the call (`GET /api/v2/me/calls/{id}`) says. `Some` is
+/// the entry's outcome without sending — the code is on the call already (Queued on a live
+/// call, Saved on a released one), or the read failed in a way that may pass (try later:
+/// sending blind could record it twice). `None`: send. A definite refusal of the read (the
+/// call is gone, statusCode 6 …) also means send: the POST gets its own definite answer.
+fn before_resend(read: Result<&str, GwsError>, key: &str, code: &str) -> Option<DispositionOutcome> {
+    match read {
+        Ok(body) => match read_call(body, key) {
+            Some((released, value)) if value.as_deref() == Some(code) => {
+                Some(if released { DispositionOutcome::Saved } else { DispositionOutcome::Queued })
+            }
+            Some(_) => None,
+            None => Some(GwsError::UnexpectedHttp(200).disposition_outcome()),
+        },
+        Err(e) if e.retryable() || e.needs_session() => Some(e.disposition_outcome()),
+        Err(_) => None,
+    }
+}
+
 /// A call resource's state and `userData[key]` (`GET /api/v2/me/calls/{id}`).
 fn read_call(body: &str, key: &str) -> Option<(bool, Option<String>)> {
     let v: Value = serde_json::from_str(body).ok()?;
@@ -1080,7 +1107,31 @@ fn entry_view(e: &OutboxEntry, _now: u64) -> EntryView {
 
 #[cfg(test)]
 mod tests {
-    use super::read_call;
+    use super::{before_resend, read_call};
+    use crate::genesys::GwsError;
+    use crate::model::DispositionOutcome;
+
+    #[test]
+    fn a_resend_looks_first_and_never_goes_blind() {
+        let key = "DispositionCode";
+        let released = r#"{"statusCode":0,"call":{"state":"Released","userData":{"DispositionCode":"Sale"}}}"#;
+        let live = r#"{"statusCode":0,"call":{"state":"Established","userData":{"DispositionCode":"Sale"}}}"#;
+        let without = r#"{"statusCode":0,"call":{"state":"Released","userData":{}}}"#;
+        assert_eq!(before_resend(Ok(released), key, "Sale"), Some(DispositionOutcome::Saved));
+        assert_eq!(before_resend(Ok(live), key, "Sale"), Some(DispositionOutcome::Queued));
+        // Another code, or none: the earlier send did not land — send.
+        assert_eq!(before_resend(Ok(released), key, "Resolved"), None);
+        assert_eq!(before_resend(Ok(without), key, "Sale"), None);
+        // The read failed in a way that may pass (a cut, a 5xx, a garbled answer, the
+        // session): not now — the first send may have landed.
+        for e in [GwsError::ServerUnavailable { http: 0 }, GwsError::ServerUnavailable { http: 503 }, GwsError::InternalError] {
+            assert!(matches!(before_resend(Err(e), key, "Sale"), Some(DispositionOutcome::Retryable(_))));
+        }
+        assert!(matches!(before_resend(Ok("{garbled"), key, "Sale"), Some(DispositionOutcome::Retryable(_))));
+        assert_eq!(before_resend(Err(GwsError::CsrfRejected), key, "Sale"), Some(DispositionOutcome::AuthExpired));
+        // The call is gone: send, and let the POST's answer decide.
+        assert_eq!(before_resend(Err(GwsError::NotFound), key, "Sale"), None);
+    }
 
     #[test]
     fn a_call_resource_is_read_for_its_disposition() {

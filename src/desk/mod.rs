@@ -5,6 +5,7 @@
 mod dispositions;
 mod gws;
 mod ozonetel_auth;
+mod wrap_up_shelf;
 
 use crate::cometd::driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfig};
 use crate::cometd::status::{Status, StopReason};
@@ -60,6 +61,10 @@ struct Inner {
     took_over: Cell<bool>,
     /// The last connection status, for tabs that join.
     connection: RefCell<ConnectionStatus>,
+    /// The wrap-up cards kept from before a reload were handed back (after the first read).
+    shelf_restored: Cell<bool>,
+    /// What this tab last wrote to the wrap-up shelf.
+    shelf_written: RefCell<String>,
 }
 
 impl AgentDesk {
@@ -82,6 +87,8 @@ impl AgentDesk {
             leading: Cell::new(false),
             took_over: Cell::new(false),
             connection: RefCell::new(ConnectionStatus::Connecting),
+            shelf_restored: Cell::new(false),
+            shelf_written: RefCell::new(String::new()),
         });
         Inner::start_dispositions(&inner, config);
         Inner::join_tabs(&inner, config);
@@ -138,6 +145,14 @@ impl AgentDesk {
         let pending = Pending { target: OpTarget::Agent, op: "EndContactCenterSession" };
         self.inner.send(pending, genesys::ops::end_contact_center_session());
         true
+    }
+
+    /// Keeps the store's wrap-up cards in storage (the tab that leads the session does),
+    /// so a reload does not lose a call that waits for its disposition.
+    pub fn shelve_wrap_ups(&self, store: &crate::model::CallStore) {
+        if self.inner.leading.get() && self.inner.shelf_restored.get() && !self.inner.closed.get() {
+            wrap_up_shelf::save(store.agent.user_name.trim(), store, &mut self.inner.shelf_written.borrow_mut());
+        }
     }
 
     /// How many other CRM tabs of this agent are open.
@@ -227,8 +242,12 @@ impl Inner {
                 }
                 Ok(me) => {
                     this.read_failures.set(0);
-                    let actions = genesys::snapshot_actions(&me, now_ms());
+                    let mut actions = genesys::snapshot_actions(&me, now_ms());
                     this.observe_dispositions(&actions);
+                    if let Some(restored) = this.restore_wrap_ups(&actions) {
+                        this.observe_dispositions(std::slice::from_ref(&restored));
+                        actions.push(restored);
+                    }
                     for action in &actions {
                         if let StoreAction::AgentIdentified(who) = action {
                             *this.device_id.borrow_mut() = who.device_id.clone();
@@ -260,6 +279,24 @@ impl Inner {
                 }
             }
         });
+    }
+
+    /// After the first state read: the wrap-up cards kept from before the reload, less
+    /// those whose disposition was already saved (their card was about to leave).
+    fn restore_wrap_ups(&self, actions: &[StoreAction]) -> Option<StoreAction> {
+        if self.shelf_restored.replace(true) {
+            return None;
+        }
+        let agent = actions.iter().find_map(|a| match a {
+            StoreAction::AgentIdentified(who) => Some(who.user_name.trim().to_string()),
+            _ => None,
+        })?;
+        let dispositions = self.dispositions.borrow().clone();
+        let cards: Vec<crate::model::Call> = wrap_up_shelf::load(&agent, now_ms())
+            .into_iter()
+            .filter(|c| !dispositions.as_ref().is_some_and(|d| d.is_saved(&genesys_key(c))))
+            .collect();
+        (!cards.is_empty()).then_some(StoreAction::WrapUpsRestored(cards))
     }
 
     fn open_notifications(self: &Rc<Self>) {

@@ -16,6 +16,8 @@
 //! - A Released call that needs a disposition stays as a wrap-up card until the agent
 //!   records a disposition or dismisses it. No card for consult calls, for inbound calls
 //!   that rang and were never answered, or when a disposition was already chosen.
+//! - Wrap-up cards outlive a page reload: the desk keeps them in storage and hands them
+//!   back (`WrapUpsRestored`) after its first state read.
 //! - A state re-read (`Snapshot`) replaces the live calls; a live call missing from it
 //!   ended while we weren't listening and becomes a wrap-up card (no deadline).
 //! - The "active" call: the call the agent picked (while it is live), else the best of:
@@ -93,6 +95,8 @@ pub enum StoreAction {
     Select(CallId),
     /// The agent closed a wrap-up card without a disposition.
     Dismiss(CallId),
+    /// Wrap-up cards kept in storage from before a page reload (see `desk::wrap_up_shelf`).
+    WrapUpsRestored(Vec<Call>),
     /// A disposition for this call is safely in the outbox.
     DispositionRecorded {
         call_id: CallId,
@@ -176,6 +180,7 @@ impl CallStore {
                     self.remove_at(i);
                 }
             }
+            StoreAction::WrapUpsRestored(cards) => self.restore_wrap_ups(cards),
             StoreAction::DispositionRecorded {
                 call_id,
                 disposition,
@@ -374,6 +379,16 @@ impl CallStore {
         }
         for call in added {
             self.place(None, call);
+        }
+    }
+
+    /// Cards from before a reload come back unless the call is here already (live or as a
+    /// card) or left this session (disposed, dismissed).
+    fn restore_wrap_ups(&mut self, cards: Vec<Call>) {
+        for card in cards {
+            if card.in_wrap_up() && !self.is_ended(&card) && self.find(&card).is_none() {
+                self.calls.push(card);
+            }
         }
     }
 

@@ -447,6 +447,13 @@ mod prop {
             1 => (0..4u8).prop_map(|i| StoreAction::Dismiss(format!("id{i}"))),
             1 => (0..4u8).prop_map(|i| StoreAction::Select(format!("id{i}"))),
             1 => (0..4u8).prop_map(|i| StoreAction::DispositionRecorded { call_id: format!("id{i}"), disposition: "X".into() }),
+            1 => proptest::collection::vec(arb_call(), 0..3).prop_map(|cards| StoreAction::WrapUpsRestored(
+                cards.into_iter().map(|mut c| {
+                    c.state = CallState::Released;
+                    c.wrap_up = Some(WrapUp { released_at_ms: 1, deadline_ms: None });
+                    c
+                }).collect()
+            )),
         ]
     }
 
@@ -496,4 +503,33 @@ fn a_wrap_up_card_keeps_who_the_call_was_with() {
     let card = s.call("W1").unwrap();
     assert!(card.in_wrap_up());
     assert_eq!(card.title(), "555-2222");
+}
+
+#[test]
+fn restored_wrap_up_cards_come_back_once_and_not_after_they_left() {
+    // The panel before the reload: a card for "a" (with its deadline), nothing else.
+    let mut before = CallStore::new();
+    before.reduce(upd(call("a", CallState::Established), 1_000));
+    before.reduce(upd_wrap(call("a", CallState::Released), 60, 2_000));
+    let cards: Vec<Call> = before.wrap_ups().cloned().collect();
+    assert_eq!(cards.len(), 1);
+
+    // After the reload: the state read lists a live call "b"; the card comes back as it was.
+    let mut s = CallStore::new();
+    s.reduce(StoreAction::Snapshot { calls: vec![call("b", CallState::Established)], at_ms: 5_000 });
+    assert!(s.reduce(StoreAction::WrapUpsRestored(cards.clone())));
+    assert_eq!(s.calls().len(), 2);
+    let a = s.call("a").expect("the card is back");
+    assert!(a.in_wrap_up());
+    assert_eq!(a.wrap_up.as_ref().and_then(|w| w.deadline_ms), Some(62_000));
+    // The live call stays in front of the card.
+    assert_eq!(s.active_id(), Some("b"));
+    // Handed back twice: still one card.
+    assert!(!s.reduce(StoreAction::WrapUpsRestored(cards.clone())));
+    // Disposed, then an old copy of the shelf: it does not come back.
+    s.reduce(StoreAction::DispositionRecorded { call_id: "a".into(), disposition: "Sale".into() });
+    assert!(!s.reduce(StoreAction::WrapUpsRestored(cards)));
+    assert!(s.call("a").is_none());
+    // Only wrap-up cards are taken: a live call from storage is not.
+    assert!(!s.reduce(StoreAction::WrapUpsRestored(vec![call("c", CallState::Established)])));
 }

@@ -54,6 +54,10 @@ pub fn app(props: &AppProps) -> Html {
     };
     *props.host.desk.borrow_mut() = Some(desk.clone());
     use_host_events(&props.host, &state.store);
+    {
+        let desk = desk.clone();
+        use_effect_with((state.store.clone(), state.leading), move |(store, _)| desk.shelve_wrap_ups(store));
+    }
     use_error_events(&props.host, &state.notices);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 

@@ -90,6 +90,14 @@ async function establishedCall(page: Page, sim: Sim, from = '5551234'): Promise<
 }
 
 /** Ava's own HTTP session with GWS, beside the widget's (cookie + CSRF token kept). */
+/** Picks `code` on a wrap-up card and saves it. */
+async function disposeOnCard(page: Page, id: string, code: string) {
+  const c = card(page, id);
+  if (await c.locator('.dispo-open').count()) await c.locator('.dispo-open').click();
+  await c.locator(`.dispo-codes [role=option][data-code="${code}"]`).click();
+  await c.locator('.dispo-save').click();
+}
+
 async function gwsSession(sim: Sim) {
   const auth = 'Basic ' + Buffer.from('ava:demo').toString('base64');
   const res = await fetch(`${sim.url}/api/v2/me`, { headers: { authorization: auth } });
@@ -302,12 +310,9 @@ test.describe('fault matrix', () => {
     await expect(card(page, id)).toHaveClass(/wrap-up/);
   });
 
-  test('a page reload during wrap-up keeps the wrap-up card (KNOWN BUG: it does not)', async ({ page, sim }) => {
-    // Found by ./soak: every reload on an undisposed wrap-up card loses the card, so the
-    // call can no longer be disposed from the panel (a CRM page navigation is a reload).
-    // Wrap-up cards live only in the panel's memory; GET /api/v2/me lists live calls only.
-    // Marked as failing until the widget keeps them (e.g. beside the outbox, in storage).
-    test.fail(true, 'wrap-up cards are not kept across a reload');
+  test('a page reload during wrap-up keeps the wrap-up card, and it is disposed once from there', async ({ page, sim }) => {
+    // A CRM page navigation is a reload: a call that still waits for its disposition must
+    // not vanish with it (GET /api/v2/me lists live calls only).
     await openPanel(page, sim);
     const id = await establishedCall(page, sim);
     await sim.post(`/sim/calls/${id}/remote-hangup`);
@@ -315,6 +320,17 @@ test.describe('fault matrix', () => {
     await page.reload();
     await expect(widget(page).getByText('Ava Patel')).toBeVisible();
     await expect(card(page, id)).toHaveClass(/wrap-up/, { timeout: 5_000 });
+    // Once more, and the card still counts down and takes the disposition.
+    await page.reload();
+    await expect(card(page, id)).toHaveClass(/wrap-up/, { timeout: 5_000 });
+    await disposeOnCard(page, id, 'Resolved');
+    await expect(card(page, id)).toHaveCount(0, { timeout: 10_000 });
+    await expect.poll(async () => (await sim.state()).dispositions.filter((d: any) => d.callId === id).map((d: any) => d.disposition)).toEqual(['Resolved']);
+    // Disposed: a later reload does not bring the card back.
+    await page.reload();
+    await expect(widget(page).getByText('Ava Patel')).toBeVisible();
+    await page.waitForTimeout(1_000);
+    await expect(card(page, id)).toHaveCount(0);
   });
 
   test('CSRF token rotation', async ({ page, sim }) => {
