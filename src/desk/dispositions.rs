@@ -498,6 +498,7 @@ impl Rt {
         let before: HashMap<String, EntryState> =
             self.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect();
         f(&mut self.outbox.borrow_mut());
+        prune_seen(&mut self.calls.borrow_mut(), |k| self.outbox.borrow().get(k).is_some());
         let changed: Vec<OutboxEntry> = self
             .outbox
             .borrow()
@@ -1057,6 +1058,12 @@ impl Rt {
     }
 }
 
+/// Forgets the ended calls no outbox entry needs any more, so an eight-hour shift does
+/// not grow the map by a call each time (a live call, or one with an entry, stays).
+fn prune_seen(calls: &mut HashMap<String, SeenCall>, has_entry: impl Fn(&str) -> bool) {
+    calls.retain(|key, c| !c.released || has_entry(key));
+}
+
 /// Before a resend: what reading the call (`GET /api/v2/me/calls/{id}`) says. `Some` is
 /// the entry's outcome without sending — the code is on the call already (Queued on a live
 /// call, Saved on a released one), or the read failed in a way that may pass (try later:
@@ -1107,7 +1114,21 @@ fn entry_view(e: &OutboxEntry, _now: u64) -> EntryView {
 
 #[cfg(test)]
 mod tests {
-    use super::{before_resend, read_call};
+    use super::{before_resend, prune_seen, read_call, SeenCall};
+    use std::collections::HashMap;
+
+    #[test]
+    fn ended_calls_without_an_entry_are_forgotten() {
+        let seen = |id: &str, released| SeenCall { id: id.into(), released, value: None };
+        let mut calls: HashMap<String, SeenCall> = HashMap::new();
+        calls.insert("live".into(), seen("live", false));
+        calls.insert("ended-with-entry".into(), seen("e1", true));
+        calls.insert("ended".into(), seen("e2", true));
+        prune_seen(&mut calls, |k| k == "ended-with-entry");
+        let mut left: Vec<&str> = calls.keys().map(String::as_str).collect();
+        left.sort();
+        assert_eq!(left, ["ended-with-entry", "live"]);
+    }
     use crate::genesys::GwsError;
     use crate::model::DispositionOutcome;
 

@@ -197,3 +197,33 @@ test('a call ringing in a hidden tab: a browser notification and a flashing titl
   await widget(page).locator(`article.call-card[data-call-id="${id}"]`).getByRole('button', { name: 'Answer' }).click();
   await expect.poll(() => page.title()).toBe(title);
 });
+
+test('theming and ring sound: --ccw-* properties from the page restyle the panel; the sound loops while a call rings', async ({ page, sim }) => {
+  await page.addInitScript(() => {
+    // Autoplay rules aside, what matters is what the widget asks of the element.
+    (window as any).__audio = [];
+    HTMLMediaElement.prototype.play = function () { (window as any).__audio.push(['play', this.src, this.loop]); return Promise.resolve(); };
+    HTMLMediaElement.prototype.pause = function () { (window as any).__audio.push(['pause', this.src]); };
+  });
+  const theme = `crm-call-widget { --ccw-accent: rgb(123, 0, 77); --ccw-accent-text: rgb(1, 2, 3); --ccw-font-size: 19px; --ccw-radius: 3px; }`;
+  const host = await hostPage(sim, `<!doctype html><html><head><link rel="stylesheet" href="/theme.css">
+    <script src="${sim.pageUrl}/crm-call-widget.js" defer></script></head>
+    <body><crm-call-widget gws-url="${sim.url}" username="ava" password="demo" ring-sound="${sim.pageUrl}/ring.ogg"></crm-call-widget></body></html>`,
+    { '/theme.css': ['text/css', theme] });
+  await page.goto(host.url);
+  const panel = widget(page);
+  await expect(panel.locator('.agent-name')).toHaveText('Ava Patel');
+  const root = panel.locator('.ccw-root');
+  await expect(root).toHaveCSS('font-size', '19px');
+  await expect(root).toHaveCSS('border-top-left-radius', '3px');
+  const call = panel.locator('button.primary.call');
+  await expect(call).toHaveCSS('background-color', 'rgb(123, 0, 77)');
+  await expect(call).toHaveCSS('color', 'rgb(1, 2, 3)');
+  const id = await sim.ring('5551212');
+  const answer = panel.locator(`article.call-card[data-call-id="${id}"]`).getByRole('button', { name: 'Answer' });
+  // Ringing: the sound plays on a loop; answered: it stops.
+  await expect.poll(() => page.evaluate(() => (window as any).__audio)).toEqual([['play', `${sim.pageUrl}/ring.ogg`, true]]);
+  await answer.click();
+  await expect.poll(() => page.evaluate(() => (window as any).__audio.at(-1))).toEqual(['pause', `${sim.pageUrl}/ring.ogg`]);
+  await host.close();
+});
