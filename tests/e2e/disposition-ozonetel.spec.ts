@@ -246,3 +246,65 @@ test('page reloaded while the disposition is in flight: it arrives exactly once'
   expect(rs).toHaveLength(1);
   expect(rs[0].disposition).toBe('Sale Done');
 });
+
+// Fault matrix (issue 8), the Ozonetel rows: each prints its time to recover.
+test.describe('fault matrix, Ozonetel', () => {
+  test('the transient error ("Unable to Dispose … retry after some time"): retried by itself, saved once', async ({ page, sim }) => {
+    const ucid = await ozCall(sim, '9800000011');
+    await openOzonetel(page, sim, { ozonetel: { apiKey: 'sim-api-key' }, query: screenPop(ucid, '9800000011') });
+    const card = ozCard(page, ucid);
+    await expect(card.locator('.dispo-codes [role=option]')).toHaveCount(CODES.length);
+    await hangUp(page, sim, ucid);
+    await sim.post('/sim/faults', { ozonetelTransient: 2 });
+    await pick(card, 'int', 'Interested');
+    const t0 = Date.now();
+    await card.locator('.dispo-save').click();
+    const status = card.locator('.dispo-status');
+    await expect(status).toHaveAttribute('data-status', 'retrying');
+    await expect(status.locator('.dispo-reason')).toContainText("Ozonetel couldn't save it just now.");
+    await expect(status).toHaveAttribute('data-status', 'saved', { timeout: 20_000 });
+    console.log(`[fault] Ozonetel transient error ×2: saved ${Date.now() - t0} ms after Save`);
+    const rs = await records(sim, ucid);
+    expect(rs).toHaveLength(1);
+    expect(rs[0].disposition).toBe('Interested');
+    // Vendor trouble on the disposition side is not a connection problem of the panel.
+    await expect(widget(page).locator('[data-connection]')).toHaveCount(0);
+    expect(await saved(page)).toHaveLength(1);
+  });
+
+  test('every token expires at Ozonetel mid-shift: renewed and resent once, the agent sees only Saved', async ({ page, sim }) => {
+    let minted = 0;
+    await page.route('**/crm/ozonetel-token', async route => {
+      minted++;
+      const r = await fetch(`${sim.url}/ca_apis/CAToken/generateToken`, { method: 'POST',
+        headers: { 'content-type': 'application/json', apiKey: 'sim-api-key' }, body: JSON.stringify({ userName: 'demo_crm' }) });
+      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ token: (await r.json()).token }) });
+    });
+    const ucid = await ozCall(sim, '9800000012');
+    await openOzonetel(page, sim, { ozonetel: { tokenUrl: '/crm/ozonetel-token' }, query: screenPop(ucid, '9800000012') });
+    const card = ozCard(page, ucid);
+    await expect(card.locator('.dispo-codes [role=option]')).toHaveCount(CODES.length);
+    expect(minted).toBe(1);
+    await hangUp(page, sim, ucid);
+    await sim.post('/sim/faults', { expireOzonetelTokens: true });
+    await page.evaluate(() => {
+      (window as any).__statuses = [];
+      const root = (document.querySelector('crm-call-widget') as any).shadowRoot;
+      new MutationObserver(() => {
+        const s = root.querySelector('.oz-call .dispo-status')?.getAttribute('data-status');
+        if (s && (window as any).__statuses.at(-1) !== s) (window as any).__statuses.push(s);
+      }).observe(root, { subtree: true, childList: true, attributes: true });
+    });
+    await pick(card, 'wrong', 'Wrong Number');
+    const t0 = Date.now();
+    await card.locator('.dispo-save').click();
+    await expect(card.locator('.dispo-status')).toHaveAttribute('data-status', 'saved');
+    console.log(`[fault] Ozonetel token expiry: saved ${Date.now() - t0} ms after Save (one new token)`);
+    expect(minted).toBe(2);
+    expect(await page.evaluate(() => (window as any).__statuses)).not.toContain('failed');
+    expect(await page.evaluate(() => (window as any).__statuses)).not.toContain('retrying');
+    const rs = await records(sim, ucid);
+    expect(rs).toHaveLength(1);
+    expect(rs[0].disposition).toBe('Wrong Number');
+  });
+});
