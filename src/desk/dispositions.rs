@@ -1005,9 +1005,13 @@ impl Rt {
                     let key = self.see(&update.call, &key_name);
                     self.confirm(&key);
                 }
-                StoreAction::WrapUpsRestored(cards) => {
-                    for c in cards {
+                StoreAction::ShelfRestored { calls, .. } => {
+                    // Ended, all of them (the desk hands back none the read listed).
+                    for c in calls {
                         self.see(c, &key_name);
+                        if let Some(seen) = self.calls.borrow_mut().get_mut(&genesys_key(c)) {
+                            seen.released = true;
+                        }
                     }
                 }
                 _ => {}

@@ -244,7 +244,7 @@ impl Inner {
                     this.read_failures.set(0);
                     let mut actions = genesys::snapshot_actions(&me, now_ms());
                     this.observe_dispositions(&actions);
-                    if let Some(restored) = this.restore_wrap_ups(&actions) {
+                    if let Some(restored) = this.restore_shelf(&actions) {
                         this.observe_dispositions(std::slice::from_ref(&restored));
                         actions.push(restored);
                     }
@@ -281,9 +281,10 @@ impl Inner {
         });
     }
 
-    /// After the first state read: the wrap-up cards kept from before the reload, less
-    /// those whose disposition was already saved (their card was about to leave).
-    fn restore_wrap_ups(&self, actions: &[StoreAction]) -> Option<StoreAction> {
+    /// After the first state read: the calls kept from before the reload, less those the
+    /// read lists (they are live) and those whose disposition was already saved (their
+    /// card was about to leave).
+    fn restore_shelf(&self, actions: &[StoreAction]) -> Option<StoreAction> {
         if self.shelf_restored.replace(true) {
             return None;
         }
@@ -291,12 +292,20 @@ impl Inner {
             StoreAction::AgentIdentified(who) => Some(who.user_name.trim().to_string()),
             _ => None,
         })?;
+        let listed: Vec<&crate::model::Call> = actions
+            .iter()
+            .flat_map(|a| match a {
+                StoreAction::Snapshot { calls, .. } => calls.iter().collect(),
+                _ => Vec::new(),
+            })
+            .collect();
         let dispositions = self.dispositions.borrow().clone();
-        let cards: Vec<crate::model::Call> = wrap_up_shelf::load(&agent, now_ms())
+        let calls: Vec<crate::model::Call> = wrap_up_shelf::load(&agent, now_ms())
             .into_iter()
+            .filter(|c| !listed.iter().any(|l| l.same_call(c)))
             .filter(|c| !dispositions.as_ref().is_some_and(|d| d.is_saved(&genesys_key(c))))
             .collect();
-        (!cards.is_empty()).then_some(StoreAction::WrapUpsRestored(cards))
+        (!calls.is_empty()).then_some(StoreAction::ShelfRestored { calls, at_ms: now_ms() })
     }
 
     fn open_notifications(self: &Rc<Self>) {

@@ -1,12 +1,14 @@
-//! WrapUpShelf: the agent's wrap-up cards kept in localStorage, so a page reload (a CRM
-//! navigation) does not lose a call that still waits for its disposition. GWS lists live
-//! calls only, so after a reload nothing else could bring these cards back.
+//! WrapUpShelf: the agent's calls kept in localStorage, so a page reload (a CRM
+//! navigation) does not lose a call that waits, or will wait, for its disposition. GWS
+//! lists live calls only: after a reload nothing else knows of a wrap-up card, nor of a
+//! call that ended while the page was loading.
 //!
-//! - The tab that leads the agent's session writes the shelf whenever its set of cards
-//!   changes; every tab reads it once, after its first state read.
-//! - A card keeps what the panel shows and what a disposition needs (ids, URI, parties,
-//!   times, deadline); the call's attached data (customer data) is not stored.
-//! - Cards older than a working day are let go, and at most `MAX_CARDS` are kept.
+//! - The tab that leads the agent's session writes the shelf whenever its calls change;
+//!   every tab reads it once, after its first state read (`StoreAction::ShelfRestored`:
+//!   cards come back as they were; a live call the read no longer lists becomes a card).
+//! - A call keeps what the panel shows and what a disposition needs (ids, URI, parties,
+//!   times, deadline); its attached data (customer data) and capabilities are not stored.
+//! - Calls older than a working day are let go, and at most `MAX_CARDS` are kept.
 
 use crate::model::{Call, CallStore};
 use gloo_storage::{LocalStorage, Storage};
@@ -21,24 +23,31 @@ fn key(agent: &str) -> String {
     format!("ccw.wrap-ups.v1.genesys.{agent}")
 }
 
-/// The shelf's JSON for the store's wrap-up cards.
-pub fn shelf_json(store: &CallStore) -> String {
-    let mut cards: Vec<Call> = store
-        .wrap_ups()
-        .map(|c| Call { user_data: Default::default(), capabilities: Default::default(), ..c.clone() })
-        .collect();
-    cards.sort_by_key(|c| std::cmp::Reverse(c.wrap_up.as_ref().map_or(0, |w| w.released_at_ms)));
-    cards.truncate(MAX_CARDS);
-    serde_json::to_string(&cards).unwrap_or_else(|_| "[]".into())
+/// When a shelved call last mattered: its end (a card) or its start (a live call).
+fn since_ms(call: &Call) -> u64 {
+    call.wrap_up.as_ref().map(|w| w.released_at_ms).or(call.started_at_ms).unwrap_or(0)
 }
 
-/// The cards in a shelf's JSON still worth showing at `now_ms`; nothing for a bad shelf.
-pub fn cards_from_json(json: &str, now_ms: u64) -> Vec<Call> {
-    let cards: Vec<Call> = serde_json::from_str(json).unwrap_or_default();
-    cards
+/// The shelf's JSON for the store's calls.
+pub fn shelf_json(store: &CallStore) -> String {
+    let mut calls: Vec<Call> = store
+        .calls()
+        .iter()
+        .map(|c| Call { user_data: Default::default(), capabilities: Default::default(), updated_at_ms: 0, ..c.clone() })
+        .collect();
+    calls.sort_by_key(|c| std::cmp::Reverse(since_ms(c)));
+    calls.truncate(MAX_CARDS);
+    serde_json::to_string(&calls).unwrap_or_else(|_| "[]".into())
+}
+
+/// The calls in a shelf's JSON still worth bringing back at `now_ms`; nothing for a bad
+/// shelf.
+pub fn calls_from_json(json: &str, now_ms: u64) -> Vec<Call> {
+    let calls: Vec<Call> = serde_json::from_str(json).unwrap_or_default();
+    calls
         .into_iter()
-        .filter(|c| c.in_wrap_up())
-        .filter(|c| c.wrap_up.as_ref().is_some_and(|w| now_ms.saturating_sub(w.released_at_ms) < MAX_AGE_MS))
+        .filter(|c| !c.state.is_released() || c.in_wrap_up())
+        .filter(|c| now_ms.saturating_sub(since_ms(c)) < MAX_AGE_MS)
         .take(MAX_CARDS)
         .collect()
 }
@@ -52,7 +61,7 @@ pub fn save(agent: &str, store: &CallStore, last: &mut String) {
     if *last == json {
         return;
     }
-    let result = if store.wrap_ups().next().is_none() {
+    let result = if store.calls().is_empty() {
         LocalStorage::raw().remove_item(&key(agent))
     } else {
         LocalStorage::raw().set_item(&key(agent), &json)
@@ -66,7 +75,7 @@ pub fn save(agent: &str, store: &CallStore, last: &mut String) {
 /// The agent's shelf as it was left.
 pub fn load(agent: &str, now_ms: u64) -> Vec<Call> {
     match LocalStorage::raw().get_item(&key(agent)) {
-        Ok(Some(json)) => cards_from_json(&json, now_ms),
+        Ok(Some(json)) => calls_from_json(&json, now_ms),
         _ => Vec::new(),
     }
 }
@@ -92,17 +101,20 @@ mod tests {
     }
 
     #[test]
-    fn cards_go_on_the_shelf_without_customer_data_and_come_back() {
+    fn calls_go_on_the_shelf_without_customer_data_and_come_back() {
         let mut store = CallStore::new();
         for a in ended_call("a", 1_000).into_iter().chain(ended_call("b", 2_000)) {
             store.reduce(a);
         }
+        // A live call goes on the shelf too (it may end while the page reloads).
+        store.reduce(ended_call("live", 3_000).remove(0));
         let json = shelf_json(&store);
         assert!(!json.contains("CustomerSSN"), "attached data stays out of storage: {json}");
-        let cards = cards_from_json(&json, 10_000);
+        let cards = calls_from_json(&json, 10_000);
         let ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["b", "a"], "newest first");
-        assert_eq!(cards[0].wrap_up.as_ref().and_then(|w| w.deadline_ms), Some(2_001 + 30_000));
+        assert_eq!(ids, ["live", "b", "a"], "newest first");
+        assert_eq!(cards[1].wrap_up.as_ref().and_then(|w| w.deadline_ms), Some(2_001 + 30_000));
+        assert!(cards[0].capabilities.is_empty() && cards[0].user_data.is_empty());
     }
 
     #[test]
@@ -112,9 +124,9 @@ mod tests {
             store.reduce(a);
         }
         let json = shelf_json(&store);
-        assert_eq!(cards_from_json(&json, 1_001 + MAX_AGE_MS + 1).len(), 0);
-        assert_eq!(cards_from_json("{not json", 0).len(), 0);
-        assert_eq!(cards_from_json(r#"[{"id":"x"}]"#, 0).len(), 0);
+        assert_eq!(calls_from_json(&json, 1_001 + MAX_AGE_MS + 1).len(), 0);
+        assert_eq!(calls_from_json("{not json", 0).len(), 0);
+        assert_eq!(calls_from_json(r#"[{"id":"x"}]"#, 0).len(), 0);
     }
 
     #[test]
@@ -125,6 +137,6 @@ mod tests {
                 store.reduce(a);
             }
         }
-        assert_eq!(cards_from_json(&shelf_json(&store), 5_000).len(), MAX_CARDS);
+        assert_eq!(calls_from_json(&shelf_json(&store), 5_000).len(), MAX_CARDS);
     }
 }

@@ -16,8 +16,9 @@
 //! - A Released call that needs a disposition stays as a wrap-up card until the agent
 //!   records a disposition or dismisses it. No card for consult calls, for inbound calls
 //!   that rang and were never answered, or when a disposition was already chosen.
-//! - Wrap-up cards outlive a page reload: the desk keeps them in storage and hands them
-//!   back (`WrapUpsRestored`) after its first state read.
+//! - Wrap-up cards outlive a page reload: the desk keeps the calls in storage and hands
+//!   them back (`ShelfRestored`) after its first state read; a live call that ended while
+//!   the page reloaded becomes a card then.
 //! - A state re-read (`Snapshot`) replaces the live calls; a live call missing from it
 //!   ended while we weren't listening and becomes a wrap-up card (no deadline).
 //! - The "active" call: the call the agent picked (while it is live), else the best of:
@@ -95,8 +96,13 @@ pub enum StoreAction {
     Select(CallId),
     /// The agent closed a wrap-up card without a disposition.
     Dismiss(CallId),
-    /// Wrap-up cards kept in storage from before a page reload (see `desk::wrap_up_shelf`).
-    WrapUpsRestored(Vec<Call>),
+    /// The calls kept in storage from before a page reload (see `desk::wrap_up_shelf`),
+    /// handed back after the first state read: wrap-up cards come back as they were; a
+    /// live call the read no longer lists ended meanwhile and becomes a card if it needs one.
+    ShelfRestored {
+        calls: Vec<Call>,
+        at_ms: u64,
+    },
     /// A disposition for this call is safely in the outbox.
     DispositionRecorded {
         call_id: CallId,
@@ -180,7 +186,7 @@ impl CallStore {
                     self.remove_at(i);
                 }
             }
-            StoreAction::WrapUpsRestored(cards) => self.restore_wrap_ups(cards),
+            StoreAction::ShelfRestored { calls, at_ms } => self.restore_shelf(calls, at_ms),
             StoreAction::DispositionRecorded {
                 call_id,
                 disposition,
@@ -382,12 +388,28 @@ impl CallStore {
         }
     }
 
-    /// Cards from before a reload come back unless the call is here already (live or as a
-    /// card) or left this session (disposed, dismissed).
-    fn restore_wrap_ups(&mut self, cards: Vec<Call>) {
-        for card in cards {
-            if card.in_wrap_up() && !self.is_ended(&card) && self.find(&card).is_none() {
-                self.calls.push(card);
+    /// Calls from before a reload that the store does not have (live or as a card) and
+    /// that did not leave this session (disposed, dismissed): a wrap-up card comes back as
+    /// it was; a live one ended while the page was away, and leaves a card (no deadline)
+    /// when it needs one, as in a snapshot.
+    fn restore_shelf(&mut self, calls: Vec<Call>, at_ms: u64) {
+        for mut call in calls {
+            if self.is_ended(&call) || self.find(&call).is_some() {
+                continue;
+            }
+            if !call.state.is_released() {
+                let prev = call.clone();
+                call.state = CallState::Released;
+                call.capabilities = Default::default();
+                call.updated_at_ms = at_ms;
+                if needs_wrap_up(&call, Some(&prev)) {
+                    call.wrap_up = Some(wrap_up_card(None, at_ms));
+                }
+            }
+            if call.in_wrap_up() {
+                self.calls.push(call);
+            } else {
+                self.remember_ended(&call);
             }
         }
     }

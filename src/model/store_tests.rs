@@ -447,13 +447,16 @@ mod prop {
             1 => (0..4u8).prop_map(|i| StoreAction::Dismiss(format!("id{i}"))),
             1 => (0..4u8).prop_map(|i| StoreAction::Select(format!("id{i}"))),
             1 => (0..4u8).prop_map(|i| StoreAction::DispositionRecorded { call_id: format!("id{i}"), disposition: "X".into() }),
-            1 => proptest::collection::vec(arb_call(), 0..3).prop_map(|cards| StoreAction::WrapUpsRestored(
-                cards.into_iter().map(|mut c| {
-                    c.state = CallState::Released;
-                    c.wrap_up = Some(WrapUp { released_at_ms: 1, deadline_ms: None });
+            1 => (proptest::collection::vec(arb_call(), 0..3), proptest::bool::ANY).prop_map(|(calls, cards)| StoreAction::ShelfRestored {
+                calls: calls.into_iter().map(|mut c| {
+                    if cards {
+                        c.state = CallState::Released;
+                        c.wrap_up = Some(WrapUp { released_at_ms: 1, deadline_ms: None });
+                    }
                     c
-                }).collect()
-            )),
+                }).collect(),
+                at_ms: 2,
+            }),
         ]
     }
 
@@ -511,13 +514,14 @@ fn restored_wrap_up_cards_come_back_once_and_not_after_they_left() {
     let mut before = CallStore::new();
     before.reduce(upd(call("a", CallState::Established), 1_000));
     before.reduce(upd_wrap(call("a", CallState::Released), 60, 2_000));
-    let cards: Vec<Call> = before.wrap_ups().cloned().collect();
+    let cards: Vec<Call> = before.calls().to_vec();
     assert_eq!(cards.len(), 1);
+    let restore = |calls: Vec<Call>| StoreAction::ShelfRestored { calls, at_ms: 9_000 };
 
     // After the reload: the state read lists a live call "b"; the card comes back as it was.
     let mut s = CallStore::new();
     s.reduce(StoreAction::Snapshot { calls: vec![call("b", CallState::Established)], at_ms: 5_000 });
-    assert!(s.reduce(StoreAction::WrapUpsRestored(cards.clone())));
+    assert!(s.reduce(restore(cards.clone())));
     assert_eq!(s.calls().len(), 2);
     let a = s.call("a").expect("the card is back");
     assert!(a.in_wrap_up());
@@ -525,11 +529,34 @@ fn restored_wrap_up_cards_come_back_once_and_not_after_they_left() {
     // The live call stays in front of the card.
     assert_eq!(s.active_id(), Some("b"));
     // Handed back twice: still one card.
-    assert!(!s.reduce(StoreAction::WrapUpsRestored(cards.clone())));
+    assert!(!s.reduce(restore(cards.clone())));
     // Disposed, then an old copy of the shelf: it does not come back.
     s.reduce(StoreAction::DispositionRecorded { call_id: "a".into(), disposition: "Sale".into() });
-    assert!(!s.reduce(StoreAction::WrapUpsRestored(cards)));
+    assert!(!s.reduce(restore(cards)));
     assert!(s.call("a").is_none());
-    // Only wrap-up cards are taken: a live call from storage is not.
-    assert!(!s.reduce(StoreAction::WrapUpsRestored(vec![call("c", CallState::Established)])));
+}
+
+#[test]
+fn a_shelved_live_call_the_read_no_longer_lists_ended_during_the_reload() {
+    // Before the reload: "a" answered, "r" only ringing, "d" answered with a disposition
+    // chosen, "b" answered and still up after the reload.
+    let mut before = CallStore::new();
+    for id in ["a", "d", "b"] {
+        before.reduce(upd(call(id, CallState::Established), 1_000));
+    }
+    before.reduce(upd(call("r", CallState::Ringing), 1_000));
+    before.reduce(StoreAction::DispositionRecorded { call_id: "d".into(), disposition: "Sale".into() });
+    let shelf = before.calls().to_vec();
+
+    let mut s = CallStore::new();
+    s.reduce(StoreAction::Snapshot { calls: vec![call("b", CallState::Established)], at_ms: 5_000 });
+    s.reduce(StoreAction::ShelfRestored { calls: shelf.clone(), at_ms: 5_000 });
+    let ids: Vec<&str> = s.calls().iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["b", "a"], "a card for the answered call that ended; none for the rest");
+    let a = s.call("a").expect("a card");
+    assert!(a.in_wrap_up());
+    assert_eq!(a.wrap_up.as_ref().and_then(|w| w.deadline_ms), None);
+    assert!(a.capabilities.is_empty());
+    // Nothing ended brings them back later either.
+    assert!(!s.reduce(StoreAction::ShelfRestored { calls: shelf, at_ms: 6_000 }));
 }

@@ -333,6 +333,31 @@ test.describe('fault matrix', () => {
     await expect(card(page, id)).toHaveCount(0);
   });
 
+  test('a call that ends while the page reloads still leaves its wrap-up card', async ({ page, sim }) => {
+    // The caller hangs up and the page navigates before the Released notification arrives:
+    // the new page's state read no longer lists the call, yet it needs a disposition.
+    let deaf = false;
+    await page.route('**/api/v2/notifications**', async route => {
+      const response = await route.fetch().catch(() => null);
+      if (deaf || !response) return; // this answer never reaches the page
+      await route.fulfill({ response });
+    });
+    await openPanel(page, sim);
+    const id = await establishedCall(page, sim);
+    deaf = true;
+    await sim.post(`/sim/calls/${id}/remote-hangup`);
+    await expect.poll(async () => (await sim.call(id)).state).toBe('Released');
+    await page.waitForTimeout(300);
+    await expect(card(page, id)).toHaveAttribute('data-state', 'Established');
+    deaf = false;
+    await page.reload();
+    await expect(widget(page).getByText('Ava Patel')).toBeVisible();
+    await expect(card(page, id)).toHaveClass(/wrap-up/, { timeout: 5_000 });
+    await disposeOnCard(page, id, 'Sale');
+    await expect(card(page, id)).toHaveCount(0, { timeout: 10_000 });
+    await expect.poll(async () => (await sim.state()).dispositions.filter((d: any) => d.callId === id).map((d: any) => d.disposition)).toEqual(['Sale']);
+  });
+
   test('CSRF token rotation', async ({ page, sim }) => {
     await openPanel(page, sim);
     const id = await establishedCall(page, sim);
