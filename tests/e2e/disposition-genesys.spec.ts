@@ -182,3 +182,35 @@ test('page reloaded while the disposition is in flight: it arrives exactly once'
   const stored = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.startsWith('ccw.dispositions.v1.genesys.'))?.[1]);
   expect(JSON.parse(stored!).entries[0].state).toBe('Saved');
 });
+
+test('answer lost on a released call and the call unreadable for a while: it waits to look, and never sends twice', async ({ page, sim }) => {
+  await openPanel(page, sim);
+  const { id, wrap } = await wrapUpCall(page, sim, '5556666');
+  await pickByKeyboard(wrap, 'sale', 'Sale');
+  let posts = 0;
+  let failedReads = 0;
+  await page.route(`**/api/v2/me/calls/${id}`, async route => {
+    const method = route.request().method();
+    if (method === 'POST' && (route.request().postData() ?? '').includes('SetCallDisposition')) {
+      posts++;
+      if (posts === 1) {
+        await route.fetch(); // it lands at the simulator…
+        await route.abort('connectionreset'); // …and its answer is lost
+        return;
+      }
+    } else if (method === 'GET' && failedReads < 2) {
+      failedReads++;
+      await route.fulfill({ status: 503, body: 'busy' }); // the call cannot be read just now
+      return;
+    }
+    await route.continue();
+  });
+  await wrap.locator('.dispo-save').click();
+  await expect.poll(() => failedReads, { timeout: 15_000 }).toBe(2);
+  await expect(widget(page).locator(`.dispo-recent li[data-key="genesys:${id}"] .dispo-status, article[data-call-id="${id}"] .dispo-status`).first())
+    .toHaveAttribute('data-status', 'saved', { timeout: 15_000 });
+  expect(posts).toBe(1);
+  const ds = await dispositionsOf(sim, id);
+  expect(ds).toHaveLength(1);
+  expect(ds[0]).toMatchObject({ disposition: 'Sale', callActive: false });
+});
