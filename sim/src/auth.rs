@@ -91,6 +91,19 @@ pub struct Caller {
 #[derive(Clone, Debug)]
 pub struct CallerSlot(pub Option<Caller>);
 
+/// A GWS route's extractor: the authenticated agent, or the 401 answer GWS gives.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Response> {
+        parts
+            .extensions
+            .get::<CallerSlot>()
+            .and_then(|slot| slot.0.clone())
+            .ok_or_else(|| unauthenticated("Not authenticated"))
+    }
+}
+
 /// A cookie's value from the Cookie header(s).
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -77,36 +77,25 @@ pub async fn layer(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Res
             .unwrap_or(HeaderValue::from_static(DEFAULT_ALLOWED_HEADERS));
         let mut res = StatusCode::NO_CONTENT.into_response();
         let h = res.headers_mut();
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static(METHODS),
-        );
+        allow_origin(h, origin);
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(METHODS));
         h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested);
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        h.append(header::VARY, HeaderValue::from_static("Origin"));
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
         return res;
     }
     let mut res = next.run(req).await;
     if let Some(origin) = origin {
         let h = res.headers_mut();
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static(EXPOSED),
-        );
-        h.append(header::VARY, HeaderValue::from_static("Origin"));
+        allow_origin(h, origin);
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED));
     }
     res
+}
+
+/// What every answer to an allowed origin carries: the origin itself (never `*`, since
+/// credentials are allowed) and `Vary: Origin` for caches.
+fn allow_origin(h: &mut axum::http::HeaderMap, origin: HeaderValue) {
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    h.append(header::VARY, HeaderValue::from_static("Origin"));
 }

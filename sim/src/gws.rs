@@ -9,11 +9,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::app::{lock, Sim};
-use crate::auth::{unauthenticated, Caller, CallerSlot};
+use crate::auth::Caller;
 use crate::render;
 use crate::world::{GwsError, Outcome};
 
@@ -33,11 +33,6 @@ pub fn ok() -> Response {
 
 pub fn error(e: GwsError) -> Response {
     Json(json!({"statusCode": e.code, "statusMessage": e.message})).into_response()
-}
-
-#[allow(clippy::result_large_err)] // the error is the answer to send
-fn caller(slot: CallerSlot) -> Result<Caller, Response> {
-    slot.0.ok_or_else(|| unauthenticated("Not authenticated"))
 }
 
 /// The JSON body of an operation; a body that is not JSON is an input validation error.
@@ -72,26 +67,18 @@ fn wants_subresources(query: &HashMap<String, String>) -> bool {
 
 async fn get_me(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let world = lock(&sim.world);
     Json(json!({"statusCode": 0, "user": render::user(&world, caller.agent, wants_subresources(&query))})).into_response()
 }
 
 async fn post_me(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
     body: Bytes,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let result = operation_body(&body)
         .and_then(|body| apply(&sim, |w, out| w.me_operation(caller.agent, &body, out)));
     match result {
@@ -106,12 +93,8 @@ async fn post_me(
 
 async fn get_devices(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let world = lock(&sim.world);
     Json(json!({"statusCode": 0, "devices": [render::device(&world.agents[caller.agent])]}))
         .into_response()
@@ -119,25 +102,17 @@ async fn get_devices(
 
 async fn get_calls(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let world = lock(&sim.world);
     Json(json!({"statusCode": 0, "calls": render::calls_of(&world, caller.agent)})).into_response()
 }
 
 async fn get_call(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let world = lock(&sim.world);
     match world.leg(&id).filter(|l| l.agent == caller.agent) {
         Some(leg) => {
@@ -149,14 +124,10 @@ async fn get_call(
 
 async fn dial(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
     Path(device): Path<String>,
     body: Bytes,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     match operation_body(&body)
         .and_then(|body| apply(&sim, |w, out| w.dial(caller.agent, &device, &body, out)))
     {
@@ -167,14 +138,10 @@ async fn dial(
 
 async fn call_operation(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     match operation_body(&body).and_then(|body| {
         apply(&sim, |w, out| {
             w.call_operation(caller.agent, &id, &body, out)
@@ -187,13 +154,9 @@ async fn call_operation(
 
 async fn voice_operation(
     State(sim): State<Arc<Sim>>,
-    Extension(slot): Extension<CallerSlot>,
+    caller: Caller,
     body: Bytes,
 ) -> Response {
-    let caller = match caller(slot) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     match operation_body(&body)
         .and_then(|body| apply(&sim, |w, out| w.voice_operation(caller.agent, &body, out)))
     {

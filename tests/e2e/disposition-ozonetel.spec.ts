@@ -57,6 +57,19 @@ async function pick(scope: Locator, typed: string, code: string) {
   await expect(scope.locator('.dispo-codes [role=option][aria-selected=true]')).toHaveAttribute('data-code', code);
 }
 
+/** The CRM's backend at `/crm/ozonetel-token`: mints a token with the key it keeps (here,
+ *  the test process). `count` says how many it minted. */
+async function crmTokenBackend(page: Page, sim: Sim) {
+  const minted = { count: 0 };
+  await page.route('**/crm/ozonetel-token', async route => {
+    minted.count++;
+    const r = await fetch(`${sim.url}/ca_apis/CAToken/generateToken`, { method: 'POST',
+      headers: { 'content-type': 'application/json', apiKey: 'sim-api-key' }, body: JSON.stringify({ userName: 'demo_crm' }) });
+    await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ token: (await r.json()).token }) });
+  });
+  return minted;
+}
+
 const records = async (sim: Sim, ucid: string) =>
   (await sim.state()).dispositions.filter((d: any) => d.vendor === 'ozonetel' && d.ucid === ucid);
 const ozState = async (sim: Sim, ucid: string) => (await sim.state()).ozonetelCalls.find((c: any) => c.ucid === ucid);
@@ -185,19 +198,12 @@ test('a rejection is a sentence, not a retry: the agent is not on this call', as
 });
 
 test('network cut while saving, with a token URL and a callback time: delivered once after', async ({ page, sim }) => {
-  // The CRM's backend: mints a token with the key it keeps (here, the test process).
-  let minted = 0;
-  await page.route('**/crm/ozonetel-token', async route => {
-    minted++;
-    const r = await fetch(`${sim.url}/ca_apis/CAToken/generateToken`, { method: 'POST',
-      headers: { 'content-type': 'application/json', apiKey: 'sim-api-key' }, body: JSON.stringify({ userName: 'demo_crm' }) });
-    await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ token: (await r.json()).token }) });
-  });
+  const minted = await crmTokenBackend(page, sim);
   const ucid = await ozCall(sim, '9800000003');
   await openOzonetel(page, sim, { ozonetel: { tokenUrl: '/crm/ozonetel-token' }, query: screenPop(ucid, '9800000003') });
   const card = ozCard(page, ucid);
   await expect(card.locator('.dispo-codes [role=option]')).toHaveCount(CODES.length);
-  expect(minted).toBe(1);
+  expect(minted.count).toBe(1);
   await hangUp(page, sim, ucid);
   await pick(card, 'call', 'Call Back');
   await card.locator('.dispo-callback').fill('2030-02-01T10:15');
@@ -211,7 +217,7 @@ test('network cut while saving, with a token URL and a callback time: delivered 
   const rs = await records(sim, ucid);
   expect(rs).toHaveLength(1);
   expect(rs[0]).toMatchObject({ disposition: 'Call Back', callBackTime: '2030-02-01 10:15', queued: false });
-  expect(minted).toBe(1);
+  expect(minted.count).toBe(1);
 });
 
 test('page reloaded while the disposition is in flight: it arrives exactly once', async ({ page, sim }) => {
@@ -273,18 +279,12 @@ test.describe('fault matrix, Ozonetel', () => {
   });
 
   test('every token expires at Ozonetel mid-shift: renewed and resent once, the agent sees only Saved', async ({ page, sim }) => {
-    let minted = 0;
-    await page.route('**/crm/ozonetel-token', async route => {
-      minted++;
-      const r = await fetch(`${sim.url}/ca_apis/CAToken/generateToken`, { method: 'POST',
-        headers: { 'content-type': 'application/json', apiKey: 'sim-api-key' }, body: JSON.stringify({ userName: 'demo_crm' }) });
-      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ token: (await r.json()).token }) });
-    });
+    const minted = await crmTokenBackend(page, sim);
     const ucid = await ozCall(sim, '9800000012');
     await openOzonetel(page, sim, { ozonetel: { tokenUrl: '/crm/ozonetel-token' }, query: screenPop(ucid, '9800000012') });
     const card = ozCard(page, ucid);
     await expect(card.locator('.dispo-codes [role=option]')).toHaveCount(CODES.length);
-    expect(minted).toBe(1);
+    expect(minted.count).toBe(1);
     await hangUp(page, sim, ucid);
     await sim.post('/sim/faults', { expireOzonetelTokens: true });
     await page.evaluate(() => {
@@ -300,7 +300,7 @@ test.describe('fault matrix, Ozonetel', () => {
     await card.locator('.dispo-save').click();
     await expect(card.locator('.dispo-status')).toHaveAttribute('data-status', 'saved');
     console.log(`[fault] Ozonetel token expiry: saved ${Date.now() - t0} ms after Save (one new token)`);
-    expect(minted).toBe(2);
+    expect(minted.count).toBe(2);
     expect(await page.evaluate(() => (window as any).__statuses)).not.toContain('failed');
     expect(await page.evaluate(() => (window as any).__statuses)).not.toContain('retrying');
     const rs = await records(sim, ucid);
