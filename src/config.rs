@@ -162,9 +162,8 @@ impl WidgetConfig {
 
     /// Checks the fields that serde cannot: URLs and pairs that go together.
     pub fn validated(self) -> Result<Self, ConfigError> {
-        if !self.gws_url.is_empty()
-            && !(self.gws_url.starts_with("https://") || self.gws_url.starts_with("http://"))
-        {
+        let web_url = |u: &str| u.starts_with("https://") || u.starts_with("http://");
+        if !self.gws_url.is_empty() && !web_url(&self.gws_url) {
             return Err(ConfigError(format!(
                 "gwsUrl must start with https:// or http:// (got \"{}\")",
                 self.gws_url

@@ -204,7 +204,7 @@ impl OursProcessing {
         let mut other = None;
         while let Some(action) = self.client.poll_action() {
             match action {
-                Action::Deliver { data, .. } => deliver(&data),
+                Action::Report(ClientEvent::Message { data, .. }) => deliver(&data),
                 Action::Send(request) if request.kind == RequestKind::Connect => {
                     self.connect = Some(request.id)
                 }

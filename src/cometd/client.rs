@@ -17,7 +17,7 @@
 //! for a connect), re-handshake once unconnected for longer than
 //! `timeout + interval + maxInterval`. Two deliberate differences:
 //! - subscriptions are the client's own state: after every (re)handshake they are sent
-//!   again, and [`Action::Established`] fires once the first connect has succeeded and
+//!   again, and [`ClientEvent::Established`] fires once the first connect has succeeded and
 //!   every subscription is confirmed, so adapters re-read what they may have missed;
 //! - the backoff resets only on a successful *connect* (the reference also resets it on a
 //!   successful handshake), so a handshake-ok / connect-402 loop (e.g. cookies blocked)
@@ -26,7 +26,7 @@
 //!
 //! And one addition: a connect whose answer was lost or unreadable may have carried events
 //! the server will not send again, so once connects succeed again the client reports
-//! [`Action::Established`] `{ rehandshake: true }` and the adapter re-reads state.
+//! [`ClientEvent::Established`] `{ rehandshake: true }` and the adapter re-reads state.
 
 use std::collections::VecDeque;
 
@@ -34,7 +34,7 @@ use serde_json::{Map, Value};
 
 use super::backoff::Backoff;
 use super::channel;
-use super::events::{Action, Config, Event, Request, RequestId, RequestKind, TimerToken};
+use super::events::{Action, ClientEvent, Config, Event, Request, RequestId, RequestKind, TimerToken};
 use super::message::{
     decode_batch, encode_batch, Advice, Message, Outgoing, OutgoingAdvice, Reconnect,
 };
@@ -128,7 +128,7 @@ pub struct Client {
     subscriptions: Vec<Subscription>,
     unsubscribes: Vec<String>,
     established_once: bool,
-    /// After a handshake: `Some(rehandshake)` until [`Action::Established`] is issued.
+    /// After a handshake: `Some(rehandshake)` until [`ClientEvent::Established`] is issued.
     establish_pending: Option<bool>,
     ack_enabled: bool,
     ack_last: i64,
@@ -219,7 +219,7 @@ impl Client {
         self.unconnected_since = None;
         // Always reported, so a UI hears where a (re)started client stands.
         self.status = Status::Connecting;
-        self.actions.push_back(Action::Status(Status::Connecting));
+        self.actions.push_back(Action::Report(ClientEvent::Status(Status::Connecting)));
         self.handshake();
     }
 
@@ -306,10 +306,10 @@ impl Client {
 
     fn subscribe(&mut self, channel: String) {
         if !channel.starts_with('/') || channel.len() < 2 || channel.starts_with("/meta/") {
-            self.actions.push_back(Action::SubscribeFailed {
+            self.actions.push_back(Action::Report(ClientEvent::SubscribeFailed {
                 channel,
                 error: None,
-            });
+            }));
             return;
         }
         if self.subscriptions.iter().any(|s| s.channel == channel) {
@@ -624,10 +624,10 @@ impl Client {
                 self.subscriptions[index].state = SubState::Deferred;
             } else {
                 self.subscriptions.remove(index);
-                self.actions.push_back(Action::SubscribeFailed {
+                self.actions.push_back(Action::Report(ClientEvent::SubscribeFailed {
                     channel,
                     error: reply.error.clone(),
-                });
+                }));
             }
         }
     }
@@ -663,7 +663,7 @@ impl Client {
         {
             self.establish_pending = None;
             self.established_once = true;
-            self.actions.push_back(Action::Established { rehandshake });
+            self.actions.push_back(Action::Report(ClientEvent::Established { rehandshake }));
         }
     }
 
@@ -674,10 +674,10 @@ impl Client {
             .iter()
             .any(|s| channel::matches(&s.channel, &message.channel))
         {
-            self.actions.push_back(Action::Deliver {
+            self.actions.push_back(Action::Report(ClientEvent::Message {
                 channel: message.channel,
                 data,
-            });
+            }));
         }
     }
 
@@ -764,7 +764,7 @@ impl Client {
     fn set_status(&mut self, status: Status) {
         if self.status != status {
             self.status = status.clone();
-            self.actions.push_back(Action::Status(status));
+            self.actions.push_back(Action::Report(ClientEvent::Status(status)));
         }
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::client::Client;
-use super::events::{Action, Config, Event, Request, RequestKind, TimerToken, TransportError};
+use super::events::{Action, ClientEvent, Config, Event, Request, RequestKind, TimerToken, TransportError};
 use super::message::BayeuxError;
 use super::status::{Status, StopReason};
 
@@ -72,10 +72,10 @@ impl Harness {
             h.reply(&subscribe, &subscribe_ok_all(channels));
         }
         let after = h.reply(&connect, CONNECT_OK);
-        assert!(after.contains(&Action::Status(Status::Connected {
+        assert!(after.contains(&Action::Report(ClientEvent::Status(Status::Connected {
             multiple_clients: false
-        })));
-        assert!(after.contains(&Action::Established { rehandshake: false }));
+        }))));
+        assert!(after.contains(&Action::Report(ClientEvent::Established { rehandshake: false })));
         let next = only_send(&after, RequestKind::Connect);
         (h, next)
     }
@@ -141,7 +141,7 @@ fn statuses(actions: &[Action]) -> Vec<Status> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::Status(s) => Some(s.clone()),
+            Action::Report(ClientEvent::Status(s)) => Some(s.clone()),
             _ => None,
         })
         .collect()
@@ -151,7 +151,7 @@ fn delivered(actions: &[Action]) -> Vec<(String, Value)> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::Deliver { channel, data } => Some((channel.clone(), data.clone())),
+            Action::Report(ClientEvent::Message { channel, data }) => Some((channel.clone(), data.clone())),
             _ => None,
         })
         .collect()
@@ -234,14 +234,14 @@ fn established_after_first_connect_and_all_subscriptions() {
     let after = h.reply(&connect, CONNECT_OK);
     assert!(!after
         .iter()
-        .any(|a| matches!(a, Action::Established { .. })));
+        .any(|a| matches!(a, Action::Report(ClientEvent::Established { .. }))));
     let next = only_send(&after, RequestKind::Connect);
     assert!(
         body(&next)[0].get("advice").is_none(),
         "only the first connect asks timeout 0"
     );
     let after = h.reply(&subscribe, &subscribe_ok_all(&["/v2/me/calls"]));
-    assert_eq!(after, vec![Action::Established { rehandshake: false }]);
+    assert_eq!(after, vec![Action::Report(ClientEvent::Established { rehandshake: false })]);
 }
 
 #[test]
@@ -522,9 +522,9 @@ fn connect_failure_retries_with_backoff_and_success_resets_it() {
     assert_eq!(
         after
             .iter()
-            .filter(|a| matches!(a, Action::Established { .. }))
+            .filter(|a| matches!(a, Action::Report(ClientEvent::Established { .. })))
             .collect::<Vec<_>>(),
-        vec![&Action::Established { rehandshake: true }],
+        vec![&Action::Report(ClientEvent::Established { rehandshake: true })],
         "same session, but the lost answers may have carried events: re-read, once"
     );
     let next = only_send(&after, RequestKind::Connect);
@@ -551,13 +551,13 @@ fn an_unreadable_connect_answer_leads_to_a_re_read_once_connected_again() {
     h.now += 1000;
     let retry = only_send(&h.event(Event::Timer(token)), RequestKind::Connect);
     let after = h.reply(&retry, CONNECT_OK);
-    assert!(after.contains(&Action::Established { rehandshake: true }));
+    assert!(after.contains(&Action::Report(ClientEvent::Established { rehandshake: true })));
     // Later good connects: no more re-reads.
     let next = only_send(&after, RequestKind::Connect);
     let after = h.reply(&next, CONNECT_OK);
     assert!(!after
         .iter()
-        .any(|a| matches!(a, Action::Established { .. })));
+        .any(|a| matches!(a, Action::Report(ClientEvent::Established { .. }))));
 }
 
 #[test]
@@ -630,7 +630,7 @@ fn an_unsuccessful_connect_answer_is_no_reason_to_re_read() {
     let after = h.reply(&retry, CONNECT_OK);
     assert!(!after
         .iter()
-        .any(|a| matches!(a, Action::Established { .. })));
+        .any(|a| matches!(a, Action::Report(ClientEvent::Established { .. }))));
 }
 
 #[test]
@@ -689,7 +689,7 @@ fn session_unknown_rehandshakes_resubscribes_and_reports_rehandshake() {
         &subscribe_ok_all(&["/v2/me/calls", "/v2/me/devices"]),
     );
     let after = h.reply(&connect, CONNECT_OK);
-    assert!(after.contains(&Action::Established { rehandshake: true }));
+    assert!(after.contains(&Action::Report(ClientEvent::Established { rehandshake: true })));
 }
 
 #[test]
@@ -885,10 +885,10 @@ fn subscribe_refused_is_reported_and_dropped() {
         r#"[{"channel":"/meta/subscribe","successful":true,"subscription":"/v2/me/calls"},
             {"channel":"/meta/subscribe","successful":false,"subscription":"/secret","error":"403:/secret:denied"}]"#,
     );
-    assert!(after.contains(&Action::SubscribeFailed {
+    assert!(after.contains(&Action::Report(ClientEvent::SubscribeFailed {
         channel: "/secret".into(),
         error: Some(BayeuxError::parse("403:/secret:denied")),
-    }));
+    })));
     assert_eq!(
         h.client.subscriptions().collect::<Vec<_>>(),
         vec!["/v2/me/calls"]
@@ -898,7 +898,7 @@ fn subscribe_refused_is_reported_and_dropped() {
         r#"[{"channel":"/secret","data":1},{"channel":"/meta/connect","successful":true}]"#,
     );
     assert!(delivered(&after).is_empty());
-    assert!(after.contains(&Action::Established { rehandshake: false }));
+    assert!(after.contains(&Action::Report(ClientEvent::Established { rehandshake: false })));
 }
 
 #[test]
@@ -910,7 +910,7 @@ fn subscribe_reply_without_subscription_is_matched_by_id() {
     let id = body(&subscribe)[0]["id"].clone();
     let reply = json!([{"channel":"/meta/subscribe","successful":false,"id":id,"error":"403::no"}]);
     let after = h.reply(&subscribe, &reply.to_string());
-    assert!(matches!(&after[..], [Action::SubscribeFailed { channel, .. }] if channel == "/a"));
+    assert!(matches!(&after[..], [Action::Report(ClientEvent::SubscribeFailed { channel, .. })] if channel == "/a"));
 }
 
 #[test]
@@ -938,11 +938,11 @@ fn failed_subscribe_request_is_retried_after_the_next_good_connect() {
     let after = h.reply(&connect, CONNECT_OK);
     assert!(!after
         .iter()
-        .any(|a| matches!(a, Action::Established { .. })));
+        .any(|a| matches!(a, Action::Report(ClientEvent::Established { .. }))));
     let again = only_send(&after, RequestKind::Other);
     assert_eq!(body(&again)[0]["subscription"], "/a");
     let after = h.reply(&again, &subscribe_ok_all(&["/a"]));
-    assert_eq!(after, vec![Action::Established { rehandshake: false }]);
+    assert_eq!(after, vec![Action::Report(ClientEvent::Established { rehandshake: false })]);
 }
 
 #[test]
@@ -967,10 +967,10 @@ fn invalid_channels_are_refused_locally() {
         let after = h.subscribe(channel);
         assert_eq!(
             after,
-            vec![Action::SubscribeFailed {
+            vec![Action::Report(ClientEvent::SubscribeFailed {
                 channel: channel.into(),
                 error: None
-            }]
+            })]
         );
     }
 }
@@ -1026,7 +1026,7 @@ fn unsubscribing_the_last_pending_subscription_completes_establishment() {
     let connect = only_send(&after, RequestKind::Connect);
     h.reply(&connect, CONNECT_OK);
     let after = h.event(Event::Unsubscribe("/a".into()));
-    assert!(after.contains(&Action::Established { rehandshake: false }));
+    assert!(after.contains(&Action::Report(ClientEvent::Established { rehandshake: false })));
 }
 
 // ---- stop ----
@@ -1088,9 +1088,9 @@ fn stop_before_a_session_sends_no_disconnect() {
         after,
         vec![
             Action::Abort(handshake.id),
-            Action::Status(Status::Stopped {
+            Action::Report(ClientEvent::Status(Status::Stopped {
                 reason: StopReason::Requested
-            })
+            }))
         ]
     );
     let mut idle = Harness::new();

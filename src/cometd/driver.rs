@@ -44,44 +44,15 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use super::client::Client;
+pub use super::events::ClientEvent;
 use super::events::{Action, Config, Event, Request, RequestId, TransportError};
-use super::message::BayeuxError;
 use super::status::Status;
 
-/// What the driver tells the widget.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ClientEvent {
-    /// A notification on a subscribed channel, in arrival order.
-    Message {
-        /// The channel it was published on.
-        channel: String,
-        /// Its `data`.
-        data: Value,
-    },
-    /// The connection status changed.
-    Status(Status),
-    /// A session is up with every subscription in place: read the current state now
-    /// (`rehandshake: false`, the first time) or re-read it (`true`: events may have been
-    /// missed while the session was down, or in a connect answer that was lost).
-    Established {
-        /// False for the first session; true for every later one, and once connects
-        /// succeed again after one whose answer was lost or unreadable.
-        rehandshake: bool,
-    },
-    /// The server refused a subscription (or the channel name is not valid).
-    SubscribeFailed {
-        /// The channel asked for.
-        channel: String,
-        /// The server's error, if any.
-        error: Option<BayeuxError>,
-    },
-}
 
 /// Supplies extra request headers, asked afresh for every request (so a rotated CSRF token
 /// or a renewed credential is picked up).
@@ -298,16 +269,7 @@ fn carry_out(shared: &Rc<Shared>, action: Action) {
             let old = shared.state.borrow_mut().timer.take();
             drop(old);
         }
-        Action::Deliver { channel, data } => {
-            (shared.on_event)(ClientEvent::Message { channel, data })
-        }
-        Action::Status(status) => (shared.on_event)(ClientEvent::Status(status)),
-        Action::Established { rehandshake } => {
-            (shared.on_event)(ClientEvent::Established { rehandshake })
-        }
-        Action::SubscribeFailed { channel, error } => {
-            (shared.on_event)(ClientEvent::SubscribeFailed { channel, error })
-        }
+        Action::Report(event) => (shared.on_event)(event),
     }
 }
 

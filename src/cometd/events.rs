@@ -152,28 +152,35 @@ pub enum Action {
     },
     /// Drop the pending wake-up.
     CancelWake,
-    /// An event on a subscribed channel, in arrival order.
-    Deliver {
+    /// Tell the widget (the driver hands it on as it is).
+    Report(ClientEvent),
+}
+
+/// What the client tells the widget (through `Action::Report`; the driver hands it on).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEvent {
+    /// A notification on a subscribed channel, in arrival order.
+    Message {
         /// The channel it was published on.
         channel: String,
         /// Its `data`.
         data: Value,
     },
-    /// The status changed.
+    /// The connection status changed.
     Status(Status),
-    /// A session is up and every subscription is in place. `rehandshake: false` the first
-    /// time (do the initial state read), `true` after a re-handshake, and after a connect
-    /// whose answer was lost or unreadable once connects succeed again (events may have
-    /// been missed: re-read state).
+    /// A session is up with every subscription in place: read the current state now
+    /// (`rehandshake: false`, the first time) or re-read it (`true`: events may have been
+    /// missed while the session was down, or in a connect answer that was lost).
     Established {
-        /// False for the first session, true for every later one.
+        /// False for the first session; true for every later one, and once connects
+        /// succeed again after one whose answer was lost or unreadable.
         rehandshake: bool,
     },
-    /// The server refused a subscription; it is dropped.
+    /// The server refused a subscription (or the channel name is not valid).
     SubscribeFailed {
         /// The channel asked for.
         channel: String,
-        /// The server's error, if any (`None` for a channel that is not valid to ask for).
+        /// The server's error, if any.
         error: Option<BayeuxError>,
     },
 }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::client::Client;
-use super::events::{Action, Config, Event, RequestId, RequestKind, TimerToken, TransportError};
+use super::events::{Action, ClientEvent, Config, Event, RequestId, RequestKind, TimerToken, TransportError};
 use super::message::{decode_batch, decode_value};
 
 fn arb_json() -> impl Strategy<Value = Value> {
@@ -179,8 +179,8 @@ proptest! {
                         timer = Some(token);
                     }
                     Action::CancelWake => timer = None,
-                    Action::Deliver { channel, .. } => prop_assert!(!channel.starts_with("/meta/")),
-                    Action::Status(_) | Action::Established { .. } | Action::SubscribeFailed { .. } => {}
+                    Action::Report(ClientEvent::Message { channel, .. }) => prop_assert!(!channel.starts_with("/meta/")),
+                    Action::Report(ClientEvent::Status(_)) | Action::Report(ClientEvent::Established { .. }) | Action::Report(ClientEvent::SubscribeFailed { .. }) => {}
                 }
             }
             let connects = in_flight.values().filter(|k| **k == RequestKind::Connect).count();

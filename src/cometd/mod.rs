@@ -22,12 +22,12 @@ pub mod driver;
 
 pub use client::Client;
 pub use events::{
-    Action, Config, Event, Request, RequestId, RequestKind, TimerToken, TransportError,
+    Action, ClientEvent, Config, Event, Request, RequestId, RequestKind, TimerToken, TransportError,
 };
 pub use message::{Advice, BayeuxError, CodecError, Message, Reconnect};
 pub use status::{Status, StopReason};
 
-pub use driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfig};
+pub use driver::{CometdDriver, CometdHandle, DriverConfig};
 
 #[cfg(test)]
 mod client_tests;

@@ -70,7 +70,7 @@ struct Inner {
 impl AgentDesk {
     /// Starts: reads who the agent is and their calls, then opens the notification channel.
     pub fn start(config: &WidgetConfig, lang: Lang, dispatch: Callback<PanelAction>) -> Self {
-        let basic = (!config.username.is_empty()).then(|| (config.username.as_str(), config.password.as_str()));
+        let basic = (!config.username.is_empty()).then_some((config.username.as_str(), config.password.as_str()));
         let inner = Rc::new(Inner {
             gws: Rc::new(GwsSession::new(config.gws_base(), basic)),
             lang,
