@@ -390,19 +390,21 @@ impl CallStore {
 
     /// Calls from before a reload that the store does not have (live or as a card) and
     /// that did not leave this session (disposed, dismissed): a wrap-up card comes back as
-    /// it was; a live one ended while the page was away, and leaves a card (no deadline)
-    /// when it needs one, as in a snapshot.
+    /// it was; a live one ended while the page was away and leaves a card (no deadline)
+    /// unless it is a consult call or already has its disposition. Unlike a call seen to
+    /// ring and end, one that was still ringing when the page left gets a card too: it may
+    /// have been answered meanwhile (the agent had just clicked Answer, say), and a card
+    /// to dismiss costs less than a disposition never asked for.
     fn restore_shelf(&mut self, calls: Vec<Call>, at_ms: u64) {
         for mut call in calls {
             if self.is_ended(&call) || self.find(&call).is_some() {
                 continue;
             }
             if !call.state.is_released() {
-                let prev = call.clone();
                 call.state = CallState::Released;
                 call.capabilities = Default::default();
                 call.updated_at_ms = at_ms;
-                if needs_wrap_up(&call, Some(&prev)) {
+                if !call.is_consult() && call.disposition.is_none() {
                     call.wrap_up = Some(wrap_up_card(None, at_ms));
                 }
             }

@@ -538,8 +538,8 @@ fn restored_wrap_up_cards_come_back_once_and_not_after_they_left() {
 
 #[test]
 fn a_shelved_live_call_the_read_no_longer_lists_ended_during_the_reload() {
-    // Before the reload: "a" answered, "r" only ringing, "d" answered with a disposition
-    // chosen, "b" answered and still up after the reload.
+    // Before the reload: "a" answered, "r" ringing (perhaps answered after the page
+    // left), "d" answered with a disposition chosen, "b" answered and still up after.
     let mut before = CallStore::new();
     for id in ["a", "d", "b"] {
         before.reduce(upd(call(id, CallState::Established), 1_000));
@@ -552,7 +552,8 @@ fn a_shelved_live_call_the_read_no_longer_lists_ended_during_the_reload() {
     s.reduce(StoreAction::Snapshot { calls: vec![call("b", CallState::Established)], at_ms: 5_000 });
     s.reduce(StoreAction::ShelfRestored { calls: shelf.clone(), at_ms: 5_000 });
     let ids: Vec<&str> = s.calls().iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["b", "a"], "a card for the answered call that ended; none for the rest");
+    assert_eq!(ids, ["b", "a", "r"], "cards for the calls that ended; none for the disposed one");
+    assert!(s.call("r").is_some_and(Call::in_wrap_up));
     let a = s.call("a").expect("a card");
     assert!(a.in_wrap_up());
     assert_eq!(a.wrap_up.as_ref().and_then(|w| w.deadline_ms), None);

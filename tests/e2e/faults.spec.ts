@@ -89,7 +89,6 @@ async function establishedCall(page: Page, sim: Sim, from = '5551234'): Promise<
   return id;
 }
 
-/** Ava's own HTTP session with GWS, beside the widget's (cookie + CSRF token kept). */
 /** Picks `code` on a wrap-up card and saves it. */
 async function disposeOnCard(page: Page, id: string, code: string) {
   const c = card(page, id);
@@ -98,6 +97,7 @@ async function disposeOnCard(page: Page, id: string, code: string) {
   await c.locator('.dispo-save').click();
 }
 
+/** Ava's own HTTP session with GWS, beside the widget's (cookie + CSRF token kept). */
 async function gwsSession(sim: Sim) {
   const auth = 'Basic ' + Buffer.from('ava:demo').toString('base64');
   const res = await fetch(`${sim.url}/api/v2/me`, { headers: { authorization: auth } });
@@ -344,18 +344,28 @@ test.describe('fault matrix', () => {
     });
     await openPanel(page, sim);
     const id = await establishedCall(page, sim);
+    // A second call rings; the agent answers it, but the page never hears that it connected.
+    const other = await sim.ring('5552222');
+    await expect(card(page, other)).toHaveAttribute('data-state', 'Ringing');
     deaf = true;
+    await button(page, other, 'Answer').click();
+    await expect.poll(async () => (await sim.call(other)).state).toBe('Established');
     await sim.post(`/sim/calls/${id}/remote-hangup`);
+    await sim.post(`/sim/calls/${other}/remote-hangup`);
     await expect.poll(async () => (await sim.call(id)).state).toBe('Released');
     await page.waitForTimeout(300);
     await expect(card(page, id)).toHaveAttribute('data-state', 'Established');
+    await expect(card(page, other)).toHaveAttribute('data-state', 'Ringing');
     deaf = false;
     await page.reload();
     await expect(widget(page).getByText('Ava Patel')).toBeVisible();
     await expect(card(page, id)).toHaveClass(/wrap-up/, { timeout: 5_000 });
+    await expect(card(page, other)).toHaveClass(/wrap-up/);
+    await disposeOnCard(page, other, 'Resolved');
     await disposeOnCard(page, id, 'Sale');
     await expect(card(page, id)).toHaveCount(0, { timeout: 10_000 });
     await expect.poll(async () => (await sim.state()).dispositions.filter((d: any) => d.callId === id).map((d: any) => d.disposition)).toEqual(['Sale']);
+    await expect.poll(async () => (await sim.state()).dispositions.filter((d: any) => d.callId === other).map((d: any) => d.disposition)).toEqual(['Resolved']);
   });
 
   test('CSRF token rotation', async ({ page, sim }) => {
