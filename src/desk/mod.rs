@@ -61,7 +61,7 @@ struct Inner {
     took_over: Cell<bool>,
     /// The last connection status, for tabs that join.
     connection: RefCell<ConnectionStatus>,
-    /// The wrap-up cards kept from before a reload were handed back (after the first read).
+    /// The calls kept from before a reload were handed back (after the first read).
     shelf_restored: Cell<bool>,
     /// What this tab last wrote to the wrap-up shelf.
     shelf_written: RefCell<String>,
@@ -147,9 +147,9 @@ impl AgentDesk {
         true
     }
 
-    /// Keeps the store's wrap-up cards in storage (the tab that leads the session does),
-    /// so a reload does not lose a call that waits for its disposition.
-    pub fn shelve_wrap_ups(&self, store: &crate::model::CallStore) {
+    /// Keeps the store's calls in storage (the tab that leads the session does), so a
+    /// reload does not lose a call that waits, or will wait, for its disposition.
+    pub fn shelve_calls(&self, store: &crate::model::CallStore) {
         if self.inner.leading.get() && self.inner.shelf_restored.get() && !self.inner.closed.get() {
             wrap_up_shelf::save(store.agent.user_name.trim(), store, &mut self.inner.shelf_written.borrow_mut());
         }

@@ -55,8 +55,9 @@ pub fn app(props: &AppProps) -> Html {
     *props.host.desk.borrow_mut() = Some(desk.clone());
     use_host_events(&props.host, &state.store);
     {
+        // The calls outlive a reload (see `desk::wrap_up_shelf`).
         let desk = desk.clone();
-        use_effect_with((state.store.clone(), state.leading), move |(store, _)| desk.shelve_wrap_ups(store));
+        use_effect_with((state.store.clone(), state.leading), move |(store, _)| desk.shelve_calls(store));
     }
     use_error_events(&props.host, &state.notices);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
