@@ -223,6 +223,9 @@ impl DispositionOutbox {
         match self.get_mut(&key) {
             Some(e) => match e.state {
                 EntryState::Saved => return Err(OutboxError::AlreadySaved),
+                // The same pick again (a double click, a second tab) changes nothing: what
+                // is on its way is what the agent wants.
+                EntryState::InFlight { .. } if e.choice == choice => {}
                 EntryState::InFlight { .. } => {
                     e.target = target;
                     e.choice = choice;

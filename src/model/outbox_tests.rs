@@ -94,6 +94,17 @@ fn re_pick_while_in_flight_is_sent_after_the_answer() {
 }
 
 #[test]
+fn the_same_pick_again_while_in_flight_is_not_sent_twice() {
+    let mut o = DispositionOutbox::new();
+    let k = o.enqueue(genesys(), pick("Sale"), 0).unwrap();
+    o.mark_sent(&k, 1).unwrap();
+    assert_eq!(o.enqueue(genesys(), pick("Sale"), 2).unwrap(), k);
+    o.record_outcome(&k, DispositionOutcome::Saved, 3).unwrap();
+    assert_eq!(o.get(&k).unwrap().state, EntryState::Saved);
+    assert!(o.due(3).is_empty());
+}
+
+#[test]
 fn queued_can_be_re_picked_and_already_disposed_then_counts() {
     let mut o = DispositionOutbox::new();
     let k = o.enqueue(ozonetel(), pick("Interested"), 0).unwrap();

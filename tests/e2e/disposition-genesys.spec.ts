@@ -214,3 +214,27 @@ test('answer lost on a released call and the call unreadable for a while: it wai
   expect(ds).toHaveLength(1);
   expect(ds[0]).toMatchObject({ disposition: 'Sale', callActive: false });
 });
+
+test('no double submit: Save clicked twice while the first is on its way sends one disposition', async ({ page, sim }) => {
+  await openPanel(page, sim);
+  const { id, wrap } = await wrapUpCall(page, sim, '5557878');
+  await pickByKeyboard(wrap, 'sale', 'Sale');
+  let posts = 0;
+  let release!: () => void;
+  const held = new Promise<void>(r => (release = r));
+  await page.route(`**/api/v2/me/calls/${id}`, async route => {
+    if (route.request().method() === 'POST') {
+      posts++;
+      await held; // the first answer waits until the second click is in
+    }
+    await route.continue();
+  });
+  await wrap.locator('.dispo-save').dblclick();
+  await expect.poll(() => posts).toBe(1);
+  release();
+  await expect(widget(page).locator(`.dispo-recent li[data-key="genesys:${id}"] .dispo-status, article[data-call-id="${id}"] .dispo-status`).first())
+    .toHaveAttribute('data-status', 'saved');
+  await page.waitForTimeout(1_000);
+  expect(posts).toBe(1);
+  expect(await dispositionsOf(sim, id)).toHaveLength(1);
+});
