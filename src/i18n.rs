@@ -185,12 +185,17 @@ catalog! {
     RsnNoAnswer => "No answer from the server.", "सर्वर से कोई जवाब नहीं आया।";
     RsnOffline => "Can't reach the server. Check your connection.", "सर्वर तक नहीं पहुँच पा रहे। अपना कनेक्शन जाँचें।";
     RsnNoToken => "The page couldn't get an Ozonetel sign-in (token).", "पेज को ओज़ोनेटेल साइन-इन (टोकन) नहीं मिल सका।";
+    RsnTokenMissing => "Ozonetel received the request without a sign-in (token).", "ओज़ोनेटेल को अनुरोध बिना साइन-इन (टोकन) के मिला।";
+    RsnTokenExpired => "Ozonetel says the sign-in has expired.", "ओज़ोनेटेल के अनुसार साइन-इन की अवधि खत्म हो गई है।";
+    RsnTokenInvalid => "Ozonetel says the sign-in is not valid.", "ओज़ोनेटेल के अनुसार साइन-इन मान्य नहीं है।";
     RsnTokenRefused => "Ozonetel didn't accept the sign-in.", "ओज़ोनेटेल ने साइन-इन स्वीकार नहीं किया।";
     RsnWrongAuthMode => "Ozonetel is set to API-key sign-in. Ask your administrator to switch API Authentication to Token.", "ओज़ोनेटेल API-कुंजी साइन-इन पर सेट है। अपने एडमिनिस्ट्रेटर से API Authentication को Token पर करने को कहें।";
-    RsnAccount => "The Ozonetel account in the panel's setup is missing or unknown. Tell your administrator.", "पैनल के सेट-अप में ओज़ोनेटेल खाता नहीं है या अज्ञात है। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnAccount => "The Ozonetel account name is missing from the panel's setup. Tell your administrator.", "पैनल के सेट-अप में ओज़ोनेटेल खाते का नाम नहीं है। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnUnknownAccount => "Ozonetel doesn't know the account name in the panel's setup. Tell your administrator.", "ओज़ोनेटेल पैनल के सेट-अप में दिए खाते के नाम को नहीं जानता। अपने एडमिनिस्ट्रेटर को बताएँ।";
     RsnInvalidAction => "Ozonetel didn't understand the request. Tell your administrator.", "ओज़ोनेटेल अनुरोध नहीं समझ सका। अपने एडमिनिस्ट्रेटर को बताएँ।";
     RsnInvalidAgent => "Ozonetel doesn't recognise your agent ID. Check you're logged in to the toolbar.", "ओज़ोनेटेल आपकी एजेंट ID नहीं पहचानता। जाँचें कि आप टूलबार में लॉग इन हैं।";
     RsnUnknownCall => "Ozonetel doesn't know this call.", "ओज़ोनेटेल इस कॉल को नहीं जानता।";
+    RsnCallNotOnNumber => "Ozonetel couldn't find this call on this number (DID).", "ओज़ोनेटेल को यह कॉल इस नंबर (DID) पर नहीं मिली।";
     RsnCallIncomplete => "The call's details are incomplete, so it can't be disposed from here.", "कॉल की जानकारी अधूरी है, इसलिए यहाँ से डिस्पोज़िशन नहीं हो सकता।";
     RsnInvalidDisposition => "That disposition isn't in the list. Pick another one.", "यह डिस्पोज़िशन सूची में नहीं है। कोई दूसरा चुनें।";
     RsnTooLong => "That disposition is too long (250 characters at most).", "यह डिस्पोज़िशन बहुत लंबा है (अधिकतम 250 अक्षर)।";
@@ -202,6 +207,46 @@ catalog! {
     RsnPhoneInvalid => "The phone system refused the disposition as invalid.", "फ़ोन सिस्टम ने डिस्पोज़िशन को अमान्य बताकर लौटा दिया।";
     RsnNotAllowed => "Your account isn't allowed to set dispositions.", "आपके खाते को डिस्पोज़िशन सेट करने की अनुमति नहीं है।";
     RsnPhoneRefused => "The phone system couldn't save the disposition.", "फ़ोन सिस्टम डिस्पोज़िशन सेव नहीं कर सका।";
+}
+
+/// The sentence for a reason code the cores keep (outbox entries, refused inputs, vendor
+/// answers): one per code; codes nobody knows yet get a generic one.
+pub fn reason_text(code: &str) -> Text {
+    match code {
+        "oz:queued" => Text::QueuedAtHangup,
+        "oz:saved" => Text::Saved,
+        "already-disposed" => Text::RsnAlreadyDisposed,
+        "already-saved" => Text::RsnAlreadySaved,
+        "no-answer" => Text::RsnNoAnswer,
+        "net:offline" => Text::RsnOffline,
+        "oz:no-token" => Text::RsnNoToken,
+        "oz:token-missing" => Text::RsnTokenMissing,
+        "oz:token-expired" => Text::RsnTokenExpired,
+        "oz:token-invalid" => Text::RsnTokenInvalid,
+        "oz:token-refused" => Text::RsnTokenRefused,
+        "oz:wrong-auth-mode" => Text::RsnWrongAuthMode,
+        "oz:username-missing" => Text::RsnAccount,
+        "oz:invalid-user" => Text::RsnUnknownAccount,
+        "oz:invalid-action" => Text::RsnInvalidAction,
+        "oz:invalid-agent" => Text::RsnInvalidAgent,
+        "oz:invalid-ucid" => Text::RsnUnknownCall,
+        "oz:invalid-ucid-did" => Text::RsnCallNotOnNumber,
+        "call-incomplete" => Text::RsnCallIncomplete,
+        "oz:empty-disposition" => Text::PickCodeFirst,
+        "oz:invalid-disposition" => Text::RsnInvalidDisposition,
+        "too-long" => Text::RsnTooLong,
+        "oz:pause-reason" => Text::PauseReasonRequired,
+        "oz:callback-time" => Text::CallbackTimeRequired,
+        "oz:agent-not-on-call" => Text::RsnAgentNotOnCall,
+        "oz:transient" => Text::RsnTransient,
+        "oz:unknown" | "gws:http" => Text::RsnUnknownAnswer,
+        "gws:unavailable" | "gws:4" | "gws:9" | "gws:19" => Text::RsnPhoneUnavailable,
+        "gws:session" | "gws:20" => Text::SessionEnded,
+        "gws:6" => Text::RsnCallGone,
+        "gws:1" | "gws:2" | "gws:10" => Text::RsnPhoneInvalid,
+        "gws:3" | "gws:5" => Text::RsnNotAllowed,
+        _ => Text::RsnPhoneRefused,
+    }
 }
 
 #[cfg(test)]

@@ -47,35 +47,9 @@ pub enum OzonetelOutcome {
 }
 
 impl OzonetelOutcome {
-    /// What it means, for the agent.
-    pub fn message(&self) -> String {
-        let s = match self {
-            Self::Queued => "Disposition saved; it applies when the call ends.",
-            Self::Saved => "Disposition saved.",
-            Self::AlreadyDisposed => "This call already has a disposition, or its wrap-up time is over.",
-            Self::TokenExpired => "The Ozonetel sign-in expired; getting a fresh one.",
-            Self::TokenMissing => "There was no Ozonetel sign-in to send; getting one.",
-            Self::TokenInvalid => "Ozonetel didn't accept the sign-in; getting a fresh one.",
-            Self::WrongAuthMode => {
-                "Ozonetel is set to API-key sign-in. Ask your administrator to switch API Authentication to Token."
-            }
-            Self::UserNameMissing => "The Ozonetel account name is missing from the panel's setup. Tell your administrator.",
-            Self::InvalidUser => "Ozonetel doesn't know the account name in the panel's setup. Tell your administrator.",
-            Self::InvalidAction => "Ozonetel didn't understand the request. Tell your administrator.",
-            Self::InvalidAgent => "Ozonetel doesn't recognise your agent ID. Check you're logged in to the toolbar.",
-            Self::InvalidUcid { .. } => "Ozonetel doesn't know this call's ID.",
-            Self::InvalidUcidOrDid { ucid, did } => {
-                return format!("Ozonetel couldn't find call {ucid} on number {did}.");
-            }
-            Self::EmptyDisposition => "Pick a disposition before saving.",
-            Self::InvalidDisposition => "That disposition isn't in Ozonetel's list. Pick another one.",
-            Self::PauseReasonRequired => "Choose a pause reason to pause after this call.",
-            Self::CallbackTimeRequired => "This disposition needs a callback date and time.",
-            Self::AgentNotOnCall => "Ozonetel says you're not on this call, so it can't be disposed from here.",
-            Self::Transient => "Ozonetel couldn't save it just now; retrying shortly.",
-            Self::Unknown(_) => "Ozonetel gave an answer the panel doesn't recognise; retrying.",
-        };
-        s.to_string()
+    /// What it means, for the agent: the catalog's sentence for its code.
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::i18n::reason_text(self.code())
     }
 
     /// A stable reason code (kept in the outbox, turned into a sentence by the UI's catalog).

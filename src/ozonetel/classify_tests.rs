@@ -3,6 +3,7 @@
 
 use super::*;
 use OzonetelOutcome as O;
+use crate::i18n::Lang;
 
 #[derive(serde::Deserialize)]
 struct Row {
@@ -126,18 +127,16 @@ fn each_outcome_has_its_own_sentence() {
         assert!(!codes.contains(&o.code()), "{o:?} repeats its code");
         codes.push(o.code());
     }
-    for o in &all {
-        let m = o.message();
-        assert!(!m.contains('{'), "never a raw blob: {m}");
-        assert!(!seen.contains(&m), "{o:?} repeats {m}");
-        seen.push(m);
+    // Each outcome has its own sentence for the agent, in every language of the catalog.
+    for lang in [Lang::En, Lang::Hi] {
+        seen.clear();
+        for o in &all {
+            let m = o.text().in_(lang);
+            assert!(!m.contains('{'), "never a raw blob: {m}");
+            assert!(!seen.contains(&m), "{o:?} repeats {m}");
+            seen.push(m);
+        }
     }
-    assert!(O::InvalidUcidOrDid {
-        ucid: "9012171".into(),
-        did: "914071327663".into()
-    }
-    .message()
-    .contains("9012171"));
 }
 
 #[test]
@@ -224,7 +223,7 @@ mod prop {
         #[test]
         fn any_string_never_panics(s in ".*") {
             let o = classify(&s);
-            let _ = o.message();
+            let _ = o.text();
             let _ = classify_response(200, &s);
         }
 
@@ -232,7 +231,7 @@ mod prop {
         fn any_text_in_any_field_never_panics(status in ".*", text in ".*", key in prop_oneof!["message", "details"]) {
             let body = serde_json::json!({ "status": status, key: text }).to_string();
             let o = classify(&body);
-            prop_assert!(!o.message().is_empty());
+            prop_assert!(!o.text().in_(Lang::En).is_empty());
         }
     }
 }
@@ -274,7 +273,7 @@ mod prop_any_input {
         #[test]
         fn any_status_any_body(http in any::<u16>(), body in ".{0,120}") {
             let o = classify_response(http, &body);
-            prop_assert!(!o.message().is_empty());
+            prop_assert!(!o.text().in_(Lang::En).is_empty());
             let _ = (o.code(), o.retryable(), o.renew_token(), o.disposition_outcome());
         }
 
@@ -282,7 +281,7 @@ mod prop_any_input {
         fn fields_of_any_type(status in arb_field(), message in arb_field(), details in arb_field(), http in any::<u16>()) {
             let body = serde_json::json!({"status": status, "message": message, "details": details}).to_string();
             let o = classify_response(http, &body);
-            prop_assert!(!o.message().is_empty());
+            prop_assert!(!o.text().in_(Lang::En).is_empty());
             let _ = o.disposition_outcome();
         }
 
@@ -297,7 +296,7 @@ mod prop_any_input {
                 damaged.truncate(cut % (damaged.len() + 1));
             }
             let text = String::from_utf8_lossy(&damaged);
-            let _ = classify(&text).message();
+            let _ = classify(&text).text();
             let _ = classify_response(200, &text).disposition_outcome();
         }
     }

@@ -25,14 +25,16 @@ pub enum RequestError {
 }
 
 impl RequestError {
-    pub fn message(&self) -> &'static str {
+    /// A reason code for an input the panel refused to send (see `i18n::reason_text`).
+    pub fn code(&self) -> &'static str {
         match self {
-            Self::Missing("disposition") => "Pick a disposition first.",
-            Self::Missing(_) => "The call's Ozonetel details are incomplete.",
-            Self::DispositionTooLong => "That disposition is too long (250 characters at most).",
-            Self::PauseReasonRequired => "Choose a pause reason to pause after this call.",
-            Self::BadCallbackTime => "Enter the callback time as YYYY-MM-DD HH:MM.",
-            Self::NotOzonetel => "That disposition isn't for Ozonetel.",
+            Self::Missing("disposition") => "oz:empty-disposition",
+            Self::Missing("userName") => "oz:username-missing",
+            Self::Missing(_) => "call-incomplete",
+            Self::DispositionTooLong => "too-long",
+            Self::PauseReasonRequired => "oz:pause-reason",
+            Self::BadCallbackTime => "oz:callback-time",
+            Self::NotOzonetel => "call-incomplete",
         }
     }
 }
@@ -295,7 +297,7 @@ mod tests {
         };
         assert_eq!(set_body("u", &g, &choice), Err(RequestError::NotOzonetel));
         assert_eq!(
-            RequestError::Missing("disposition").message(),
+            crate::i18n::reason_text(RequestError::Missing("disposition").code()).in_(crate::i18n::Lang::En),
             "Pick a disposition first."
         );
     }

@@ -17,37 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// The sentence for a reason code kept in the outbox.
-pub fn reason_text(code: &str) -> Text {
-    match code {
-        "already-disposed" => Text::RsnAlreadyDisposed,
-        "already-saved" => Text::RsnAlreadySaved,
-        "no-answer" => Text::RsnNoAnswer,
-        "net:offline" => Text::RsnOffline,
-        "oz:no-token" | "oz:token-missing" => Text::RsnNoToken,
-        "oz:token-refused" | "oz:token-expired" | "oz:token-invalid" => Text::RsnTokenRefused,
-        "oz:wrong-auth-mode" => Text::RsnWrongAuthMode,
-        "oz:username-missing" | "oz:invalid-user" => Text::RsnAccount,
-        "oz:invalid-action" => Text::RsnInvalidAction,
-        "oz:invalid-agent" => Text::RsnInvalidAgent,
-        "oz:invalid-ucid" | "oz:invalid-ucid-did" => Text::RsnUnknownCall,
-        "call-incomplete" => Text::RsnCallIncomplete,
-        "oz:empty-disposition" => Text::PickCodeFirst,
-        "oz:invalid-disposition" => Text::RsnInvalidDisposition,
-        "too-long" => Text::RsnTooLong,
-        "oz:pause-reason" => Text::PauseReasonRequired,
-        "oz:callback-time" => Text::CallbackTimeRequired,
-        "oz:agent-not-on-call" => Text::RsnAgentNotOnCall,
-        "oz:transient" => Text::RsnTransient,
-        "oz:unknown" | "gws:http" => Text::RsnUnknownAnswer,
-        "gws:unavailable" | "gws:4" | "gws:9" | "gws:19" => Text::RsnPhoneUnavailable,
-        "gws:session" | "gws:20" => Text::SessionEnded,
-        "gws:6" => Text::RsnCallGone,
-        "gws:1" | "gws:2" | "gws:10" => Text::RsnPhoneInvalid,
-        "gws:3" | "gws:5" => Text::RsnNotAllowed,
-        _ => Text::RsnPhoneRefused,
-    }
-}
+use crate::i18n::reason_text;
 
 /// `YYYY-MM-DDTHH:MM` (a datetime-local value) as Ozonetel's `YYYY-MM-DD HH:MM`.
 pub fn callback_value(input: &str) -> String {
