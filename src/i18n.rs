@@ -40,16 +40,13 @@ macro_rules! catalog {
 
 catalog! {
     Connecting => "Connecting…", "कनेक्ट हो रहा है…";
-    Connected => "Connected", "जुड़ा हुआ";
     Reconnecting => "Connection lost — reconnecting", "कनेक्शन टूट गया — फिर से जोड़ रहे हैं";
     NextTryIn => "next try in", "अगली कोशिश";
-    SlowUpdates => "Several tabs are open: call updates may arrive a little late.", "कई टैब खुले हैं: कॉल की जानकारी थोड़ी देर से आ सकती है।";
     Disconnected => "Disconnected from the phone system.", "फ़ोन सिस्टम से कनेक्शन टूट गया।";
     SessionEnded => "Your phone session has ended.", "आपका फ़ोन सत्र समाप्त हो गया है।";
     SignInAgain => "Sign in again", "फिर से साइन इन करें";
     Reconnect => "Reconnect", "फिर से जोड़ें";
     ConfigProblem => "The call panel is not set up correctly.", "कॉल पैनल सही तरह से सेट नहीं है।";
-    CannotReachServer => "Can't reach the phone system. Check your connection.", "फ़ोन सिस्टम तक नहीं पहुँच पा रहे। अपना कनेक्शन जाँचें।";
     Retry => "Retry", "फिर से कोशिश करें";
     Dismiss => "Dismiss", "बंद करें";
     CallPanel => "Call panel", "कॉल पैनल";
@@ -58,6 +55,7 @@ catalog! {
     NotReady => "Not Ready", "तैयार नहीं";
     AfterCallWork => "After Call Work", "कॉल के बाद का काम";
     LoggedOut => "Logged out", "लॉग आउट";
+    Extension => "Ext.", "एक्सटेंशन";
     NoCalls => "No calls right now.", "अभी कोई कॉल नहीं है।";
     NumberToDial => "Number to dial", "डायल करने का नंबर";
     Call => "Call", "कॉल करें";
@@ -82,7 +80,6 @@ catalog! {
     MergeCalls => "Merge calls", "कॉल मिलाएँ";
     Remove => "Remove", "हटाएँ";
     Cancel => "Cancel", "रद्द करें";
-    Send => "Send", "भेजें";
     TransferTo => "Transfer to", "किसे ट्रांसफ़र करें";
     ConferenceWith => "Add to conference", "कॉन्फ़्रेंस में किसे जोड़ें";
     Participants => "Participants", "प्रतिभागी";
@@ -101,7 +98,6 @@ catalog! {
     ShowCall => "Show this call", "यह कॉल दिखाएँ";
     EnterNumber => "Enter a number first.", "पहले एक नंबर डालें।";
     OnlyDigits => "Use digits 0–9, * and # only.", "केवल 0–9, * और # का उपयोग करें।";
-    NoDevice => "No phone device is assigned to you.", "आपको कोई फ़ोन डिवाइस नहीं दिया गया है।";
     SignOut => "Sign out", "साइन आउट करें";
     OtherTabsOpen => "Another CRM tab still uses the phone, so you stay signed in.", "फ़ोन अभी एक और CRM टैब में चल रहा है, इसलिए आप साइन इन रहेंगे।";
     CloseOtherTabs => "Close the other tabs first, then sign out.", "पहले बाकी टैब बंद करें, फिर साइन आउट करें।";
@@ -148,7 +144,6 @@ catalog! {
     OpCallGone => "That call is no longer available.", "वह कॉल अब उपलब्ध नहीं है।";
     OpMissing => "Something needed for this action is missing.", "इस काम के लिए ज़रूरी कुछ जानकारी नहीं है।";
     IncomingCall => "Incoming call", "आने वाली कॉल";
-    AskSupervisor => "Ask your supervisor to check your phone set-up.", "अपने सुपरवाइज़र से फ़ोन सेट-अप जाँचने को कहें।";
     Disposition => "Disposition", "डिस्पोज़िशन";
     Dispositions => "Dispositions", "डिस्पोज़िशन";
     FilterCodes => "Type to filter codes", "कोड खोजने के लिए लिखें";

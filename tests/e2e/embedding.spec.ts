@@ -174,6 +174,7 @@ test('Hindi: every sentence comes from the catalog in the chosen language', asyn
   await expect(widget(page).locator('.agent-name')).toHaveText('Ava Patel');
   await expect(widget(page).getByRole('button', { name: 'कॉल करें' })).toBeVisible();
   await expect(widget(page).getByText('अभी कोई कॉल नहीं है।')).toBeVisible();
+  await expect(widget(page).locator('.agent-dn')).toHaveText('एक्सटेंशन 5005');
   await host.close();
 });
 

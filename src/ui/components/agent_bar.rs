@@ -88,12 +88,16 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
                 } else {
                     <span class="agent-name">{ props.agent.display_name.clone() }</span>
                 }
-                if !props.agent.dn.is_empty() { <span class="agent-dn">{ format!("Ext. {}", props.agent.dn) }</span> }
+                if !props.agent.dn.is_empty() { <span class="agent-dn">{ format!("{} {}", ctx.t(Text::Extension), props.agent.dn) }</span> }
             </div>
             <label class="state-select">
                 <span class="visually-hidden">{ ctx.t(Text::YourStatus) }</span>
                 <select class="agent-state" {onchange} aria-busy={props.busy.to_string()}>
-                    if current == "other" { <option value="other" selected=true>{ props.state.label() }</option> }
+                    if current == "other" {
+                        <option value="other" selected=true>{
+                            if props.state == AgentState::LoggedOut { ctx.t(Text::LoggedOut).to_string() } else { props.state.label() }
+                        }</option>
+                    }
                     { option("ready".into(), ctx.t(Text::Ready).into()) }
                     { option("nr".into(), ctx.t(Text::NotReady).into()) }
                     { for reasons.iter().map(|r| option(format!("nr:{r}"), format!("{} – {r}", ctx.t(Text::NotReady)))) }
