@@ -126,6 +126,21 @@ impl Sim {
         }
     }
 
+    /// Run a world change under the world lock, then publish what it produced (also when
+    /// it fails: an outcome left empty publishes nothing).
+    pub fn apply<T, E>(
+        self: &Arc<Self>,
+        change: impl FnOnce(&mut World, &mut Outcome) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut out = Outcome::default();
+        let result = {
+            let mut world = lock(&self.world);
+            change(&mut world, &mut out)
+        };
+        self.dispatch(out);
+        result
+    }
+
     /// Forget one HTTP session and the CometD sessions bound to it.
     pub fn end_http_session(&self, session_id: &str) {
         lock(&self.sessions).remove(session_id);

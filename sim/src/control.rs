@@ -17,7 +17,7 @@ use crate::app::{lock, Sim};
 use crate::faults;
 use crate::ozonetel::{AuthMode, ACCOUNT_DID};
 use crate::render;
-use crate::world::{NotificationShape, Outcome, ParticipantShape};
+use crate::world::{GwsError, NotificationShape, ParticipantShape};
 
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
@@ -55,6 +55,25 @@ fn not_found(message: impl Into<String>) -> Response {
         Json(json!({"error": message.into()})),
     )
         .into_response()
+}
+
+fn conflict(message: impl Into<String>) -> Response {
+    (StatusCode::CONFLICT, Json(json!({"error": message.into()}))).into_response()
+}
+
+/// Why a change to an agent's calls did not happen.
+enum Refused {
+    UnknownAgent,
+    World(GwsError),
+}
+
+impl Refused {
+    fn answer(self, username: &str) -> Response {
+        match self {
+            Refused::UnknownAgent => not_found(format!("unknown agent '{username}'")),
+            Refused::World(e) => conflict(e.message),
+        }
+    }
 }
 
 fn done() -> Response {
@@ -196,16 +215,14 @@ async fn inbound(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
         Some(Value::Object(m)) => m.clone(),
         Some(_) => return bad_request("userData must be an object"),
     };
-    let mut out = Outcome::default();
-    let id = {
-        let mut world = lock(&sim.world);
-        let Some(agent) = world.agent_index(&username) else {
-            return not_found(format!("unknown agent '{username}'"));
-        };
-        world.inbound(agent, &from, user_data, &mut out)
-    };
-    sim.dispatch(out);
-    Json(json!({"id": id})).into_response()
+    let id = sim.apply(|world, out| {
+        let agent = world.agent_index(&username).ok_or(Refused::UnknownAgent)?;
+        Ok::<_, Refused>(world.inbound(agent, &from, user_data, out))
+    });
+    match id {
+        Ok(id) => Json(json!({"id": id})).into_response(),
+        Err(r) => r.answer(&username),
+    }
 }
 
 async fn remote_answer(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
@@ -217,20 +234,17 @@ async fn remote_hangup(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> R
 }
 
 fn remote(sim: &Arc<Sim>, id: &str, answer: bool) -> Response {
-    let mut out = Outcome::default();
-    let result = {
-        let mut world = lock(&sim.world);
+    let result = sim.apply(|world, out| {
         if answer {
-            world.remote_answer(id, &mut out)
+            world.remote_answer(id, out)
         } else {
-            world.remote_hangup(id, &mut out)
+            world.remote_hangup(id, out)
         }
-    };
-    sim.dispatch(out);
+    });
     match result {
         Ok(()) => done(),
         Err(e) if e.code == 6 => not_found(e.message),
-        Err(e) => (StatusCode::CONFLICT, Json(json!({"error": e.message}))).into_response(),
+        Err(e) => conflict(e.message),
     }
 }
 
@@ -387,20 +401,16 @@ async fn burst(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     };
     let key = text(&body, "key").unwrap_or_else(|| "BurstSeq".to_string());
     let prefix = text(&body, "prefix").unwrap_or_else(|| "burst".to_string());
-    let mut out = Outcome::default();
-    let result = {
-        let mut world = lock(&sim.world);
-        let Some(agent) = world.agent_index(&username) else {
-            return not_found(format!("unknown agent '{username}'"));
-        };
-        world.burst(agent, count, &key, &prefix, &mut out)
-    };
+    // When the burst fails nothing was queued, so the empty outcome publishes nothing.
+    let result = sim.apply(|world, out| {
+        let agent = world.agent_index(&username).ok_or(Refused::UnknownAgent)?;
+        world
+            .burst(agent, count, &key, &prefix, out)
+            .map_err(Refused::World)
+    });
     match result {
-        Ok(()) => {
-            sim.dispatch(out);
-            Json(json!({"ok": true, "count": count, "key": key})).into_response()
-        }
-        Err(e) => (StatusCode::CONFLICT, Json(json!({"error": e.message}))).into_response(),
+        Ok(()) => Json(json!({"ok": true, "count": count, "key": key})).into_response(),
+        Err(r) => r.answer(&username),
     }
 }
 

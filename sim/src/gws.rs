@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::app::{lock, Sim};
 use crate::auth::Caller;
 use crate::render;
-use crate::world::{GwsError, Outcome};
+use crate::world::GwsError;
 
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
@@ -47,18 +47,12 @@ fn operation_body(body: &Bytes) -> Result<Value, GwsError> {
     }
 }
 
-/// Run a world change and publish what it produced.
-fn apply<T>(
-    sim: &Arc<Sim>,
-    change: impl FnOnce(&mut crate::world::World, &mut Outcome) -> Result<T, GwsError>,
-) -> Result<T, GwsError> {
-    let mut out = Outcome::default();
-    let result = {
-        let mut world = lock(&sim.world);
-        change(&mut world, &mut out)
-    };
-    sim.dispatch(out);
-    result
+/// The answer to an operation whose result carries nothing else to say.
+fn reply<T>(r: Result<T, GwsError>) -> Response {
+    match r {
+        Ok(_) => ok(),
+        Err(e) => error(e),
+    }
 }
 
 fn wants_subresources(query: &HashMap<String, String>) -> bool {
@@ -80,7 +74,7 @@ async fn post_me(
     body: Bytes,
 ) -> Response {
     let result = operation_body(&body)
-        .and_then(|body| apply(&sim, |w, out| w.me_operation(caller.agent, &body, out)));
+        .and_then(|body| sim.apply(|w, out| w.me_operation(caller.agent, &body, out)));
     match result {
         Ok(true) => {
             sim.end_http_session(&caller.session_id);
@@ -128,12 +122,10 @@ async fn dial(
     Path(device): Path<String>,
     body: Bytes,
 ) -> Response {
-    match operation_body(&body)
-        .and_then(|body| apply(&sim, |w, out| w.dial(caller.agent, &device, &body, out)))
-    {
-        Ok(_) => ok(),
-        Err(e) => error(e),
-    }
+    reply(
+        operation_body(&body)
+            .and_then(|body| sim.apply(|w, out| w.dial(caller.agent, &device, &body, out))),
+    )
 }
 
 async fn call_operation(
@@ -142,14 +134,10 @@ async fn call_operation(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    match operation_body(&body).and_then(|body| {
-        apply(&sim, |w, out| {
-            w.call_operation(caller.agent, &id, &body, out)
-        })
-    }) {
-        Ok(()) => ok(),
-        Err(e) => error(e),
-    }
+    reply(
+        operation_body(&body)
+            .and_then(|body| sim.apply(|w, out| w.call_operation(caller.agent, &id, &body, out))),
+    )
 }
 
 async fn voice_operation(
@@ -157,10 +145,8 @@ async fn voice_operation(
     caller: Caller,
     body: Bytes,
 ) -> Response {
-    match operation_body(&body)
-        .and_then(|body| apply(&sim, |w, out| w.voice_operation(caller.agent, &body, out)))
-    {
-        Ok(()) => ok(),
-        Err(e) => error(e),
-    }
+    reply(
+        operation_body(&body)
+            .and_then(|body| sim.apply(|w, out| w.voice_operation(caller.agent, &body, out))),
+    )
 }

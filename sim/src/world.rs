@@ -69,6 +69,16 @@ pub enum ConsultKind {
     Conference,
 }
 
+impl ConsultKind {
+    /// The operation that completes a consult of this kind.
+    pub fn complete_op(self) -> &'static str {
+        match self {
+            ConsultKind::Transfer => "CompleteTransfer",
+            ConsultKind::Conference => "CompleteConference",
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Recording {
     Stopped,
@@ -261,6 +271,9 @@ impl GwsError {
     }
     pub fn not_found(what: &str) -> Self {
         GwsError::new(6, format!("{what} not found"))
+    }
+    pub fn unknown_operation(op: &str) -> Self {
+        GwsError::new(10, format!("Unknown operation '{op}'"))
     }
 }
 
@@ -457,7 +470,9 @@ impl World {
         }
     }
 
-    fn current_participants(&self, leg: &Leg) -> Vec<String> {
+    /// The numbers on a call besides its own agent: live from its connection while the
+    /// call is active, else the last snapshot.
+    pub fn participants(&self, leg: &Leg) -> Vec<String> {
         if !leg.state.is_active() {
             return leg.participants.clone();
         }
@@ -472,8 +487,10 @@ impl World {
         }
     }
 
-    pub fn participants(&self, leg: &Leg) -> Vec<String> {
-        self.current_participants(leg)
+    /// Store a leg's current participants on it.
+    fn snapshot_participants(&mut self, idx: usize) {
+        let parts = self.participants(&self.legs[idx]);
+        self.legs[idx].participants = parts;
     }
 
     fn other_active_calls(&self, leg: &Leg) -> Vec<&Leg> {
@@ -542,7 +559,7 @@ impl World {
                     caps.push("PauseCallRecording");
                 }
                 caps.push(if leg.muted { "UnmuteCall" } else { "MuteCall" });
-                if self.current_participants(leg).len() >= 2 {
+                if self.participants(leg).len() >= 2 {
                     caps.push("RemoveParticipantFromConference");
                 }
                 if let Some((original, kind)) = &leg.consult_of {
@@ -550,10 +567,7 @@ impl World {
                         .leg(original)
                         .is_some_and(|o| o.state == CallState::Held)
                     {
-                        caps.push(match kind {
-                            ConsultKind::Transfer => "CompleteTransfer",
-                            ConsultKind::Conference => "CompleteConference",
-                        });
+                        caps.push(kind.complete_op());
                     }
                 }
                 self.add_pair_capabilities(leg, &mut caps);
@@ -570,10 +584,7 @@ impl World {
                 if let Some(consult) = self.consult_of_original(&leg.id) {
                     if consult.state == CallState::Established {
                         if let Some((_, kind)) = &consult.consult_of {
-                            caps.push(match kind {
-                                ConsultKind::Transfer => "CompleteTransfer",
-                                ConsultKind::Conference => "CompleteConference",
-                            });
+                            caps.push(kind.complete_op());
                         }
                     }
                 }
@@ -654,8 +665,7 @@ impl World {
         if !self.legs[idx].state.is_active() {
             return;
         }
-        let parts = self.current_participants(&self.legs[idx]);
-        self.legs[idx].participants = parts;
+        self.snapshot_participants(idx);
         self.set_state(idx, CallState::Released);
         let conn = self.legs[idx].conn;
         if let Some(c) = self.conns.get_mut(&conn) {
@@ -690,7 +700,7 @@ impl World {
             let Some(idx) = self.leg_index(&id) else {
                 continue;
             };
-            let now = self.current_participants(&self.legs[idx]);
+            let now = self.participants(&self.legs[idx]);
             if now != self.legs[idx].participants {
                 self.legs[idx].participants = now;
                 self.notify_call(&id, "ParticipantsUpdated", out);
@@ -770,8 +780,7 @@ impl World {
             };
             let id = self.new_leg(conn, conn_id, target, spec);
             if let Some(idx) = self.leg_index(&id) {
-                let parts = self.current_participants(&self.legs[idx]);
-                self.legs[idx].participants = parts;
+                self.snapshot_participants(idx);
             }
             self.notify_call(&id, "StatusChange", out);
             return;
@@ -912,7 +921,7 @@ impl World {
                 self.set_agent_state(agent, "LoggedOut", None, None, out);
                 Ok(true)
             }
-            other => Err(GwsError::new(10, format!("Unknown operation '{other}'"))),
+            other => Err(GwsError::unknown_operation(other)),
         }
     }
 
@@ -951,7 +960,7 @@ impl World {
                     });
                 }
             }
-            other => return Err(GwsError::new(10, format!("Unknown operation '{other}'"))),
+            other => return Err(GwsError::unknown_operation(other)),
         }
         Ok(())
     }
@@ -971,7 +980,7 @@ impl World {
         }
         match operation_name(body)? {
             "Dial" => {}
-            other => return Err(GwsError::new(10, format!("Unknown operation '{other}'"))),
+            other => return Err(GwsError::unknown_operation(other)),
         }
         let destination = destination(body)?;
         let user_data = optional_user_data(body)?;
@@ -1010,8 +1019,7 @@ impl World {
         let before_target = out.notices.len();
         self.add_target(conn, &conn_id, destination, true, &user_data, out);
         if let Some(idx) = self.leg_index(&id) {
-            let parts = self.current_participants(&self.legs[idx]);
-            self.legs[idx].participants = parts;
+            self.snapshot_participants(idx);
         }
         // The caller's Dialing comes first, then the ring at the other agent.
         let ring_notices: Vec<Notice> = out.notices.split_off(before_target);
@@ -1048,8 +1056,7 @@ impl World {
             },
         );
         if let Some(idx) = self.leg_index(&id) {
-            let parts = self.current_participants(&self.legs[idx]);
-            self.legs[idx].participants = parts;
+            self.snapshot_participants(idx);
         }
         self.notify_call(&id, "StatusChange", out);
         id
@@ -1117,7 +1124,7 @@ impl World {
             .clone();
         let op = operation_name(body)?;
         if !CALL_OPERATIONS.contains(&op) {
-            return Err(GwsError::new(10, format!("Unknown operation '{op}'")));
+            return Err(GwsError::unknown_operation(op));
         }
         if op == "SetCallDisposition" {
             return self.set_call_disposition(&leg, body, out);
@@ -1297,7 +1304,7 @@ impl World {
                 self.add_target(leg.conn, &leg.conn_id, &destination, false, &data, out);
                 self.settle(leg.conn, out);
             }
-            _ => return Err(GwsError::new(10, format!("Unknown operation '{op}'"))),
+            _ => return Err(GwsError::unknown_operation(op)),
         }
         Ok(())
     }

@@ -12,11 +12,8 @@ use serde_json::{json, Value};
 /// Events queued for the agent so far, as (notificationType, call id, state).
 async fn drain(agent: &Agent) -> Vec<(String, String, String)> {
     let reply = agent.connect(Some(0)).await;
-    reply
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["channel"] == "/v2/me/calls")
+    call_messages(&reply)
+        .into_iter()
         .map(|m| {
             let call = call_of(&m["data"]);
             (
@@ -29,13 +26,6 @@ async fn drain(agent: &Agent) -> Vec<(String, String, String)> {
             )
         })
         .collect()
-}
-
-async fn listening(sim: &TestSim, username: &str) -> Agent {
-    let agent = sim.agent(username).await;
-    agent.handshake().await;
-    agent.subscribe(json!("/v2/me/calls")).await;
-    agent
 }
 
 fn caps(call: &Value) -> Vec<String> {
@@ -55,7 +45,7 @@ fn ev(t: &str, id: &str, s: &str) -> (String, String, String) {
 async fn dial_an_external_number_that_answers() {
     // Slow enough to see Dialing before the far end answers, even on a busy machine.
     let sim = start_with(|o| o.settings.answer_delay_ms = 600).await;
-    let ava = listening(&sim, "ava").await;
+    let ava = sim.listening("ava").await;
     ava.post(&format!("/api/v2/me/devices/{AVA_DEVICE}/calls"), json!({"operationName": "Dial", "destination": {"phoneNumber": "5551212"}, "userData": {"CustomerSegment": "Gold"}})).await;
     let call = sim.calls_of("ava").await.remove(0);
     let id = call["id"].as_str().unwrap().to_string();
@@ -129,7 +119,7 @@ async fn dial_an_external_number_that_answers() {
 #[tokio::test]
 async fn scripted_numbers_busy_and_never_answers() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
+    let ava = sim.listening("ava").await;
     ava.dial("5550003").await;
     let busy = sim.calls_of("ava").await.remove(0);
     let busy_id = busy["id"].as_str().unwrap();
@@ -160,8 +150,8 @@ async fn scripted_numbers_busy_and_never_answers() {
 #[tokio::test]
 async fn a_call_between_agents_rings_the_other() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
-    let ben = listening(&sim, "ben").await;
+    let ava = sim.listening("ava").await;
+    let ben = sim.listening("ben").await;
     ava.dial("5006").await;
     let a = sim.calls_of("ava").await.remove(0);
     let b = sim.calls_of("ben").await.remove(0);
@@ -220,10 +210,8 @@ async fn a_call_between_agents_rings_the_other() {
 #[tokio::test]
 async fn inbound_call_answer_hold_retrieve_mute_dtmf_recording() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
-    let (status, body) = sim.control("/sim/calls/inbound", json!({"agent": "ava", "from": "+14155550100", "userData": {"AccountNumber": "12345678"}})).await;
-    assert_eq!(status, 200);
-    let id = body["id"].as_str().unwrap().to_string();
+    let ava = sim.listening("ava").await;
+    let id = sim.inbound(json!({"agent": "ava", "from": "+14155550100", "userData": {"AccountNumber": "12345678"}})).await;
     let call = sim.call(&id).await;
     assert_eq!(
         (call["state"].as_str(), call["callType"].as_str()),
@@ -292,7 +280,7 @@ async fn inbound_call_answer_hold_retrieve_mute_dtmf_recording() {
 #[tokio::test]
 async fn user_data_operations_and_set_call_disposition() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
+    let ava = sim.listening("ava").await;
     ava.dial("5551212").await;
     let id = sim.calls_of("ava").await[0]["id"]
         .as_str()
@@ -398,15 +386,11 @@ async fn user_data_operations_and_set_call_disposition() {
 #[tokio::test]
 async fn consult_transfer_to_another_agent() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
-    let ben = listening(&sim, "ben").await;
-    let (_, body) = sim
-        .control(
-            "/sim/calls/inbound",
-            json!({"agent": "ava", "from": "5550100", "userData": {"Case": "7"}}),
-        )
+    let ava = sim.listening("ava").await;
+    let ben = sim.listening("ben").await;
+    let orig = sim
+        .inbound(json!({"agent": "ava", "from": "5550100", "userData": {"Case": "7"}}))
         .await;
-    let orig = body["id"].as_str().unwrap().to_string();
     ava.op(&orig, json!({"operationName": "Answer"})).await;
     drain(&ava).await;
 
@@ -475,14 +459,8 @@ async fn consult_transfer_to_another_agent() {
 #[tokio::test]
 async fn consult_conference_then_remove_a_participant() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
-    let (_, body) = sim
-        .control(
-            "/sim/calls/inbound",
-            json!({"agent": "ava", "from": "5550100"}),
-        )
-        .await;
-    let orig = body["id"].as_str().unwrap().to_string();
+    let ava = sim.listening("ava").await;
+    let orig = sim.ring("ava", "5550100").await;
     ava.op(&orig, json!({"operationName": "Answer"})).await;
     ava.op(&orig, json!({"operationName": "InitiateConference", "destination": {"phoneNumber": "5551212"}, "userData": {"Reason": "expert"}})).await;
     let consult = sim
@@ -556,23 +534,11 @@ async fn consult_conference_then_remove_a_participant() {
 #[tokio::test]
 async fn swap_calls_and_merge_with_other_call() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
-    let (_, one) = sim
-        .control(
-            "/sim/calls/inbound",
-            json!({"agent": "ava", "from": "5550101"}),
-        )
-        .await;
-    let one = one["id"].as_str().unwrap().to_string();
+    let ava = sim.listening("ava").await;
+    let one = sim.ring("ava", "5550101").await;
     ava.op(&one, json!({"operationName": "Answer"})).await;
     ava.op(&one, json!({"operationName": "Hold"})).await;
-    let (_, two) = sim
-        .control(
-            "/sim/calls/inbound",
-            json!({"agent": "ava", "from": "5550102"}),
-        )
-        .await;
-    let two = two["id"].as_str().unwrap().to_string();
+    let two = sim.ring("ava", "5550102").await;
     ava.op(&two, json!({"operationName": "Answer"})).await;
     drain(&ava).await;
 
@@ -613,15 +579,11 @@ async fn swap_calls_and_merge_with_other_call() {
 #[tokio::test]
 async fn single_step_transfer_and_conference() {
     let sim = start().await;
-    let ava = listening(&sim, "ava").await;
-    let ben = listening(&sim, "ben").await;
-    let (_, body) = sim
-        .control(
-            "/sim/calls/inbound",
-            json!({"agent": "ava", "from": "5550100", "userData": {"Case": "9"}}),
-        )
+    let ava = sim.listening("ava").await;
+    let ben = sim.listening("ben").await;
+    let id = sim
+        .inbound(json!({"agent": "ava", "from": "5550100", "userData": {"Case": "9"}}))
         .await;
-    let id = body["id"].as_str().unwrap().to_string();
     ava.op(&id, json!({"operationName": "Answer"})).await;
     ava.op(
         &id,

@@ -11,20 +11,15 @@ use serde_json::{json, Value};
 
 /// An agent with a live CometD session subscribed to the calls channel.
 async fn listening(sim: &TestSim) -> Agent {
-    let ava = sim.agent("ava").await;
-    ava.handshake().await;
-    ava.subscribe(json!("/v2/me/calls")).await;
+    let ava = sim.listening("ava").await;
     ava.connect(Some(0)).await;
     ava
 }
 
 /// The (id, state) of each call event in a connect reply, in order.
 fn call_events(reply: &Value) -> Vec<(String, String)> {
-    reply
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["channel"] == "/v2/me/calls")
+    call_messages(reply)
+        .into_iter()
         .map(|m| {
             let c = call_of(&m["data"]);
             (
@@ -35,21 +30,13 @@ fn call_events(reply: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn ring(sim: &TestSim) -> String {
-    let (status, body) = sim
-        .control("/sim/calls/inbound", json!({"agent": "ava", "from": "5551234"}))
-        .await;
-    assert_eq!(status, 200);
-    body["id"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn duplicated_notifications_come_twice_in_a_row() {
     let sim = start().await;
     let ava = listening(&sim).await;
     sim.faults(json!({"duplicateNotifications": 1})).await;
     assert_eq!(sim.state().await["faults"]["duplicateNotifications"], 1);
-    let id = ring(&sim).await;
+    let id = sim.ring("ava", "5551234").await;
     let reply = ava.connect(Some(0)).await;
     let ringing = (id.clone(), "Ringing".to_string());
     assert_eq!(call_events(&reply), vec![ringing.clone(), ringing]);
@@ -65,7 +52,7 @@ async fn reversed_notifications_wait_then_come_newest_first() {
     let sim = start().await;
     let ava = listening(&sim).await;
     sim.faults(json!({"reverseNotifications": 2})).await;
-    let id = ring(&sim).await;
+    let id = sim.ring("ava", "5551234").await;
     // Held back: nothing yet.
     let reply = ava.connect(Some(0)).await;
     assert!(call_events(&reply).is_empty(), "{reply}");
@@ -107,7 +94,7 @@ async fn a_cut_loses_the_answers_leaving_during_it_a_blackhole_does_not() {
     let act = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
         sim.faults(json!({"blackholeMs": 600})).await;
-        ring(&sim).await
+        sim.ring("ava", "5551234").await
     };
     let ((status, reply), id) = tokio::join!(held, act);
     assert_eq!(status, 200);
@@ -119,7 +106,7 @@ async fn a_cut_loses_the_answers_leaving_during_it_a_blackhole_does_not() {
     let held = sim
         .http
         .post(sim.url("/api/v2/notifications/connect"))
-        .header("Cookie", cookies(&ava))
+        .header("Cookie", ava.cookie_header())
         .header("Content-Type", "application/json")
         .body(json!([{"id": "10", "channel": "/meta/connect", "clientId": ava.client(), "connectionType": "long-polling"}]).to_string())
         .send();
@@ -127,7 +114,7 @@ async fn a_cut_loses_the_answers_leaving_during_it_a_blackhole_does_not() {
         tokio::time::sleep(Duration::from_millis(100)).await;
         sim.faults(json!({"cutMs": 800})).await;
         assert_eq!(sim.state().await["faults"]["cut"], true);
-        ring(&sim).await
+        sim.ring("ava", "5551234").await
     };
     let (result, _) = tokio::join!(held, act);
     let lost = match result {
@@ -139,17 +126,6 @@ async fn a_cut_loses_the_answers_leaving_during_it_a_blackhole_does_not() {
     // The event left with that answer: the session's queue is empty now.
     let reply = ava.connect(Some(0)).await;
     assert!(call_events(&reply).is_empty(), "{reply}");
-}
-
-fn cookies(agent: &Agent) -> String {
-    agent
-        .cookies
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 #[tokio::test]
@@ -181,19 +157,14 @@ async fn a_burst_leaves_in_one_connect_answer() {
         .await;
     assert_eq!(status, 409, "no live call: {body}");
 
-    let id = ring(&sim).await;
+    let id = sim.ring("ava", "5551234").await;
     ava.connect(Some(0)).await;
     let (status, body) = sim
         .control("/sim/burst", json!({"agent": "ava", "count": 200, "key": "Seq"}))
         .await;
     assert_eq!(status, 200, "{body}");
     let reply = ava.connect(None).await;
-    let events: Vec<&Value> = reply
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["channel"] == "/v2/me/calls")
-        .collect();
+    let events = call_messages(&reply);
     assert_eq!(events.len(), 200);
     assert_eq!(events[0]["data"]["notificationType"], "AttachedDataChanged");
     assert_eq!(call_of(&events[199]["data"])["userData"]["Seq"], "burst-199");
@@ -263,7 +234,7 @@ async fn the_ack_extension_sends_unacknowledged_events_again() {
     let reply = ack_connect(&ava, -1).await;
     assert_eq!(reply_ack(&reply), 0);
 
-    let id = ring(&sim).await;
+    let id = sim.ring("ava", "5551234").await;
     let reply = ack_connect(&ava, 0).await;
     assert_eq!(call_events(&reply), vec![(id.clone(), "Ringing".to_string())]);
     assert_eq!(reply_ack(&reply), 1);

@@ -118,6 +118,27 @@ impl TestSim {
             .unwrap_or(Value::Null)
     }
 
+    /// Ring an inbound call through the control API (`{"agent","from"?,"userData"?}`);
+    /// returns its id.
+    pub async fn inbound(&self, body: Value) -> String {
+        let (status, body) = self.control("/sim/calls/inbound", body).await;
+        assert_eq!(status, 200, "inbound call: {body}");
+        body["id"].as_str().unwrap().to_string()
+    }
+
+    /// An inbound call from `from` ringing at `agent`; returns its id.
+    pub async fn ring(&self, agent: &str, from: &str) -> String {
+        self.inbound(json!({"agent": agent, "from": from})).await
+    }
+
+    /// Log an agent in, handshake and subscribe to the calls channel.
+    pub async fn listening(&self, username: &str) -> Agent {
+        let agent = self.agent(username).await;
+        agent.handshake().await;
+        agent.subscribe(json!("/v2/me/calls")).await;
+        agent
+    }
+
     /// Wait until a call reaches `state`.
     pub async fn wait_call_state(&self, id: &str, state: &str) -> Value {
         for _ in 0..200 {
@@ -160,7 +181,8 @@ impl Agent {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `Cookie` header value for the cookies kept so far.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .lock()
             .unwrap()
@@ -339,4 +361,14 @@ pub fn call_of(data: &Value) -> Value {
     } else {
         data.clone()
     }
+}
+
+/// The messages on the calls channel in a connect reply, in order.
+pub fn call_messages(reply: &Value) -> Vec<&Value> {
+    reply
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["channel"] == "/v2/me/calls")
+        .collect()
 }
