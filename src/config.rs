@@ -162,8 +162,7 @@ impl WidgetConfig {
 
     /// Checks the fields that serde cannot: URLs and pairs that go together.
     pub fn validated(self) -> Result<Self, ConfigError> {
-        let web_url = |u: &str| u.starts_with("https://") || u.starts_with("http://");
-        if !self.gws_url.is_empty() && !web_url(&self.gws_url) {
+        if !self.gws_url.is_empty() && !is_http_url(&self.gws_url) {
             return Err(ConfigError(format!(
                 "gwsUrl must start with https:// or http:// (got \"{}\")",
                 self.gws_url

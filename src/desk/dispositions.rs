@@ -26,7 +26,7 @@ use crate::model::{
     StoreAction,
 };
 use crate::net::{self, HttpRequest};
-use crate::ozonetel::{self, classify_response, AuthRetry, OzonetelOutcome, RequestError};
+use crate::ozonetel::{self, classify_response, AuthRetry, OzonetelOutcome};
 use crate::ui::state::PanelAction;
 use gloo_storage::{LocalStorage, Storage};
 use gloo_timers::callback::Timeout;
@@ -90,7 +90,7 @@ pub enum CodesStatus {
 }
 
 /// Everything the panel shows about dispositions.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DispositionView {
     pub ozonetel: bool,
     /// Recently used first.
@@ -105,20 +105,6 @@ pub struct DispositionView {
     pub simulator_key: bool,
 }
 
-impl Default for DispositionView {
-    fn default() -> Self {
-        Self {
-            ozonetel: false,
-            codes: Vec::new(),
-            recent: Vec::new(),
-            codes_status: CodesStatus::Ready,
-            entries: Vec::new(),
-            oz_call: None,
-            wrap_up_secs: 0,
-            simulator_key: false,
-        }
-    }
-}
 
 impl DispositionView {
     pub fn entry(&self, key: &str) -> Option<&EntryView> {
@@ -231,7 +217,7 @@ impl Dispositions {
             if let Some(ns) = Some(config.ozonetel.agent_id.trim()).filter(|a| !a.is_empty()) {
                 rt.set_namespace(ns);
             }
-            if let Some(call) = screen_pop_call(config) {
+            if let Some(call) = screen_pop_call() {
                 rt.set_oz_call(Some(call));
             }
         } else if !config.username.trim().is_empty() {
@@ -260,8 +246,7 @@ impl Dispositions {
 
     /// The agent picked `choice` for a Genesys call.
     pub fn dispose_genesys(&self, call: &Call, choice: DispositionChoice) -> Result<(), &'static str> {
-        let key = Some(self.rt.config.disposition_key.trim()).filter(|k| !k.is_empty()).map(str::to_string);
-        let target = genesys::disposition_target(call, key);
+        let target = genesys::disposition_target(call, self.rt.disposition_key());
         self.rt.calls.borrow_mut().entry(target.key()).or_insert_with(|| SeenCall {
             id: call.id.clone(),
             released: call.state.is_released(),
@@ -285,24 +270,16 @@ impl Dispositions {
 
     /// Send a failed entry again now.
     pub fn retry(&self, key: &str) {
-        if self.rt.forward(json!({"retry": key})) {
-            return;
+        if !self.rt.forward(json!({"retry": key})) {
+            self.rt.retry_now(key);
         }
-        let now = now_ms();
-        self.rt.change(|ob| {
-            let _ = ob.retry_now(key, now);
-        });
     }
 
     /// Drop an entry that is not saved (the agent gave up on it).
     pub fn discard(&self, key: &str) {
-        if self.rt.forward(json!({"discard": key})) {
-            return;
+        if !self.rt.forward(json!({"discard": key})) {
+            self.rt.discard(key);
         }
-        self.rt.forgotten.borrow_mut().push(key.to_string());
-        self.rt.change(|ob| {
-            let _ = ob.discard(key);
-        });
     }
 
     /// The call on the agent's Ozonetel line (or none).
@@ -366,7 +343,7 @@ impl Dispositions {
 }
 
 /// The Ozonetel call in the page's URL (`?ucid=…&did=…&agentID=…&callerID=…`).
-fn screen_pop_call(config: &WidgetConfig) -> Option<OzonetelCall> {
+fn screen_pop_call() -> Option<OzonetelCall> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     let get = |names: &[&str]| names.iter().find_map(|n| params.get(n)).map(|v| v.trim().to_string()).unwrap_or_default();
@@ -374,25 +351,11 @@ fn screen_pop_call(config: &WidgetConfig) -> Option<OzonetelCall> {
     if ucid.is_empty() {
         return None;
     }
-    let did = Some(get(&["did", "DID"])).filter(|d| !d.is_empty()).unwrap_or_else(|| config.ozonetel.did.clone());
-    let agent_id = Some(get(&["agentID", "agentId", "agent_id"]))
-        .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| config.ozonetel.agent_id.clone());
+    // What the URL leaves out, `set_oz_call` takes from the config.
+    let did = get(&["did", "DID"]);
+    let agent_id = get(&["agentID", "agentId", "agent_id"]);
     let caller_id = get(&["callerID", "callerId", "caller_id", "cli"]);
     Some(OzonetelCall { ucid, did, agent_id, caller_id, ended_at_ms: None })
-}
-
-/// A reason code for an input the panel refused to send.
-fn request_error_code(e: &RequestError) -> &'static str {
-    match e {
-        RequestError::Missing("disposition") => "oz:empty-disposition",
-        RequestError::Missing("userName") => "oz:username-missing",
-        RequestError::Missing(_) => "call-incomplete",
-        RequestError::DispositionTooLong => "too-long",
-        RequestError::PauseReasonRequired => "oz:pause-reason",
-        RequestError::BadCallbackTime => "oz:callback-time",
-        RequestError::NotOzonetel => "call-incomplete",
-    }
 }
 
 fn storage_get(key: &str) -> Option<String> {
@@ -411,6 +374,11 @@ impl Rt {
             DispositionVendor::Genesys => "genesys",
             DispositionVendor::Ozonetel => "ozonetel",
         }
+    }
+
+    /// The userData key the page configured for Genesys dispositions (else the server's).
+    fn disposition_key(&self) -> Option<String> {
+        Some(self.config.disposition_key.trim()).filter(|k| !k.is_empty()).map(str::to_string)
     }
 
     fn outbox_key(&self, ns: &str) -> String {
@@ -459,24 +427,40 @@ impl Rt {
             return Err("oz:pause-reason");
         }
         if let DispositionTarget::Ozonetel { .. } = &target {
-            ozonetel::set_body(&self.config.ozonetel.user_name, &target, &choice).map_err(|e| request_error_code(&e))?;
+            ozonetel::set_body(&self.config.ozonetel.user_name, &target, &choice).map_err(|e| e.code())?;
         }
         let now = now_ms();
         let code = choice.disposition.trim().to_string();
         let key_of = target.key();
         let mut result = Ok(());
         self.change(|ob| match ob.enqueue(target, choice, now) {
-            Ok(key) => ob.set_label(&key, &label),
+            Ok(key) => {
+                ob.set_label(&key, &label);
+                self.remember_code(&code);
+            }
             Err(crate::model::OutboxError::AlreadySaved) => result = Err("already-saved"),
             Err(_) => result = Err("oz:empty-disposition"),
         });
         if result.is_ok() {
-            self.remember_code(&code);
             if let Some(e) = self.outbox.borrow().entries().iter().find(|e| e.key == key_of) {
                 self.forward(json!({"pick": {"target": e.target, "choice": e.choice, "label": label}}));
             }
         }
         result
+    }
+
+    fn retry_now(self: &Rc<Self>, key: &str) {
+        let now = now_ms();
+        self.change(|ob| {
+            let _ = ob.retry_now(key, now);
+        });
+    }
+
+    fn discard(self: &Rc<Self>, key: &str) {
+        self.forgotten.borrow_mut().push(key.to_string());
+        self.change(|ob| {
+            let _ = ob.discard(key);
+        });
     }
 
     fn remember_code(&self, code: &str) {
@@ -489,25 +473,33 @@ impl Rt {
         if let Some(ns) = self.namespace.borrow().as_deref() {
             storage_set(&self.recent_key(ns), &serde_json::to_string(&*self.recent.borrow()).unwrap_or_default());
         }
-        self.publish();
     }
 
     /// Applies `f` to the outbox, then: reacts to entries that became Queued or Saved,
     /// writes storage, tells the panel, and arms the timer.
     fn change(self: &Rc<Self>, f: impl FnOnce(&mut DispositionOutbox)) {
-        let before: HashMap<String, EntryState> =
-            self.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect();
+        let before = self.outbox_states();
         f(&mut self.outbox.borrow_mut());
         prune_seen(&mut self.calls.borrow_mut(), |k| self.outbox.borrow().get(k).is_some());
-        let changed: Vec<OutboxEntry> = self
-            .outbox
-            .borrow()
-            .entries()
-            .iter()
-            .filter(|e| before.get(&e.key) != Some(&e.state))
-            .cloned()
-            .collect();
         self.persist();
+        let changed = self.react_to(&before);
+        self.publish();
+        if changed {
+            self.share_state();
+        }
+        self.schedule();
+    }
+
+    /// Where every entry stands now, to compare with after a change.
+    fn outbox_states(&self) -> HashMap<String, EntryState> {
+        self.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect()
+    }
+
+    /// Reacts to the entries whose state differs from `before` (Saved, Queued); says
+    /// whether any did.
+    fn react_to(self: &Rc<Self>, before: &HashMap<String, EntryState>) -> bool {
+        let changed: Vec<OutboxEntry> =
+            self.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().collect();
         for e in &changed {
             match e.state {
                 EntryState::Saved => self.on_saved(e),
@@ -515,11 +507,7 @@ impl Rt {
                 _ => {}
             }
         }
-        self.publish();
-        if !changed.is_empty() {
-            self.share_state();
-        }
-        self.schedule();
+        !changed.is_empty()
     }
 
     fn persist(&self) {
@@ -567,23 +555,13 @@ impl Rt {
                 let choice = serde_json::from_value::<DispositionChoice>(pick.get("choice").cloned().unwrap_or_default());
                 let label = pick.get("label").and_then(Value::as_str).unwrap_or("").to_string();
                 if let (Ok(target), Ok(choice)) = (target, choice) {
-                    let code = choice.disposition.trim().to_string();
-                    this.change(|ob| {
-                        if let Ok(key) = ob.enqueue(target, choice, now) {
-                            ob.set_label(&key, &label);
-                        }
-                    });
-                    this.remember_code(&code);
+                    // The other tab showed the agent any refusal already.
+                    let _ = this.enqueue(target, label, choice);
                 }
             } else if let Some(key) = payload.get("retry").and_then(Value::as_str) {
-                this.change(|ob| {
-                    let _ = ob.retry_now(key, now);
-                });
+                this.retry_now(key);
             } else if let Some(key) = payload.get("discard").and_then(Value::as_str) {
-                this.forgotten.borrow_mut().push(key.to_string());
-                this.change(|ob| {
-                    let _ = ob.discard(key);
-                });
+                this.discard(key);
             } else if let Some(key) = payload.get("callEnded").and_then(Value::as_str) {
                 this.change(|ob| {
                     ob.call_ended(key, now);
@@ -594,18 +572,9 @@ impl Rt {
         } else if let Some(state) = payload.get("state").and_then(Value::as_str) {
             // The sender's outbox: show it (wrap-up cards close on Saved here too).
             let Ok(theirs) = DispositionOutbox::from_json(state, now) else { return };
-            let before: HashMap<String, EntryState> =
-                this.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect();
+            let before = this.outbox_states();
             *this.outbox.borrow_mut() = theirs;
-            let changed: Vec<OutboxEntry> =
-                this.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().collect();
-            for e in &changed {
-                match e.state {
-                    EntryState::Saved => this.on_saved(e),
-                    EntryState::Queued => this.on_queued(e),
-                    _ => {}
-                }
-            }
+            this.react_to(&before);
             this.publish();
         }
     }
@@ -680,12 +649,11 @@ impl Rt {
     }
 
     fn publish(&self) {
-        let now = now_ms();
         let recent = self.recent.borrow().clone();
         let codes = self.codes.borrow();
         let mut ordered: Vec<String> = recent.iter().filter(|r| codes.contains(r)).cloned().collect();
         ordered.extend(codes.iter().filter(|c| !recent.contains(c)).cloned());
-        let mut entries: Vec<EntryView> = self.outbox.borrow().entries().iter().map(|e| entry_view(e, now)).collect();
+        let mut entries: Vec<EntryView> = self.outbox.borrow().entries().iter().map(entry_view).collect();
         entries.sort_by_key(|e| std::cmp::Reverse(e.created_at_ms));
         let view = DispositionView {
             ozonetel: self.vendor == DispositionVendor::Ozonetel,
@@ -767,14 +735,19 @@ impl Rt {
 
     /// Retryable failures go again now (back online, a token provider arrived).
     fn retry_waiting(self: &Rc<Self>) {
+        let keys: Vec<String> = self
+            .outbox
+            .borrow()
+            .entries()
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::Failed { retryable: true, .. } | EntryState::Pending))
+            .map(|e| e.key.clone())
+            .collect();
+        if keys.is_empty() {
+            return;
+        }
         let now = now_ms();
         self.change(|ob| {
-            let keys: Vec<String> = ob
-                .entries()
-                .iter()
-                .filter(|e| matches!(e.state, EntryState::Failed { retryable: true, .. } | EntryState::Pending))
-                .map(|e| e.key.clone())
-                .collect();
             for k in keys {
                 let _ = ob.retry_now(&k, now);
             }
@@ -820,17 +793,17 @@ impl Rt {
     async fn send_ozonetel(&self, e: &OutboxEntry) -> DispositionOutcome {
         let body = match ozonetel::entry_body(&self.config.ozonetel.user_name, e) {
             Ok(b) => b,
-            Err(err) => return DispositionOutcome::Rejected(request_error_code(&err).into()),
+            Err(err) => return DispositionOutcome::Rejected(err.code().into()),
         };
         match self.ozonetel_post(&body).await {
-            Ok((http, text)) => classify_response(http, &text).disposition_outcome(),
+            Ok((outcome, _)) => outcome.disposition_outcome(),
             Err(code) => DispositionOutcome::Retryable(code),
         }
     }
 
     /// POSTs to DispositionAPIV2 with a token; renews it once and resends when Ozonetel
-    /// refuses it. The answer (HTTP status, body), or a reason code.
-    async fn ozonetel_post(&self, body: &Value) -> Result<(u16, String), String> {
+    /// refuses it. The answer (classified, and its body), or a reason code.
+    async fn ozonetel_post(&self, body: &Value) -> Result<(OzonetelOutcome, String), String> {
         let url = format!("{}{}", self.config.ozonetel.base(), ozonetel::DISPOSITION_PATH);
         let mut resent = false;
         loop {
@@ -839,7 +812,8 @@ impl Rt {
                 .header("Authorization", &format!("Bearer {token}"))
                 .without_cookies();
             let reply = net::send(req, None).await.map_err(|_| OFFLINE.to_string())?;
-            if classify_response(reply.status, &reply.body).renew_token() {
+            let outcome = classify_response(reply.status, &reply.body);
+            if outcome.renew_token() {
                 match self.auth.on_rejected(generation, resent) {
                     AuthRetry::GiveUp => return Err(TOKEN_REFUSED.into()),
                     AuthRetry::Resend | AuthRetry::RenewAndResend => {
@@ -848,7 +822,7 @@ impl Rt {
                     }
                 }
             }
-            return Ok((reply.status, reply.body));
+            return Ok((outcome, reply.body));
         }
     }
 
@@ -924,7 +898,7 @@ impl Rt {
         let body = match ozonetel::get_body(&self.config.ozonetel.user_name, &call.agent_id, &call.did, &call.ucid) {
             Ok(b) => b,
             Err(e) => {
-                *self.codes_status.borrow_mut() = CodesStatus::Failed(request_error_code(&e).into());
+                *self.codes_status.borrow_mut() = CodesStatus::Failed(e.code().into());
                 self.publish();
                 return;
             }
@@ -963,7 +937,7 @@ impl Rt {
         if self.vendor != DispositionVendor::Genesys {
             return;
         }
-        let key_name = Some(self.config.disposition_key.trim()).filter(|k| !k.is_empty()).unwrap_or(DEFAULT_KEY).to_string();
+        let key_name = self.disposition_key().unwrap_or_else(|| DEFAULT_KEY.to_string());
         for action in actions {
             match action {
                 StoreAction::AgentIdentified(who) => self.set_namespace(who.user_name.trim()),
@@ -992,6 +966,9 @@ impl Rt {
                         .filter(|e| matches!(e.target, DispositionTarget::Genesys { .. }) && !live.contains(&e.key))
                         .map(|e| e.key.clone())
                         .collect();
+                    if stale.is_empty() {
+                        continue;
+                    }
                     self.change(|ob| {
                         for k in &stale {
                             ob.call_ended(k, now);
@@ -1096,7 +1073,7 @@ fn read_call(body: &str, key: &str) -> Option<(bool, Option<String>)> {
     Some((released, value))
 }
 
-fn entry_view(e: &OutboxEntry, _now: u64) -> EntryView {
+fn entry_view(e: &OutboxEntry) -> EntryView {
     let (status, reason, retrying) = match &e.state {
         EntryState::Pending | EntryState::InFlight { .. } => (DispoStatus::Saving, String::new(), false),
         EntryState::Queued => (DispoStatus::Queued, String::new(), false),

@@ -117,12 +117,7 @@ impl AgentDesk {
 
     /// Changes the agent's state (Ready, Not Ready with a reason, After Call Work).
     pub fn set_agent_state(&self, op: AgentStateOperation) {
-        let name = match &op {
-            AgentStateOperation::Ready => "Ready",
-            AgentStateOperation::NotReady { .. } => "NotReady",
-            AgentStateOperation::AfterCallWork { .. } => "AfterCallWork",
-        };
-        self.inner.send(Pending { target: OpTarget::Agent, op: name }, op.request());
+        self.inner.set_agent_state(&op);
     }
 
     /// Starts over after the session ended: a fresh read and a fresh notification channel.
@@ -186,6 +181,10 @@ impl Drop for AgentDesk {
 impl Inner {
     fn store(&self, action: StoreAction) {
         self.dispatch.emit(PanelAction::Store(action));
+    }
+
+    fn set_agent_state(self: &Rc<Self>, op: &AgentStateOperation) {
+        self.send(Pending { target: OpTarget::Agent, op: op.name() }, op.request());
     }
 
     fn send(self: &Rc<Self>, pending: Pending, req: genesys::GwsRequest) {
@@ -447,12 +446,7 @@ impl Inner {
         let weak = Rc::downgrade(this);
         let agent_state = Callback::from(move |op: AgentStateOperation| {
             if let Some(inner) = weak.upgrade() {
-                let name = match &op {
-                    AgentStateOperation::NotReady { .. } => "NotReady",
-                    AgentStateOperation::Ready => "Ready",
-                    AgentStateOperation::AfterCallWork { .. } => "AfterCallWork",
-                };
-                inner.send(Pending { target: OpTarget::Agent, op: name }, op.request());
+                inner.set_agent_state(&op);
             }
         });
         let d = Dispositions::start(config, this.gws.clone(), this.dispatch.clone(), agent_state);

@@ -2,7 +2,7 @@
 //! notifications and state re-reads; plus a disposition target/request for the outbox.
 
 use crate::model::{
-    AgentIdentity, AgentPresence, AgentState, Call, CallKind, CallState, CallUpdate, Capabilities,
+    AgentIdentity, AgentPresence, AgentState, Call, CallState, CallUpdate, Capabilities,
     DispositionChoice, DispositionTarget, NotificationKind, Party, Recording, StoreAction,
 };
 
@@ -28,7 +28,7 @@ pub fn call_from_wire(w: &WireCall) -> Call {
             Party { number, display }
         })
         .collect();
-    let state = CallState::parse(w.state.as_str());
+    let state = w.state.clone();
     Call {
         id: if w.id.is_empty() {
             w.call_uuid.clone()
@@ -38,7 +38,7 @@ pub fn call_from_wire(w: &WireCall) -> Call {
         uuid: w.call_uuid.clone(),
         conn_id: w.conn_id.clone(),
         uri: w.uri.clone(),
-        kind: CallKind::parse(w.call_type.as_str()),
+        kind: w.call_type.clone(),
         parties,
         dnis: w.dnis.clone(),
         capabilities: Capabilities::from_names(w.capabilities.iter().map(String::as_str)),
@@ -198,7 +198,7 @@ pub fn disposition_request(
 mod tests {
     use super::*;
     use crate::genesys::wire::tests::{DEVICES, ME, SEED000_FLAT, SEED001_DIAL, SEED002_CALL};
-    use crate::model::{CallStore, Capability};
+    use crate::model::{CallKind, CallStore, Capability};
     use serde_json::{json, Value};
 
     fn note(s: &str) -> GwsNotification {

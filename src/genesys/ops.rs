@@ -262,6 +262,15 @@ pub enum AgentStateOperation {
 }
 
 impl AgentStateOperation {
+    /// The GWS operation name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Ready => "Ready",
+            Self::NotReady { .. } => "NotReady",
+            Self::AfterCallWork { .. } => "AfterCallWork",
+        }
+    }
+
     /// `POST /api/v2/me/channels/voice` (the samples' URL, not the docs' table).
     pub fn request(&self) -> GwsRequest {
         let body = match self {

@@ -218,9 +218,7 @@ fn body_field(body: &str, key: &str) -> Option<serde_json::Value> {
 
 /// The statusCode in a GWS body, if one is readable (a number or a numeric string).
 pub fn status_code(body: &str) -> Option<i64> {
-    let v = body_field(body, "statusCode")?;
-    v.as_i64()
-        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    super::wire::status_code(&serde_json::from_str(body).ok()?)
 }
 
 /// The server's `statusMessage`, for logs (never shown raw to the agent).

@@ -6,37 +6,10 @@ use serde_json::{Map, Value};
 
 use super::lenient::{flag, items, map, object, objects, seconds, strings, text, value_text};
 
-macro_rules! open_enum {
-    ($(#[$m:meta])* $name:ident { $($v:ident),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        pub enum $name { $($v,)* Other(String) }
-
-        impl $name {
-            pub fn parse(s: &str) -> Self {
-                let s = s.trim();
-                $(if s.eq_ignore_ascii_case(stringify!($v)) { return Self::$v; })*
-                Self::Other(s.to_string())
-            }
-            pub fn as_str(&self) -> &str {
-                match self { $(Self::$v => stringify!($v),)* Self::Other(s) => s }
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self { Self::Other(String::new()) }
-        }
-    };
-}
-
-open_enum!(
-    /// `state` of a call.
-    WireCallState { Dialing, Ringing, Established, Held, Released }
-);
-open_enum!(
-    /// `callType` of a call.
-    WireCallType { Internal, Inbound, Outbound, Consult }
-);
+/// `state` of a call: the model's own type (same names, unknown ones kept as they came).
+pub type WireCallState = crate::model::CallState;
+/// `callType` of a call: the model's own type.
+pub type WireCallType = crate::model::CallKind;
 
 /// `country` of a participant with a `+country_code` number.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -324,7 +297,8 @@ pub struct WireUser {
     pub calls: Vec<WireCall>,
 }
 
-fn status_code(v: &Value) -> Option<i64> {
+/// `statusCode`, as a number or a numeric string.
+pub(crate) fn status_code(v: &Value) -> Option<i64> {
     let c = v.get("statusCode")?;
     c.as_i64()
         .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))

@@ -36,14 +36,9 @@ pub fn ringing_detail(call: &Call) -> Value {
 
 /// The detail of `call-ended`: a summary a CRM can log as an activity.
 pub fn summary(call: &Call, ended_at_ms: u64) -> Value {
-    let started = call.started_at_ms;
-    let duration = match started {
-        Some(s) => ended_at_ms.saturating_sub(s) / 1000,
-        None => call.duration_s.unwrap_or(0),
-    };
     json!({
         "callId": call.id, "callUuid": call.uuid, "parties": parties(call), "direction": direction(&call.kind),
-        "dnis": call.dnis, "startedAt": started, "endedAt": ended_at_ms, "durationSeconds": duration,
+        "dnis": call.dnis, "startedAt": call.started_at_ms, "endedAt": ended_at_ms, "durationSeconds": call.elapsed_s(ended_at_ms),
         "answered": call.answered, "disposition": call.disposition, "userData": call.user_data,
     })
 }

@@ -150,16 +150,6 @@ pub enum OutboxError {
     UnknownEntry,
 }
 
-impl OutboxError {
-    pub fn message(&self) -> &'static str {
-        match self {
-            Self::AlreadySaved => "This call's disposition is already saved.",
-            Self::EmptyDisposition => "Pick a disposition first.",
-            Self::UnknownEntry => "That disposition is no longer waiting to be sent.",
-        }
-    }
-}
-
 /// The queue itself; serialize it whole to persist it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DispositionOutbox {

@@ -159,13 +159,16 @@ impl CallStore {
         self.calls.iter().filter(|c| !c.state.is_released())
     }
 
-    pub fn wrap_ups(&self) -> impl Iterator<Item = &Call> {
-        self.calls.iter().filter(|c| c.in_wrap_up())
-    }
-
-    /// Applies one action. Returns whether anything changed (so the UI can skip a render).
+    /// Applies one action and says whether anything changed (a copy of the store is
+    /// compared: for tests and callers that need the answer; the panel uses `apply`).
     pub fn reduce(&mut self, action: StoreAction) -> bool {
         let before = self.clone();
+        self.apply(action);
+        *self != before
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: StoreAction) {
         match action {
             StoreAction::Snapshot { calls, at_ms } => self.apply_snapshot(calls, at_ms),
             StoreAction::CallUpdated(update) => self.apply_update(update),
@@ -201,7 +204,6 @@ impl CallStore {
             }
         }
         self.choose_active();
-        *self != before
     }
 
     fn is_ended(&self, call: &Call) -> bool {

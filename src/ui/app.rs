@@ -53,12 +53,7 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     *props.host.desk.borrow_mut() = Some(desk.clone());
-    use_host_events(&props.host, &state.store);
-    {
-        // The calls outlive a reload (see `desk::wrap_up_shelf`).
-        let desk = desk.clone();
-        use_effect_with((state.store.clone(), state.leading), move |(store, _)| desk.shelve_calls(store));
-    }
+    use_store_effects(&props.host, &desk, &state.store, state.leading);
     use_error_events(&props.host, &state.notices);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 
@@ -140,16 +135,18 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
-/// Sends the host page the events that each change of the store means.
+/// After each change of the store (or of the tab's role): sends the host page the events
+/// it means, and keeps the calls in storage so they outlive a reload (`desk::wrap_up_shelf`).
 #[hook]
-fn use_host_events(host: &HostLink, store: &CallStore) {
-    let host = host.clone();
-    use_effect_with(store.clone(), move |store| {
+fn use_store_effects(host: &HostLink, desk: &Rc<AgentDesk>, store: &CallStore, leading: bool) {
+    let (host, desk) = (host.clone(), desk.clone());
+    use_effect_with((store.clone(), leading), move |(store, _)| {
         let events = crate::host::events::events_between(&host.store.borrow(), store, crate::desk::now_ms());
         *host.store.borrow_mut() = store.clone();
         for e in events {
             host.emit(e.name, &e.detail);
         }
+        desk.shelve_calls(store);
     });
 }
 

@@ -84,7 +84,7 @@ impl PanelState {
             StoreAction::Snapshot { .. } => self.pending.retain(|p| p.target != OpTarget::Dial),
             _ => {}
         }
-        self.store.reduce(action);
+        self.store.apply(action);
         // Calls that left (or changed id) no longer wait for anything.
         let store = &self.store;
         self.pending.retain(|p| match &p.target {

@@ -33,8 +33,8 @@ pub fn call_controls(props: &CallControlsProps) -> Html {
     let call = &props.call;
     let busy = |op: &str| props.pending.contains(&op);
 
-    let op_button = |cap: Capability, text: Text, class: &'static str, op: CallOperation| -> Html {
-        if !call.can(cap) {
+    let op_button = |text: Text, class: &'static str, op: CallOperation| -> Html {
+        if !call.can(op.capability()) {
             return html! {};
         }
         let name = op.name();
@@ -71,28 +71,28 @@ pub fn call_controls(props: &CallControlsProps) -> Html {
         }
     };
     let other_uri = props.other.as_ref().map(|o| o.uri.clone());
-    let with_other = |cap: Capability, text: Text, make: fn(String) -> CallOperation| -> Html {
+    let with_other = |text: Text, make: fn(String) -> CallOperation| -> Html {
         match &other_uri {
-            Some(uri) if !uri.is_empty() => op_button(cap, text, "", make(uri.clone())),
+            Some(uri) if !uri.is_empty() => op_button(text, "", make(uri.clone())),
             _ => html! {},
         }
     };
 
     html! {
         <div class="controls" role="group" aria-label={format!("{}: {}", ctx.t(Text::CallControls), call.title())}>
-            { op_button(Capability::Answer, Text::Answer, "answer", CallOperation::Answer) }
-            { op_button(Capability::Retrieve, Text::Retrieve, "", CallOperation::Retrieve) }
-            { op_button(Capability::Hold, Text::Hold, "", CallOperation::Hold) }
-            { op_button(Capability::MuteCall, Text::Mute, "", CallOperation::MuteCall) }
-            { op_button(Capability::UnmuteCall, Text::Unmute, "", CallOperation::UnmuteCall) }
+            { op_button(Text::Answer, "answer", CallOperation::Answer) }
+            { op_button(Text::Retrieve, "", CallOperation::Retrieve) }
+            { op_button(Text::Hold, "", CallOperation::Hold) }
+            { op_button(Text::Mute, "", CallOperation::MuteCall) }
+            { op_button(Text::Unmute, "", CallOperation::UnmuteCall) }
             { toggle(CardPanel::Keypad, Text::Keypad, call.can(Capability::SendDtmf)) }
             { toggle(CardPanel::Transfer, Text::Transfer, call.can(Capability::SingleStepTransfer) || call.can(Capability::InitiateTransfer)) }
             { toggle(CardPanel::Conference, Text::Conference, call.can(Capability::SingleStepConference) || call.can(Capability::InitiateConference)) }
-            { with_other(Capability::CompleteTransfer, Text::CompleteTransfer, |uri| CallOperation::CompleteTransfer { consult_call_uri: Some(uri) }) }
-            { with_other(Capability::CompleteConference, Text::CompleteConference, |uri| CallOperation::CompleteConference { consult_call_uri: uri }) }
-            { with_other(Capability::SwapCalls, Text::SwapCalls, |uri| CallOperation::SwapCalls { other_call_uri: uri }) }
-            { with_other(Capability::MergeWithOtherCall, Text::MergeCalls, |uri| CallOperation::MergeWithOtherCall { other_call_uri: uri }) }
-            { op_button(Capability::Hangup, Text::Hangup, "hangup", CallOperation::Hangup) }
+            { with_other(Text::CompleteTransfer, |uri| CallOperation::CompleteTransfer { consult_call_uri: Some(uri) }) }
+            { with_other(Text::CompleteConference, |uri| CallOperation::CompleteConference { consult_call_uri: uri }) }
+            { with_other(Text::SwapCalls, |uri| CallOperation::SwapCalls { other_call_uri: uri }) }
+            { with_other(Text::MergeCalls, |uri| CallOperation::MergeWithOtherCall { other_call_uri: uri }) }
+            { op_button(Text::Hangup, "hangup", CallOperation::Hangup) }
         </div>
     }
 }

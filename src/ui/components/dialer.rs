@@ -3,7 +3,7 @@
 use crate::ui::components::keypad::Keypad;
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
-use crate::ui::state::{OpTarget, PanelAction};
+use crate::ui::state::PanelAction;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -72,7 +72,6 @@ pub fn dialer(props: &DialerProps) -> Html {
         let show_pad = show_pad.clone();
         Callback::from(move |_| show_pad.set(!*show_pad))
     };
-    let _ = OpTarget::Dial;
     html! {
         <form class="dialer" onsubmit={dial} aria-label={ctx.t(Text::Call)}>
             <div class="dial-row">
