@@ -429,7 +429,8 @@ impl Client {
         };
         let action = self.advice.reconnect.unwrap_or(Reconnect::Retry);
         if reply.successful != Some(true) {
-            self.connected = false;
+            // Each way out below drops `connected` (`connect_failed` directly, the others
+            // through `drop_session`).
             return match action {
                 Reconnect::None => self.stop(StopReason::ServerRefused(reply.error)),
                 Reconnect::Handshake => self.retry_later(now, Next::Handshake),
@@ -560,7 +561,7 @@ impl Client {
         if self.phase != Phase::Session || self.other_request.is_some() {
             return;
         }
-        let Some(client_id) = self.client_id.clone() else {
+        let Some(client_id) = &self.client_id else {
             return;
         };
         let mut messages = Vec::new();

@@ -2,7 +2,8 @@
 //! for its wake-ups, and a small handle for the rest of the widget.
 //!
 //! ```ignore
-//! let cometd = CometdDriver::start(format!("{base}/api/v2/notifications"), move |event| match event {
+//! let config = DriverConfig::new(format!("{base}/api/v2/notifications"));
+//! let cometd = CometdDriver::start_with(config, move |event| match event {
 //!     ClientEvent::Message { channel, data } => { /* a notification */ }
 //!     ClientEvent::Established { .. } => { /* (re-)read state: GET /api/v2/me?subresources=* */ }
 //!     ClientEvent::Status(status) => { /* show it */ }
@@ -93,11 +94,6 @@ impl DriverConfig {
 pub struct CometdDriver;
 
 impl CometdDriver {
-    /// Starts a client for `url` with default settings; see [`CometdDriver::start_with`].
-    pub fn start(url: String, on_event: impl Fn(ClientEvent) + 'static) -> CometdHandle {
-        CometdDriver::start_with(DriverConfig::new(url), on_event)
-    }
-
     /// Starts a client: handshakes at once, then keeps the long poll going, subscribing
     /// whatever the handle asks for. It runs while any clone of the returned handle lives;
     /// dropping the last one aborts everything (without telling the server; prefer
@@ -256,11 +252,6 @@ fn carry_out(shared: &Rc<Shared>, action: Action) {
                     pump(&shared, Event::Timer(token));
                 }
             };
-            if after_ms == 0 {
-                // Never asked for by the state machine; if it were, no timer: a microtask.
-                spawn_local(async move { fire() });
-                return;
-            }
             let timeout = Timeout::new(after_ms.min(u64::from(i32::MAX as u32)) as u32, fire);
             let old = shared.state.borrow_mut().timer.replace(timeout);
             drop(old);

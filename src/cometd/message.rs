@@ -9,8 +9,8 @@
 //! A body is read in one pass by two small hand-written visitors: the envelope fields are
 //! picked as they stream by (no map is built for them), and each field's value is read
 //! as a [`serde_json::Value`] and interpreted by hand, so a field of the wrong type is
-//! simply absent. [`decode_value`] does the same for an already-parsed `Value`; the two
-//! agree on every input (a property test checks it).
+//! simply absent. A test-only reference decoder, `decode_value`, does the same for an
+//! already-parsed `Value`; the two agree on every input (a property test checks it).
 
 use core::fmt;
 
@@ -144,6 +144,31 @@ pub fn decode_batch(body: &[u8]) -> Result<Vec<Message>, CodecError> {
     batch.ok_or(CodecError::NotABatch)
 }
 
+/// The scalar `visit_*` methods of a visitor whose value is an `Option`: every JSON scalar
+/// (`true`, a number, a string, `null`) reads as `None`.
+macro_rules! scalars_read_as_none {
+    () => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    };
+}
+
 /// The body: an array of messages, one message, or (`None`) anything else.
 struct BatchVisitor;
 
@@ -166,24 +191,7 @@ impl<'de> Visitor<'de> for BatchVisitor {
         Ok(Some(MessageVisitor.visit_map(map)?.into_iter().collect()))
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    scalars_read_as_none!();
 }
 
 /// One array element: a message, or `None` for anything that is not one.
@@ -219,18 +227,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 }
             }
         }
-        let [channel, id, client_id, successful, error, advice, subscription, data, ext] = fields;
-        Ok(message_from(
-            channel,
-            id,
-            client_id,
-            successful,
-            error,
-            advice,
-            subscription,
-            data,
-            ext,
-        ))
+        Ok(message_from(fields))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -238,27 +235,10 @@ impl<'de> Visitor<'de> for MessageVisitor {
         Ok(None)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    scalars_read_as_none!();
 }
 
-/// The message fields the client reads, in [`MessageVisitor`]'s order.
+/// The message fields the client reads, in the order [`message_from`] takes them.
 const FIELDS: [&str; 9] = [
     "channel",
     "id",
@@ -294,8 +274,10 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
-/// Reads an already-parsed reply body (see [`decode_batch`]).
-pub fn decode_value(value: Value) -> Result<Vec<Message>, CodecError> {
+/// Reads an already-parsed reply body (see [`decode_batch`]); the reference the property
+/// test checks [`decode_batch`] against.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn decode_value(value: Value) -> Result<Vec<Message>, CodecError> {
     match value {
         Value::Array(items) => Ok(items
             .into_iter()
@@ -309,33 +291,14 @@ pub fn decode_value(value: Value) -> Result<Vec<Message>, CodecError> {
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
 fn decode_message(mut map: Map<String, Value>) -> Option<Message> {
-    message_from(
-        map.remove("channel"),
-        map.remove("id"),
-        map.remove("clientId"),
-        map.remove("successful"),
-        map.remove("error"),
-        map.remove("advice"),
-        map.remove("subscription"),
-        map.remove("data"),
-        map.remove("ext"),
-    )
+    message_from(FIELDS.map(|f| map.remove(f)))
 }
 
-/// A message from its raw fields; `None` without a string `channel`.
-#[allow(clippy::too_many_arguments)] // one per field, named at both call sites
-fn message_from(
-    channel: Option<Value>,
-    id: Option<Value>,
-    client_id: Option<Value>,
-    successful: Option<Value>,
-    error: Option<Value>,
-    advice: Option<Value>,
-    subscription: Option<Value>,
-    data: Option<Value>,
-    ext: Option<Value>,
-) -> Option<Message> {
+/// A message from its raw fields, in [`FIELDS`] order; `None` without a string `channel`.
+fn message_from(fields: [Option<Value>; FIELDS.len()]) -> Option<Message> {
+    let [channel, id, client_id, successful, error, advice, subscription, data, ext] = fields;
     let channel = match channel {
         Some(Value::String(channel)) => channel,
         _ => return None,

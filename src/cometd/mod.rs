@@ -3,7 +3,7 @@
 //! Two layers, per the design's "pure cores, thin shells":
 //! - [`client::Client`], a sans-IO state machine (handshake, subscriptions, long poll,
 //!   advice, backoff, timeouts) that runs and is tested natively;
-//! - `driver`, which runs it in the browser with `fetch` and timers and
+//! - `driver`, which runs it in the browser with `XMLHttpRequest` and timers and
 //!   gives the rest of the widget a small handle: subscribe, unsubscribe, stop.
 //!
 //! Around them: [`events`] (what the machine takes and emits), [`message`] (the tolerant wire codec), [`channel`] (wildcard matching),

@@ -8,11 +8,14 @@ use std::rc::Rc;
 use web_sys::{AbortController, RequestCredentials};
 
 /// Headers the adapters read from answers (CORS exposes exactly these).
-const READ_HEADERS: [&str; 3] = ["X-CSRF-HEADER", "X-CSRF-TOKEN", "Content-Type"];
+const READ_HEADERS: [&str; 2] = ["X-CSRF-HEADER", "X-CSRF-TOKEN"];
 
 /// Sends `req` with cookies (`credentials: include`), aborting after its timeout or when
 /// `cancel` is aborted by the caller.
 pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Result<HttpReply, NetError> {
+    if cancel.is_some_and(|s| s.aborted()) {
+        return Err(NetError::Cancelled);
+    }
     let controller = AbortController::new().map_err(|_| NetError::Unreachable("AbortController".into()))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
@@ -28,9 +31,6 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
         let controller = controller.clone();
         gloo_events::EventListener::once(outer, "abort", move |_| controller.abort())
     });
-    if cancel.is_some_and(|s| s.aborted()) {
-        return Err(NetError::Cancelled);
-    }
 
     let url = &req.url;
     let mut builder = match req.method {

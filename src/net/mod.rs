@@ -31,14 +31,7 @@ impl HttpRequest {
     }
 
     pub fn post_json(url: impl Into<String>, body: String) -> Self {
-        Self {
-            method: Method::Post,
-            url: url.into(),
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: Some(body),
-            timeout_ms: 10_000,
-            cookies: true,
-        }
+        Self { method: Method::Post, body: Some(body), ..Self::get(url) }.header("Content-Type", "application/json")
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
