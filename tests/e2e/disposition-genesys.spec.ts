@@ -215,7 +215,7 @@ test('answer lost on a released call and the call unreadable for a while: it wai
   expect(ds[0]).toMatchObject({ disposition: 'Sale', callActive: false });
 });
 
-test('no double submit: Save clicked twice while the first is on its way sends one disposition', async ({ page, sim }) => {
+test('no double submit: a double click on Save, its answer held, sends one disposition', async ({ page, sim }) => {
   await openPanel(page, sim);
   const { id, wrap } = await wrapUpCall(page, sim, '5557878');
   await pickByKeyboard(wrap, 'sale', 'Sale');
