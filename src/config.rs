@@ -8,6 +8,10 @@ use serde::Deserialize;
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct WidgetConfig {
+    /// The phone system behind the panel: `genesys` (GWS: calls, agent state, controls)
+    /// or `ozonetel` (CloudAgent alone: calls from the host page, click-to-dial,
+    /// dispositions; no GWS request is ever made).
+    pub telephony: String,
     /// Base URL of Genesys Web Services, e.g. `https://gws.example.com`. Empty = same origin.
     pub gws_url: String,
     /// GWS user name for HTTP Basic. Empty = rely on an existing cookie session (SSO).
@@ -62,6 +66,10 @@ pub struct OzonetelConfig {
     pub api_key: String,
     /// The wrap-up (ACW) window after a call, in seconds, for the countdown.
     pub wrap_up_secs: u64,
+    /// The agent's name to show (Ozonetel telephony); empty = the agent id.
+    pub agent_name: String,
+    /// The campaign AgentManualDial places calls in (Ozonetel click-to-dial).
+    pub campaign_name: String,
 }
 
 impl Default for OzonetelConfig {
@@ -74,6 +82,8 @@ impl Default for OzonetelConfig {
             token_url: String::new(),
             api_key: String::new(),
             wrap_up_secs: 30,
+            agent_name: String::new(),
+            campaign_name: String::new(),
         }
     }
 }
@@ -85,6 +95,13 @@ impl OzonetelConfig {
     pub fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+}
+
+/// Which phone system carries the calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TelephonyVendor {
+    Genesys,
+    Ozonetel,
 }
 
 /// Which vendor records dispositions.
@@ -115,6 +132,7 @@ fn is_loopback_url(u: &str) -> bool {
 impl Default for WidgetConfig {
     fn default() -> Self {
         Self {
+            telephony: "genesys".into(),
             gws_url: String::new(),
             username: String::new(),
             password: String::new(),
@@ -178,7 +196,17 @@ impl WidgetConfig {
     }
 
     fn validated_dispositions(self) -> Result<Self, ConfigError> {
-        let vendor = self.disposition_vendor.trim().to_ascii_lowercase();
+        let telephony = self.telephony.trim().to_ascii_lowercase();
+        if telephony != "genesys" && telephony != "ozonetel" {
+            return Err(ConfigError(format!("telephony must be \"genesys\" or \"ozonetel\" (got \"{}\")", self.telephony)));
+        }
+        if telephony == "ozonetel" && self.ozonetel.agent_id.trim().is_empty() {
+            return Err(ConfigError(
+                "ozonetel.agentId (the agent's CloudAgent id) is required when telephony is \"ozonetel\"".into(),
+            ));
+        }
+        // An Ozonetel-only site records its dispositions at Ozonetel.
+        let vendor = if telephony == "ozonetel" { "ozonetel".to_string() } else { self.disposition_vendor.trim().to_ascii_lowercase() };
         if vendor != "genesys" && vendor != "ozonetel" {
             return Err(ConfigError(format!(
                 "dispositionVendor must be \"genesys\" or \"ozonetel\" (got \"{}\")",
@@ -213,10 +241,27 @@ impl WidgetConfig {
         }
         if vendor == "ozonetel" && oz.user_name.trim().is_empty() {
             return Err(ConfigError(
-                "ozonetel.userName (the CloudAgent account user name) is required when dispositionVendor is \"ozonetel\"".into(),
+                "ozonetel.userName (the CloudAgent account user name) is required when dispositionVendor or telephony is \"ozonetel\"".into(),
             ));
         }
-        Ok(Self { disposition_vendor: vendor, ..self })
+        Ok(Self { disposition_vendor: vendor, telephony, ..self })
+    }
+
+    /// The phone system behind the panel.
+    pub fn telephony(&self) -> TelephonyVendor {
+        if self.telephony.eq_ignore_ascii_case("ozonetel") {
+            TelephonyVendor::Ozonetel
+        } else {
+            TelephonyVendor::Genesys
+        }
+    }
+
+    /// The telephony's name, for storage keys.
+    pub fn telephony_name(&self) -> &'static str {
+        match self.telephony() {
+            TelephonyVendor::Genesys => "genesys",
+            TelephonyVendor::Ozonetel => "ozonetel",
+        }
     }
 
     pub fn vendor(&self) -> DispositionVendor {
@@ -311,5 +356,23 @@ mod tests {
             assert!(WidgetConfig::from_json(&json).is_ok(), "{ok}");
         }
         assert!(WidgetConfig::from_json(r#"{"ozonetel":{"tokenUrl":"/crm/ozonetel-token"}}"#).is_ok());
+    }
+
+    #[test]
+    fn ozonetel_telephony_needs_the_account_and_agent_and_records_at_ozonetel() {
+        let err = |json: &str| WidgetConfig::from_json(json).unwrap_err().0;
+        assert!(err(r#"{"telephony":"five9"}"#).contains("telephony"));
+        assert!(err(r#"{"telephony":"ozonetel","ozonetel":{"userName":"demo_crm"}}"#).contains("agentId"));
+        assert!(err(r#"{"telephony":"ozonetel","ozonetel":{"agentId":"ava"}}"#).contains("userName"));
+        let c = WidgetConfig::from_json(
+            r#"{"telephony":"Ozonetel","ozonetel":{"userName":"demo_crm","agentId":"ava","agentName":"Ava Patel","campaignName":"Progressive"}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.telephony(), TelephonyVendor::Ozonetel);
+        assert_eq!(c.vendor(), DispositionVendor::Ozonetel, "an Ozonetel-only site disposes at Ozonetel");
+        assert_eq!(c.ozonetel.agent_name, "Ava Patel");
+        assert_eq!(c.ozonetel.campaign_name, "Progressive");
+        // Every configuration that worked keeps working, on Genesys.
+        assert_eq!(WidgetConfig::from_json("{}").unwrap().telephony(), TelephonyVendor::Genesys);
     }
 }

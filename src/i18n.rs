@@ -201,6 +201,13 @@ catalog! {
     RsnCallGone => "The phone system no longer knows this call.", "फ़ोन सिस्टम को अब यह कॉल नहीं मिल रही।";
     RsnPhoneInvalid => "The phone system refused the disposition as invalid.", "फ़ोन सिस्टम ने डिस्पोज़िशन को अमान्य बताकर लौटा दिया।";
     RsnNotAllowed => "Your account isn't allowed to set dispositions.", "आपके खाते को डिस्पोज़िशन सेट करने की अनुमति नहीं है।";
+    RsnAgentUnavailable => "Ozonetel says you're not available for a call. Log in to the toolbar and set yourself Ready, then dial again.", "ओज़ोनेटेल के अनुसार आप कॉल के लिए उपलब्ध नहीं हैं। टूलबार में लॉग इन करके खुद को Ready करें, फिर दोबारा डायल करें।";
+    RsnInvalidNumber => "Ozonetel can't dial that number. Check it and try again.", "ओज़ोनेटेल यह नंबर डायल नहीं कर सकता। नंबर जाँचकर फिर कोशिश करें।";
+    RsnInvalidCampaign => "Ozonetel doesn't know the dialling campaign in the panel's setup. Tell your administrator.", "ओज़ोनेटेल पैनल के सेट-अप में दिए डायलिंग कैंपेन को नहीं जानता। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnNoCampaign => "Dialling needs an Ozonetel campaign in the panel's setup. Tell your administrator.", "डायल करने के लिए पैनल के सेट-अप में ओज़ोनेटेल कैंपेन होना चाहिए। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnDialNoId => "Ozonetel is placing the call but didn't say which call it is, so it has no card here.", "ओज़ोनेटेल कॉल लगा रहा है, पर उसने यह नहीं बताया कि कौन-सी कॉल है, इसलिए यहाँ उसका कार्ड नहीं है।";
+    NotWithOzonetel => "That isn't available from the panel with Ozonetel.", "ओज़ोनेटेल के साथ यह पैनल से उपलब्ध नहीं है।";
+    AgentId => "Agent ID", "एजेंट ID";
     RsnPhoneRefused => "The phone system couldn't save the disposition.", "फ़ोन सिस्टम डिस्पोज़िशन सेव नहीं कर सका।";
 }
 
@@ -234,6 +241,9 @@ pub fn reason_text(code: &str) -> Text {
         "oz:callback-time" => Text::CallbackTimeRequired,
         "oz:agent-not-on-call" => Text::RsnAgentNotOnCall,
         "oz:transient" => Text::RsnTransient,
+        "oz:agent-unavailable" => Text::RsnAgentUnavailable,
+        "oz:invalid-number" => Text::RsnInvalidNumber,
+        "oz:invalid-campaign" => Text::RsnInvalidCampaign,
         "oz:unknown" | "gws:http" => Text::RsnUnknownAnswer,
         "gws:unavailable" | "gws:4" | "gws:9" | "gws:19" => Text::RsnPhoneUnavailable,
         "gws:session" | "gws:20" => Text::SessionEnded,

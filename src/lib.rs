@@ -19,7 +19,7 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 mod entry {
     use crate::config::WidgetConfig;
-    use crate::genesys::{AgentStateOperation, CallOperation};
+    use crate::model::{AgentStateOperation, CallOperation};
     use crate::host::click_to_dial::ClickToDial;
     use crate::host::ringing_alert::RingingAlert;
     use crate::host::HostLink;
@@ -65,13 +65,17 @@ mod entry {
         /// or `"AfterCallWork"`.
         #[wasm_bindgen(js_name = setAgentState)]
         pub fn set_agent_state(&self, state: &str, reason: Option<String>) -> Result<(), JsValue> {
+            let desk = self.desk()?;
+            if !desk.features().agent_state {
+                return Err(JsValue::from_str("crm-call-widget: with telephony \"ozonetel\" the agent's state is set in the CloudAgent toolbar"));
+            }
             let op = match state {
                 "Ready" => AgentStateOperation::Ready,
                 "NotReady" => AgentStateOperation::NotReady { reason_code: reason },
                 "AfterCallWork" => AgentStateOperation::AfterCallWork { wrap_up_time: None },
                 other => return Err(JsValue::from_str(&format!("crm-call-widget: unknown agent state \"{other}\" (use Ready, NotReady or AfterCallWork)"))),
             };
-            self.desk()?.set_agent_state(op);
+            desk.set_agent_state(op);
             Ok(())
         }
 
@@ -84,7 +88,11 @@ mod entry {
                 store.active().filter(|c| !c.state.is_released()).map(|c| c.id.clone())
             };
             let Some(call_id) = call_id else { return Err(JsValue::from_str("crm-call-widget: there is no call to attach data to")) };
-            self.desk()?.call_op(&call_id, CallOperation::UpdateUserData { user_data: map });
+            let desk = self.desk()?;
+            if !desk.features().call_operations {
+                return Err(JsValue::from_str("crm-call-widget: with telephony \"ozonetel\" data cannot be attached to the call from the page"));
+            }
+            desk.call_op(&call_id, CallOperation::UpdateUserData { user_data: map });
             Ok(())
         }
 
@@ -107,26 +115,22 @@ mod entry {
                     if ucid.is_empty() {
                         return Err(JsValue::from_str("crm-call-widget: setActiveCall needs the call's ucid"));
                     }
-                    Some(crate::desk::OzonetelCall {
+                    Some(crate::desk::PageCall {
                         ucid,
                         did: text(&["did", "DID"]),
                         agent_id: text(&["agentID", "agentId"]),
                         caller_id: text(&["callerID", "callerId"]),
-                        ended_at_ms: None,
                     })
                 }
             };
-            self.desk()?.set_active_ozonetel_call(call);
-            Ok(())
+            self.desk()?.set_page_call(call).map_err(|code| JsValue::from_str(&format!("crm-call-widget: setActiveCall: {}", crate::i18n::reason_text(code).in_(crate::i18n::Lang::En))))
         }
 
         /// Ozonetel: the call hung up (`ucid` optional: the active call). A disposition
         /// queued during the call now applies; otherwise the wrap-up countdown starts.
         #[wasm_bindgen(js_name = callEnded)]
         pub fn call_ended(&self, ucid: Option<String>) -> Result<(), JsValue> {
-            if let Some(d) = self.desk()?.dispositions() {
-                d.ozonetel_call_ended(ucid.as_deref().map(str::trim).filter(|u| !u.is_empty()));
-            }
+            self.desk()?.page_call_ended(ucid.as_deref().map(str::trim).filter(|u| !u.is_empty()));
             Ok(())
         }
 

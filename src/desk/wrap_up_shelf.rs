@@ -18,9 +18,9 @@ const MAX_AGE_MS: u64 = 12 * 60 * 60 * 1000;
 /// At most this many cards are kept (newest first).
 const MAX_CARDS: usize = 20;
 
-/// The storage key of an agent's shelf.
-fn key(agent: &str) -> String {
-    format!("ccw.wrap-ups.v1.genesys.{agent}")
+/// The storage key of an agent's shelf (`vendor`: the telephony's name).
+fn key(vendor: &str, agent: &str) -> String {
+    format!("ccw.wrap-ups.v1.{vendor}.{agent}")
 }
 
 /// When a shelved call last mattered: its end (a card) or its start (a live call).
@@ -53,7 +53,7 @@ pub fn calls_from_json(json: &str, now_ms: u64) -> Vec<Call> {
 }
 
 /// Writes the shelf when it differs from what `last` says was written.
-pub fn save(agent: &str, store: &CallStore, last: &mut String) {
+pub fn save(vendor: &str, agent: &str, store: &CallStore, last: &mut String) {
     if agent.is_empty() {
         return;
     }
@@ -62,9 +62,9 @@ pub fn save(agent: &str, store: &CallStore, last: &mut String) {
         return;
     }
     let result = if store.calls().is_empty() {
-        LocalStorage::raw().remove_item(&key(agent))
+        LocalStorage::raw().remove_item(&key(vendor, agent))
     } else {
-        LocalStorage::raw().set_item(&key(agent), &json)
+        LocalStorage::raw().set_item(&key(vendor, agent), &json)
     };
     match result {
         Ok(()) => *last = json,
@@ -73,8 +73,8 @@ pub fn save(agent: &str, store: &CallStore, last: &mut String) {
 }
 
 /// The agent's shelf as it was left.
-pub fn load(agent: &str, now_ms: u64) -> Vec<Call> {
-    match LocalStorage::raw().get_item(&key(agent)) {
+pub fn load(vendor: &str, agent: &str, now_ms: u64) -> Vec<Call> {
+    match LocalStorage::raw().get_item(&key(vendor, agent)) {
         Ok(Some(json)) => calls_from_json(&json, now_ms),
         _ => Vec::new(),
     }

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::i18n::Text;
-use crate::model::Capability;
+pub use crate::model::{AgentStateOperation, CallOperation};
 
 /// A request to POST: `path` goes after the configured base URL.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,106 +37,7 @@ impl OpError {
     }
 }
 
-/// An operation on one call (`POST /api/v2/me/calls/{id}`).
-#[derive(Clone, Debug, PartialEq)]
-pub enum CallOperation {
-    Answer,
-    Hangup,
-    Hold,
-    Retrieve,
-    MuteCall,
-    UnmuteCall,
-    SendDtmf {
-        digits: String,
-    },
-    SingleStepTransfer {
-        destination: String,
-    },
-    SingleStepConference {
-        destination: String,
-    },
-    InitiateTransfer {
-        destination: String,
-        location: Option<String>,
-        user_data: Option<Map<String, Value>>,
-    },
-    InitiateConference {
-        destination: String,
-        location: Option<String>,
-        user_data: Option<Map<String, Value>>,
-    },
-    CompleteTransfer {
-        consult_call_uri: Option<String>,
-    },
-    CompleteConference {
-        consult_call_uri: String,
-    },
-    SwapCalls {
-        other_call_uri: String,
-    },
-    MergeWithOtherCall {
-        other_call_uri: String,
-    },
-    RemoveParticipantFromConference {
-        participant: String,
-    },
-    AttachUserData {
-        user_data: Map<String, Value>,
-    },
-    UpdateUserData {
-        user_data: Map<String, Value>,
-    },
-    DeleteUserData,
-    DeleteUserDataPair {
-        key: String,
-    },
-    SetCallDisposition {
-        call_uri: String,
-        call_uuid: String,
-        disposition: String,
-        disposition_key: Option<String>,
-    },
-    StartCallRecording,
-    StopCallRecording,
-    PauseCallRecording,
-    ResumeCallRecording,
-}
-
 impl CallOperation {
-    /// The capability the call must list for the panel to offer this operation.
-    pub fn capability(&self) -> Capability {
-        Capability::parse(self.name())
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Answer => "Answer",
-            Self::Hangup => "Hangup",
-            Self::Hold => "Hold",
-            Self::Retrieve => "Retrieve",
-            Self::MuteCall => "MuteCall",
-            Self::UnmuteCall => "UnmuteCall",
-            Self::SendDtmf { .. } => "SendDtmf",
-            Self::SingleStepTransfer { .. } => "SingleStepTransfer",
-            Self::SingleStepConference { .. } => "SingleStepConference",
-            Self::InitiateTransfer { .. } => "InitiateTransfer",
-            Self::InitiateConference { .. } => "InitiateConference",
-            Self::CompleteTransfer { .. } => "CompleteTransfer",
-            Self::CompleteConference { .. } => "CompleteConference",
-            Self::SwapCalls { .. } => "SwapCalls",
-            Self::MergeWithOtherCall { .. } => "MergeWithOtherCall",
-            Self::RemoveParticipantFromConference { .. } => "RemoveParticipantFromConference",
-            Self::AttachUserData { .. } => "AttachUserData",
-            Self::UpdateUserData { .. } => "UpdateUserData",
-            Self::DeleteUserData => "DeleteUserData",
-            Self::DeleteUserDataPair { .. } => "DeleteUserDataPair",
-            Self::SetCallDisposition { .. } => "SetCallDisposition",
-            Self::StartCallRecording => "StartCallRecording",
-            Self::StopCallRecording => "StopCallRecording",
-            Self::PauseCallRecording => "PauseCallRecording",
-            Self::ResumeCallRecording => "ResumeCallRecording",
-        }
-    }
 
     /// Builds the request for the call `call_id`.
     pub fn request(&self, call_id: &str) -> Result<GwsRequest, OpError> {
@@ -253,24 +154,7 @@ pub fn end_contact_center_session() -> GwsRequest {
     }
 }
 
-/// An agent-state change on the voice channel.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AgentStateOperation {
-    Ready,
-    NotReady { reason_code: Option<String> },
-    AfterCallWork { wrap_up_time: Option<u64> },
-}
-
 impl AgentStateOperation {
-    /// The GWS operation name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Ready => "Ready",
-            Self::NotReady { .. } => "NotReady",
-            Self::AfterCallWork { .. } => "AfterCallWork",
-        }
-    }
-
     /// `POST /api/v2/me/channels/voice` (the samples' URL, not the docs' table).
     pub fn request(&self) -> GwsRequest {
         let body = match self {
@@ -350,6 +234,7 @@ fn put_optional(
 
 #[cfg(test)]
 mod tests {
+    use crate::model::Capability;
     use super::*;
 
     fn fixture(s: &str) -> Value {

@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod call;
+pub mod operation;
 pub mod outbox;
 pub mod store;
 
@@ -14,4 +15,5 @@ pub use outbox::{
     DispositionChoice, DispositionOutbox, DispositionOutcome, DispositionTarget, EntryState,
     OutboxEntry, OutboxError,
 };
+pub use operation::{AgentStateOperation, CallOperation};
 pub use store::{CallStore, CallUpdate, ConnectionStatus, NotificationKind, StoreAction};

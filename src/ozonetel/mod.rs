@@ -1,12 +1,14 @@
-//! Ozonetel CloudAgent adapter, pure parts: reading DispositionAPIV2 answers, the token
+//! Ozonetel CloudAgent adapter, pure parts: reading DispositionAPIV2 and AgentManualDial answers, the token
 //! renewal policy, and the request bodies. (The fetch and the host's token source live in
 //! the browser shell.)
 
 pub mod classify;
+pub mod dial;
 pub mod request;
 pub mod token;
 
 pub use classify::{classify, classify_response, OzonetelOutcome};
+pub use dial::{classify_dial, manual_dial_body, DialOutcome, MANUAL_DIAL_PATH};
 pub use request::{
     generate_token_body, get_body, parse_disposition_list, parse_token, set_body, RequestError,
     DISPOSITION_PATH, GENERATE_TOKEN_PATH,

@@ -158,7 +158,7 @@ fn base(
     Ok(m)
 }
 
-fn required<'a>(name: &'static str, v: &'a str) -> Result<&'a str, RequestError> {
+pub(crate) fn required<'a>(name: &'static str, v: &'a str) -> Result<&'a str, RequestError> {
     let v = v.trim();
     if v.is_empty() {
         Err(RequestError::Missing(name))

@@ -46,7 +46,8 @@ pub fn app(props: &AppProps) -> Html {
     let desk = {
         let (config, dispatch, host, lang) = (props.config.clone(), dispatch.clone(), props.host.clone(), props.lang);
         use_memo((), move |_| {
-            let desk = AgentDesk::start(&config, lang, dispatch);
+            let events = Callback::from(move |e: crate::desk::DeskEvent| dispatch.emit(PanelAction::from(e)));
+            let desk = AgentDesk::start(&config, lang, events);
             // `disposition-saved` goes to the host page.
             desk.set_host_events(Callback::from(move |(name, detail): (String, serde_json::Value)| host.emit(&name, &detail)));
             desk
@@ -99,14 +100,15 @@ pub fn app(props: &AppProps) -> Html {
     let agent_busy = state.is_busy(&OpTarget::Agent);
     let dial_busy = state.is_busy(&OpTarget::Dial);
     let dispositions = state.dispositions.clone();
-    let card_keys: Vec<String> = store.calls().iter().map(crate::desk::genesys_key).collect();
+    let card_keys: Vec<String> = store.calls().iter().map(|c| desk.disposition_key(c)).collect();
+    let features = desk.features();
 
     html! {
         <ContextProvider<DeskContext> context={ctx.clone()}>
           <ContextProvider<Rc<crate::desk::DispositionView>> context={dispositions.clone()}>
             <section class="ccw" ref={root} data-tab-role={if state.leading { "leader" } else { "follower" }} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
-                <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} dispatch={dispatch.clone()} />
-                <ConnectionBanner status={store.connection.clone()} />
+                <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} dispatch={dispatch.clone()} with_state={features.agent_state} />
+                if features.connection { <ConnectionBanner status={store.connection.clone()} /> }
                 <Notices notices={state.notices.clone()} dispatch={dispatch.clone()} />
                 <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
                     if dispositions.oz_call.is_some() {

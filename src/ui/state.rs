@@ -2,25 +2,11 @@
 //! their notification and the notices the agent has not dismissed yet. A Yew reducer,
 //! pure, so its rules are tested natively.
 
+pub use crate::desk::{OpTarget, Pending};
+use crate::desk::DeskEvent;
 use crate::model::{CallStore, StoreAction};
 use std::rc::Rc;
 use yew::Reducible;
-
-/// What an operation acts on, so its control can show progress.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OpTarget {
-    Call(String),
-    Agent,
-    Dial,
-}
-
-/// An operation sent and not yet confirmed by a notification.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pending {
-    pub target: OpTarget,
-    /// The GWS operation name (`Hold`, `Dial`, `NotReady` …).
-    pub op: &'static str,
-}
 
 /// A message for the agent: what went wrong and what to do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +44,20 @@ pub enum PanelAction {
     Dispositions(Rc<crate::desk::DispositionView>),
     /// This tab leads the agent's session (true) or follows the tab that does.
     TabRole { leading: bool },
+}
+
+impl From<DeskEvent> for PanelAction {
+    fn from(event: DeskEvent) -> Self {
+        match event {
+            DeskEvent::Store(a) => Self::Store(a),
+            DeskEvent::StoreBatch(a) => Self::StoreBatch(a),
+            DeskEvent::Started(p) => Self::Started(p),
+            DeskEvent::Failed { pending, text, next_step } => Self::Failed { pending, text, next_step },
+            DeskEvent::Notify { text, next_step } => Self::Notify { text, next_step },
+            DeskEvent::Dispositions(v) => Self::Dispositions(v),
+            DeskEvent::TabRole { leading } => Self::TabRole { leading },
+        }
+    }
 }
 
 /// At most this many notices stay on screen; older ones give way.

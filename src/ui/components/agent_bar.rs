@@ -1,7 +1,7 @@
 //! AgentBar: who is signed in, on which extension, and their state — Ready, Not Ready
 //! with a reason, or After Call Work — changed from one select.
 
-use crate::genesys::AgentStateOperation;
+use crate::model::AgentStateOperation;
 use crate::model::{AgentIdentity, AgentState};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
@@ -15,6 +15,10 @@ pub struct AgentBarProps {
     pub state: AgentState,
     pub busy: bool,
     pub dispatch: Callback<PanelAction>,
+    /// The telephony offers the agent's state here (Genesys); otherwise the bar names the
+    /// agent only (Ozonetel: the state lives in the CloudAgent toolbar).
+    #[prop_or(true)]
+    pub with_state: bool,
 }
 
 /// The select's value for a state: `ready`, `acw`, `nr`, `nr:<reason>`, or `other`.
@@ -79,6 +83,18 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
         let selected = value == current;
         html! { <option value={value} {selected}>{ label }</option> }
     };
+    if !props.with_state {
+        return html! {
+            <header class="agent-bar">
+                <div class="who">
+                    <span class="agent-name">{ props.agent.display_name.clone() }</span>
+                    if props.agent.display_name != props.agent.user_id {
+                        <span class="agent-dn">{ format!("{} {}", ctx.t(Text::AgentId), props.agent.user_id) }</span>
+                    }
+                </div>
+            </header>
+        };
+    }
     html! {
         <header class="agent-bar">
             <span class={classes!("presence", state_class(&props.state))} aria-hidden="true"></span>

@@ -1,13 +1,11 @@
 //! CallCard: one call — who, which way, its state, a live timer, the configured userData,
 //! the conference participants, and its controls. A released call that still needs a
-//! disposition shows as a wrap-up card. With Genesys dispositions, a connected call and a
+//! disposition shows as a wrap-up card. Where the panel records its calls' dispositions, a connected call and a
 //! wrap-up card carry the disposition picker (queued during the call, with the wrap-up
 //! countdown after it).
 
-use crate::config::DispositionVendor;
-use crate::desk::genesys_key;
-use crate::genesys::CallOperation;
-use crate::model::{Call, CallKind, CallState, Capability, StoreAction};
+use crate::config::{DispositionVendor, TelephonyVendor};
+use crate::model::{Call, CallKind, CallOperation, CallState, Capability, StoreAction};
 use crate::ui::components::call_controls::{CallControls, CardPanel};
 use crate::ui::components::call_timer::CallTimer;
 use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection};
@@ -105,8 +103,11 @@ pub fn call_card(props: &CallCardProps) -> Html {
         let (dispatch, id) = (props.dispatch.clone(), call.id.clone());
         Callback::from(move |_| dispatch.emit(PanelAction::Store(StoreAction::Dismiss(id.clone()))))
     };
-    // Genesys dispositions: on a connected call (queued until hang-up) and on its wrap-up card.
-    let disposable = ctx.config.vendor() == DispositionVendor::Genesys
+    // Dispositions where the vendor records them for the panel's calls (Genesys with
+    // Genesys telephony, Ozonetel with Ozonetel telephony): on a connected call (queued
+    // until hang-up) and on its wrap-up card.
+    let cards_dispose = ctx.config.vendor() == DispositionVendor::Genesys || ctx.config.telephony() == TelephonyVendor::Ozonetel;
+    let disposable = cards_dispose
         && !call.is_consult()
         && (call.in_wrap_up() || matches!(call.state, CallState::Established | CallState::Held));
     let state_class = call.state.as_str().to_ascii_lowercase();
@@ -170,7 +171,7 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 _ => html! {},
             } }
             if disposable {
-                <DispositionSection target={DispoTarget::Genesys(Box::new(call.clone()))} entry_key={genesys_key(call)}
+                <DispositionSection target={DispoTarget::Call(Box::new(call.clone()))} entry_key={ctx.desk.disposition_key(call)}
                     live={!call.state.is_released()} deadline_ms={call.wrap_up.as_ref().and_then(|w| w.deadline_ms)}
                     start_open={call.in_wrap_up()} />
             }

@@ -1,7 +1,7 @@
 //! CallControls: the buttons of one call, exactly those its `capabilities` allow now
 //! (principle 3). Each shows progress from the click until the call's next notification.
 
-use crate::genesys::CallOperation;
+use crate::model::CallOperation;
 use crate::model::{Call, Capability};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;

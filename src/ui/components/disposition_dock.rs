@@ -37,7 +37,9 @@ pub fn ozonetel_call_card(props: &OzonetelCallCardProps) -> Html {
     };
     let done = {
         let desk = ctx.desk.clone();
-        Callback::from(move |_| desk.set_active_ozonetel_call(None))
+        Callback::from(move |_| {
+            let _ = desk.set_page_call(None);
+        })
     };
     let title = if call.caller_id.is_empty() { call.ucid.clone() } else { call.caller_id.clone() };
     let finished = ended && entry.is_some_and(|e| e.status == DispoStatus::Saved || (e.status == DispoStatus::Failed && !e.retrying));
@@ -53,7 +55,7 @@ pub fn ozonetel_call_card(props: &OzonetelCallCardProps) -> Html {
                 <dt>{ "UCID" }</dt><dd>{ call.ucid.clone() }</dd>
                 if !call.did.is_empty() { <dt>{ "DID" }</dt><dd>{ call.did.clone() }</dd> }
             </dl>
-            <DispositionSection target={DispoTarget::Ozonetel} entry_key={key} live={!ended} deadline_ms={deadline} start_open=true />
+            <DispositionSection target={DispoTarget::HostOzonetelCall} entry_key={key} live={!ended} deadline_ms={deadline} start_open=true />
             if finished {
                 <div class="controls"><button type="button" class="op done" onclick={done}>{ ctx.t(Text::Done) }</button></div>
             }

@@ -47,17 +47,18 @@ fn dom_id(key: &str) -> String {
     key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
 }
 
-/// What a section disposes: a Genesys call, or the host's active Ozonetel call.
+/// What a section disposes: a call on the panel, or the host's active Ozonetel call
+/// (Ozonetel dispositions beside Genesys telephony).
 #[derive(Clone, PartialEq)]
 pub enum DispoTarget {
-    Genesys(Box<Call>),
-    Ozonetel,
+    Call(Box<Call>),
+    HostOzonetelCall,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct DispositionSectionProps {
     pub target: DispoTarget,
-    /// The outbox key of the call (`genesys_key` / `ozonetel_key`).
+    /// The outbox key of the call (`AgentDesk::disposition_key`, `ozonetel_key`).
     pub entry_key: String,
     /// The call is still up (a pick is queued and applies at hang-up).
     pub live: bool,
@@ -89,8 +90,8 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
         let (ctx, target, editing) = (ctx.clone(), props.target.clone(), editing.clone());
         Callback::from(move |choice: DispositionChoice| -> Result<(), Text> {
             let result = match &target {
-                DispoTarget::Genesys(call) => ctx.desk.dispose(call, choice),
-                DispoTarget::Ozonetel => match ctx.desk.dispositions() {
+                DispoTarget::Call(call) => ctx.desk.dispose(call, choice),
+                DispoTarget::HostOzonetelCall => match ctx.desk.dispositions() {
                     Some(d) => d.dispose_ozonetel(choice),
                     None => Err("no-answer"),
                 },

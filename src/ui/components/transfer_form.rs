@@ -1,7 +1,7 @@
 //! TransferForm: where to transfer or conference a call, and how — at once (single step)
 //! or after talking to the other party first (consult). Offers only what the call allows.
 
-use crate::genesys::CallOperation;
+use crate::model::CallOperation;
 use crate::model::{Call, Capability};
 use crate::ui::components::dialer::dialable;
 use crate::ui::context::DeskContext;

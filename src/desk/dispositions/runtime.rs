@@ -1,0 +1,247 @@
+//! The outbox's life in the browser: picks go in, every change is stored, shown and
+//! shared, due entries are sent by the vendor's sender, answers come back, timers re-arm.
+
+use super::via_genesys::prune_seen;
+use super::{now_ms, Rt, SAVED_CARD_MS};
+use super::super::events::DeskEvent;
+use crate::model::{
+    AgentStateOperation, DispositionChoice, DispositionOutbox, DispositionTarget, EntryState,
+    OutboxEntry, StoreAction,
+};
+use crate::ozonetel;
+use gloo_timers::callback::Timeout;
+use serde_json::json;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+impl Rt {
+    pub(super) fn enqueue(self: &Rc<Self>, target: DispositionTarget, label: String, choice: DispositionChoice) -> Result<(), &'static str> {
+        if choice.pause_after && choice.pause_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err("oz:pause-reason");
+        }
+        if let DispositionTarget::Ozonetel { .. } = &target {
+            ozonetel::set_body(&self.config.ozonetel.user_name, &target, &choice).map_err(|e| e.code())?;
+        }
+        let now = now_ms();
+        let code = choice.disposition.trim().to_string();
+        let key_of = target.key();
+        let mut result = Ok(());
+        self.change(|ob| match ob.enqueue(target, choice, now) {
+            Ok(key) => {
+                ob.set_label(&key, &label);
+                self.remember_code(&code);
+            }
+            Err(crate::model::OutboxError::AlreadySaved) => result = Err("already-saved"),
+            Err(_) => result = Err("oz:empty-disposition"),
+        });
+        if result.is_ok() {
+            if let Some(e) = self.outbox.borrow().entries().iter().find(|e| e.key == key_of) {
+                self.forward(json!({"pick": {"target": e.target, "choice": e.choice, "label": label}}));
+            }
+        }
+        result
+    }
+
+    pub(super) fn retry_now(self: &Rc<Self>, key: &str) {
+        let now = now_ms();
+        self.change(|ob| {
+            let _ = ob.retry_now(key, now);
+        });
+    }
+
+    pub(super) fn discard(self: &Rc<Self>, key: &str) {
+        self.forgotten.borrow_mut().push(key.to_string());
+        self.change(|ob| {
+            let _ = ob.discard(key);
+        });
+    }
+
+    /// Applies `f` to the outbox, then: reacts to entries that became Queued or Saved,
+    /// writes storage, tells the panel, and arms the timer.
+    pub(super) fn change(self: &Rc<Self>, f: impl FnOnce(&mut DispositionOutbox)) {
+        let before = self.outbox_states();
+        f(&mut self.outbox.borrow_mut());
+        prune_seen(&mut self.calls.borrow_mut(), |k| self.outbox.borrow().get(k).is_some());
+        self.persist();
+        let changed = self.react_to(&before);
+        self.publish();
+        if changed {
+            self.share_state();
+        }
+        self.schedule();
+    }
+
+    /// Where every entry stands now, to compare with after a change.
+    pub(super) fn outbox_states(&self) -> HashMap<String, EntryState> {
+        self.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect()
+    }
+
+    /// Reacts to the entries whose state differs from `before` (Saved, Queued); says
+    /// whether any did.
+    pub(super) fn react_to(self: &Rc<Self>, before: &HashMap<String, EntryState>) -> bool {
+        let changed: Vec<OutboxEntry> =
+            self.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().collect();
+        for e in &changed {
+            match e.state {
+                EntryState::Saved => self.on_saved(e),
+                EntryState::Queued => self.on_queued(e),
+                _ => {}
+            }
+        }
+        !changed.is_empty()
+    }
+
+    /// A pick confirmed on a live call: the call carries it from now on.
+    pub(super) fn on_queued(self: &Rc<Self>, e: &OutboxEntry) {
+        let call_id = match &e.target {
+            DispositionTarget::Genesys { .. } => {
+                self.calls.borrow().get(&e.key).filter(|c| !c.released).map(|c| c.id.clone())
+            }
+            DispositionTarget::Ozonetel { ucid, .. } => self.line_calls.then(|| ucid.clone()),
+        };
+        if let Some(call_id) = call_id {
+            let disposition = e.choice.disposition.clone();
+            self.dispatch.emit(DeskEvent::Store(StoreAction::DispositionRecorded { call_id, disposition }));
+        }
+    }
+
+    /// Saved: tell the host page, pause if asked (Genesys), and let a wrap-up card go.
+    pub(super) fn on_saved(self: &Rc<Self>, e: &OutboxEntry) {
+        let c = &e.choice;
+        let detail = match &e.target {
+            DispositionTarget::Genesys { call_id, call_uuid, .. } => json!({
+                "vendor": "genesys", "callId": call_id, "callUuid": call_uuid,
+                "disposition": c.disposition, "comments": c.comments,
+                "pauseAfter": c.pause_after, "pauseReason": c.pause_reason, "callbackTime": c.callback_time,
+            }),
+            DispositionTarget::Ozonetel { ucid, did, agent_id } => json!({
+                "vendor": "ozonetel", "ucid": ucid, "did": did, "agentID": agent_id,
+                "disposition": c.disposition, "comments": c.comments,
+                "pauseAfter": c.pause_after, "pauseReason": c.pause_reason, "callbackTime": c.callback_time,
+            }),
+        };
+        // One tab (the sender) tells its page and pauses the agent; the others only show it.
+        if self.leading.get() {
+            if let Some(emit) = self.host_event.borrow().clone() {
+                emit.emit(("disposition-saved".into(), detail));
+            }
+        }
+        // Which card it was, and whether that card is a wrap-up card now.
+        let (call_id, released) = match &e.target {
+            DispositionTarget::Genesys { call_id, .. } => {
+                if c.pause_after && self.leading.get() {
+                    if let Some(hook) = self.agent_state.borrow().clone() {
+                        hook.emit(AgentStateOperation::NotReady { reason_code: c.pause_reason.clone() });
+                    }
+                }
+                let seen = self.calls.borrow().get(&e.key).cloned();
+                let released = seen.as_ref().is_some_and(|s| s.released);
+                (seen.map(|s| s.id).unwrap_or_else(|| call_id.clone()), released)
+            }
+            // Ozonetel pauses the agent itself (pauseAfterDispose); its calls are cards
+            // only with Ozonetel telephony.
+            DispositionTarget::Ozonetel { ucid, .. } if self.line_calls => (ucid.clone(), true),
+            DispositionTarget::Ozonetel { .. } => return,
+        };
+        let record = DeskEvent::Store(StoreAction::DispositionRecorded { call_id, disposition: c.disposition.clone() });
+        if released {
+            // Let the agent see "Saved" on the wrap-up card for a moment.
+            let dispatch = self.dispatch.clone();
+            let mut later = self.later.borrow_mut();
+            if later.len() >= 8 {
+                // Long fired; dropping them cancels nothing.
+                drop(later.remove(0));
+            }
+            later.push(Timeout::new(SAVED_CARD_MS, move || dispatch.emit(record)));
+        } else {
+            self.dispatch.emit(record);
+        }
+    }
+
+    /// Arms the timer for the next entry that falls due.
+    pub(super) fn schedule(self: &Rc<Self>) {
+        if self.closed.get() || !self.leading.get() {
+            self.timer.borrow_mut().take();
+            return;
+        }
+        let next = self.outbox.borrow().next_due_at();
+        let timer = next.map(|at| {
+            let delay = at.saturating_sub(now_ms()).min(i32::MAX as u64) as u32;
+            let weak: Weak<Rt> = Rc::downgrade(self);
+            Timeout::new(delay, move || {
+                if let Some(rt) = weak.upgrade() {
+                    Rt::pump(&rt);
+                }
+            })
+        });
+        *self.timer.borrow_mut() = timer;
+    }
+
+    /// Sends everything due now.
+    pub(super) fn pump(self: &Rc<Self>) {
+        if self.closed.get() || !self.leading.get() {
+            return;
+        }
+        let now = now_ms();
+        let mut started = Vec::new();
+        {
+            let sending = self.sending.borrow();
+            let forgotten = &self.forgotten;
+            self.change(|ob| {
+                forgotten.borrow_mut().extend(ob.tick(now));
+                let due: Vec<OutboxEntry> =
+                    ob.due(now).into_iter().filter(|e| !sending.contains(&e.key)).cloned().collect();
+                for e in due {
+                    if ob.mark_sent(&e.key, now).is_ok() {
+                        started.push(ob.get(&e.key).cloned().unwrap_or(e));
+                    }
+                }
+            });
+        }
+        for e in started {
+            self.sending.borrow_mut().insert(e.key.clone());
+            let rt = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = match &e.target {
+                    DispositionTarget::Genesys { .. } => rt.send_genesys(&e).await,
+                    DispositionTarget::Ozonetel { .. } => Some(rt.send_ozonetel(&e).await),
+                };
+                rt.sending.borrow_mut().remove(&e.key);
+                if rt.closed.get() {
+                    return;
+                }
+                if let Some(outcome) = outcome {
+                    rt.learn_from_ozonetel(&e, &outcome);
+                    let now = now_ms();
+                    rt.change(|ob| {
+                        let _ = ob.record_outcome(&e.key, outcome, now);
+                    });
+                } else {
+                    rt.schedule();
+                }
+            });
+        }
+    }
+
+    /// Retryable failures go again now (back online, a token provider arrived).
+    pub(super) fn retry_waiting(self: &Rc<Self>) {
+        let keys: Vec<String> = self
+            .outbox
+            .borrow()
+            .entries()
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::Failed { retryable: true, .. } | EntryState::Pending))
+            .map(|e| e.key.clone())
+            .collect();
+        if keys.is_empty() {
+            return;
+        }
+        let now = now_ms();
+        self.change(|ob| {
+            for k in keys {
+                let _ = ob.retry_now(&k, now);
+            }
+        });
+    }
+
+}

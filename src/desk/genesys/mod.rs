@@ -1,0 +1,374 @@
+//! The Genesys telephony adapter: the GWS session, the CometD driver and the state reads.
+//! It reads who the agent is and their calls at start-up and after every re-handshake,
+//! turns notifications into store actions, and sends the agent's operations. The tab that
+//! leads holds the long poll and relays what it hears to the agent's other tabs.
+
+pub mod session;
+
+use super::events::{DeskEvent, OpTarget, Pending};
+use super::now_ms;
+use super::telephony::{DeskCore, Features, PageCall, Telephony};
+use crate::cometd::driver::{ClientEvent, CometdDriver, CometdHandle, DriverConfig};
+use crate::cometd::status::{Status, StopReason};
+use crate::genesys::{self, GwsError, GwsNotification, MeResponse};
+use crate::host::tabs::TabMessage;
+use crate::model::{AgentStateOperation, CallOperation, ConnectionStatus, StoreAction};
+use serde_json::{Map, Value};
+pub use session::GwsSession;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+/// Delay before re-reading state after a failed read: 1 s, 2 s, … up to 30 s.
+fn reread_delay_ms(failures: u32) -> u32 {
+    (failures.max(1) * 1_000).min(30_000)
+}
+
+/// The agent's line through Genesys Web Services.
+pub struct GenesysLine {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    core: Rc<DeskCore>,
+    gws: Rc<GwsSession>,
+    cometd: RefCell<Option<CometdHandle>>,
+    device_id: RefCell<String>,
+    session_started: Cell<bool>,
+    read_failures: Cell<u32>,
+    /// Notifications applied so far (a state read started before one may be stale).
+    notes_applied: Cell<u64>,
+    retry_timer: RefCell<Option<gloo_timers::callback::Timeout>>,
+    /// This tab took the session over from another (so it is already started).
+    took_over: Cell<bool>,
+    /// The last connection status, for tabs that join.
+    connection: RefCell<ConnectionStatus>,
+}
+
+impl GenesysLine {
+    /// Starts: reads who the agent is and their calls, then (in the leading tab) opens the
+    /// notification channel.
+    pub fn start(core: Rc<DeskCore>, gws: Rc<GwsSession>) -> Self {
+        let inner = Rc::new(Inner {
+            core,
+            gws,
+            cometd: RefCell::new(None),
+            device_id: RefCell::new(String::new()),
+            session_started: Cell::new(false),
+            read_failures: Cell::new(0),
+            notes_applied: Cell::new(0),
+            retry_timer: RefCell::new(None),
+            took_over: Cell::new(false),
+            connection: RefCell::new(ConnectionStatus::Connecting),
+        });
+        Inner::read_state(&inner);
+        Self { inner }
+    }
+}
+
+impl Telephony for GenesysLine {
+    fn features(&self) -> Features {
+        Features { agent_state: true, connection: true, call_operations: true }
+    }
+
+    fn dial(&self, destination: &str, user_data: Option<Map<String, Value>>) {
+        let device = self.inner.device_id.borrow().clone();
+        let pending = Pending { target: OpTarget::Dial, op: "Dial" };
+        match genesys::ops::dial(&device, destination, None, user_data.as_ref()) {
+            Ok(req) => self.inner.send(pending, req),
+            Err(e) => self.inner.notify(e.message()),
+        }
+    }
+
+    fn call_op(&self, call_id: &str, op: CallOperation) {
+        let pending = Pending { target: OpTarget::Call(call_id.to_string()), op: op.name() };
+        match op.request(call_id) {
+            Ok(req) => self.inner.send(pending, req),
+            Err(e) => self.inner.notify(e.message()),
+        }
+    }
+
+    fn set_agent_state(&self, op: &AgentStateOperation) {
+        self.inner.send(Pending { target: OpTarget::Agent, op: op.name() }, op.request());
+    }
+
+    fn reconnect(&self) {
+        self.inner.read_failures.set(0);
+        if let Some(cometd) = self.inner.cometd.borrow().as_ref() {
+            cometd.restart();
+        }
+        Inner::read_state(&self.inner);
+    }
+
+    /// EndContactCenterSession — never while another CRM tab of this agent is open: it
+    /// ends the HTTP session for every tab.
+    fn sign_out(&self) -> bool {
+        if self.inner.core.other_tabs() > 0 {
+            return false;
+        }
+        let pending = Pending { target: OpTarget::Agent, op: "EndContactCenterSession" };
+        self.inner.send(pending, genesys::ops::end_contact_center_session());
+        true
+    }
+
+    fn lead(&self) {
+        let this = &self.inner;
+        let seen_before = this.core.tabs.borrow().as_ref().is_some_and(|t| t.leader_seen());
+        this.took_over.set(seen_before);
+        if seen_before {
+            this.session_started.set(true);
+        }
+        // Before the first read the device is unknown; the read opens the channel then.
+        if !this.device_id.borrow().is_empty() {
+            Inner::open_notifications(this);
+        }
+    }
+
+    fn follow(&self) {
+        if let Some(cometd) = self.inner.cometd.borrow_mut().take() {
+            cometd.stop();
+        }
+    }
+
+    fn on_tab_message(&self, message: TabMessage) {
+        let this = &self.inner;
+        let leading = this.core.leading.get();
+        match message {
+            TabMessage::Notification { channel, data } if !leading => this.apply_notification(&channel, &data),
+            TabMessage::Connection { status } if !leading => this.set_connection(status),
+            TabMessage::Reread if !leading => Inner::read_state(this),
+            TabMessage::Hello { .. } if leading => {
+                let status = this.connection.borrow().clone();
+                this.core.tell_tabs(TabMessage::Connection { status });
+            }
+            _ => {}
+        }
+    }
+
+    fn page_call(&self, _call: Option<PageCall>) -> Result<(), &'static str> {
+        // With Genesys the calls come from GWS; the page's call is Ozonetel's (dispositions).
+        Err("not-this-vendor")
+    }
+
+    fn page_call_ended(&self, _ucid: Option<&str>) {}
+
+    fn stop(&self) {
+        self.inner.retry_timer.borrow_mut().take();
+        if let Some(cometd) = self.inner.cometd.borrow_mut().take() {
+            cometd.stop();
+        }
+        self.inner.gws.close();
+    }
+}
+
+impl Inner {
+    fn notify(&self, text: crate::i18n::Text) {
+        self.core.emit(DeskEvent::Notify { text: text.in_(self.core.lang).into(), next_step: String::new() });
+    }
+
+    fn send(self: &Rc<Self>, pending: Pending, req: genesys::GwsRequest) {
+        self.core.emit(DeskEvent::Started(pending.clone()));
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = this.gws.post(&req).await {
+                this.report(pending, &e);
+            }
+        });
+    }
+
+    fn report(self: &Rc<Self>, pending: Pending, e: &GwsError) {
+        if self.core.closed.get() {
+            return;
+        }
+        if e.needs_session() {
+            self.core.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
+        }
+        let lang = self.core.lang;
+        self.core.emit(DeskEvent::Failed { pending, text: e.message().in_(lang).into(), next_step: e.next_step().in_(lang).into() });
+        // statusCode 2 or 6: the call changed or left under the click (without a notification
+        // that said so). Re-read, so the panel shows the calls and controls as they are now,
+        // as the next step promises.
+        if matches!(e, GwsError::InvalidForState | GwsError::NotFound) {
+            Inner::read_state(self);
+        }
+    }
+
+    /// `GET /api/v2/me?subresources=*`: who, their state and their calls. On success the
+    /// notification channel starts (the first time); on failure it tries again later.
+    fn read_state(self: &Rc<Self>) {
+        Inner::read_state_fresh(self, 3);
+    }
+
+    /// The server takes its snapshot when it answers: a notification applied while the
+    /// read was under way may be newer, and the snapshot would undo it (end a call it does
+    /// not list yet, put back the agent's old state). Such a snapshot is dropped and read
+    /// again (`stale_left` times at most; then it is applied as it is).
+    fn read_state_fresh(self: &Rc<Self>, stale_left: u32) {
+        let this = self.clone();
+        let mark = self.notes_applied.get();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = this.gws.get("/api/v2/me?subresources=*").await;
+            if this.core.closed.get() {
+                return;
+            }
+            match result.and_then(|body| MeResponse::parse(&body).ok_or(GwsError::UnexpectedHttp(200))) {
+                Ok(_) if this.notes_applied.get() != mark && stale_left > 0 => {
+                    Inner::read_state_fresh(&this, stale_left - 1);
+                }
+                Ok(me) => {
+                    this.read_failures.set(0);
+                    let mut actions = genesys::snapshot_actions(&me, now_ms());
+                    if let Some(restored) = this.restore_shelf(&actions) {
+                        actions.push(restored);
+                    }
+                    for action in &actions {
+                        if let StoreAction::AgentIdentified(who) = action {
+                            *this.device_id.borrow_mut() = who.device_id.clone();
+                        }
+                    }
+                    this.core.apply(actions);
+                    if this.core.leading.get() {
+                        Inner::open_notifications(&this);
+                    }
+                }
+                Err(e) if e.needs_session() => {
+                    this.core.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
+                }
+                Err(_) => {
+                    let failures = this.read_failures.get() + 1;
+                    this.read_failures.set(failures);
+                    let delay = reread_delay_ms(failures);
+                    this.core.store(StoreAction::ConnectionChanged(ConnectionStatus::Reconnecting {
+                        attempt: failures,
+                        next_retry_ms: u64::from(delay),
+                    }));
+                    let weak = Rc::downgrade(&this);
+                    let timer = gloo_timers::callback::Timeout::new(delay, move || {
+                        if let Some(this) = weak.upgrade() {
+                            Inner::read_state(&this);
+                        }
+                    });
+                    *this.retry_timer.borrow_mut() = Some(timer);
+                }
+            }
+        });
+    }
+
+    /// After the first state read: the calls kept from before the reload that the read
+    /// does not list.
+    fn restore_shelf(&self, actions: &[StoreAction]) -> Option<StoreAction> {
+        let agent = actions.iter().find_map(|a| match a {
+            StoreAction::AgentIdentified(who) => Some(who.user_name.trim().to_string()),
+            _ => None,
+        })?;
+        let listed: Vec<crate::model::Call> = actions
+            .iter()
+            .flat_map(|a| match a {
+                StoreAction::Snapshot { calls, .. } => calls.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let calls = self.core.shelved_calls(&agent, &listed)?;
+        (!calls.is_empty()).then_some(StoreAction::ShelfRestored { calls, at_ms: now_ms() })
+    }
+
+    fn open_notifications(self: &Rc<Self>) {
+        if self.cometd.borrow().is_some() {
+            return;
+        }
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let headers_from = weak.clone();
+        let mut config = DriverConfig::new(self.gws.url("/api/v2/notifications")).with_headers(move || {
+            headers_from.upgrade().map(|i| i.gws.headers()).unwrap_or_default()
+        });
+        // The ack extension, where the server offers it: a connect answer lost on the way
+        // (its events with it) is sent again instead of vanishing.
+        config.client.ack = true;
+        let handle = CometdDriver::start_with(config, move |event| {
+            if let Some(this) = weak.upgrade() {
+                Inner::on_cometd(&this, event);
+            }
+        });
+        handle.subscribe("/v2/me/calls");
+        handle.subscribe("/v2/me/devices");
+        *self.cometd.borrow_mut() = Some(handle);
+    }
+
+    fn on_cometd(self: &Rc<Self>, event: ClientEvent) {
+        if self.core.closed.get() {
+            return;
+        }
+        match event {
+            ClientEvent::Message { channel, data } => {
+                self.apply_notification(&channel, &data);
+                self.core.tell_tabs(TabMessage::Notification { channel, data });
+            }
+            ClientEvent::Status(status) => {
+                let status = connection_status(&status);
+                self.set_connection(status.clone());
+                self.core.tell_tabs(TabMessage::Connection { status });
+            }
+            ClientEvent::Established { rehandshake: false } if self.took_over.get() => {
+                // Taking over from another tab: what happened during the hand-over is only
+                // in a fresh read; the session itself is already started.
+                Inner::read_state(self);
+                self.core.tell_tabs(TabMessage::Reread);
+            }
+            ClientEvent::Established { rehandshake: false } => {
+                // What happened between the first read and the subscriptions (a call that
+                // ended, one that rang) reached nobody: read again, now that nothing slips by.
+                Inner::read_state(self);
+                self.start_contact_center_session();
+            }
+            ClientEvent::Established { rehandshake: true } => {
+                Inner::read_state(self);
+                self.core.tell_tabs(TabMessage::Reread);
+            }
+            ClientEvent::SubscribeFailed { .. } => {}
+        }
+    }
+
+    fn apply_notification(&self, channel: &str, data: &Value) {
+        let note = GwsNotification::from_message(channel, data);
+        let actions = genesys::notification_actions(&note, now_ms());
+        if !actions.is_empty() {
+            self.notes_applied.set(self.notes_applied.get().wrapping_add(1));
+        }
+        self.core.apply(actions);
+    }
+
+    fn set_connection(&self, status: ConnectionStatus) {
+        *self.connection.borrow_mut() = status.clone();
+        self.core.store(StoreAction::ConnectionChanged(status));
+    }
+
+    /// After the first connect: StartContactCenterSession (statusCode 7, partial, is fine).
+    fn start_contact_center_session(self: &Rc<Self>) {
+        if self.session_started.replace(true) {
+            return;
+        }
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = this.gws.post(&genesys::ops::start_contact_center_session()).await;
+        });
+    }
+}
+
+/// The driver's status in the panel's terms.
+fn connection_status(status: &Status) -> ConnectionStatus {
+    match status {
+        Status::Connecting => ConnectionStatus::Connecting,
+        Status::Connected { .. } => ConnectionStatus::Connected,
+        Status::Reconnecting { attempt, next_retry_in_ms } => {
+            ConnectionStatus::Reconnecting { attempt: *attempt, next_retry_ms: *next_retry_in_ms }
+        }
+        Status::Stopped { reason: StopReason::Requested } => ConnectionStatus::Stopped { reason: String::new() },
+        // The handshake was refused for want of a session (`401::Authentication required`,
+        // `403::…`): the GWS session ended, and signing in again is the way back.
+        Status::Stopped { reason: StopReason::ServerRefused(Some(e)) } if matches!(e.code, Some(401 | 403)) => {
+            ConnectionStatus::SessionExpired
+        }
+        Status::Stopped { reason: StopReason::ServerRefused(e) } => ConnectionStatus::Stopped {
+            reason: e.as_ref().map(|e| format!("{e:?}")).unwrap_or_default(),
+        },
+    }
+}
