@@ -1,12 +1,13 @@
 //! The control API under /sim, for tests and demos to script the world: read the whole
-//! state, ring inbound calls, let the far end answer or hang up, run Ozonetel calls,
+//! state, ring inbound calls, let the far end answer or hang up, run Ozonetel calls and
+//! switch Ozonetel agents' availability, mint an Ozonetel token as a CRM backend would,
 //! change settings and agent options, and inject faults.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use crate::app::{lock, Sim};
 use crate::faults;
-use crate::ozonetel::{AuthMode, ACCOUNT_DID};
+use crate::ozonetel::{self as oz_api, AuthMode, ACCOUNT_API_KEY, ACCOUNT_DID, ACCOUNT_USER};
 use crate::render;
 use crate::world::{GwsError, NotificationShape, ParticipantShape};
 
@@ -31,6 +32,8 @@ pub fn routes() -> Router<Arc<Sim>> {
             post(ozonetel_disconnect),
         )
         .route("/sim/ozonetel/config", post(ozonetel_config))
+        .route("/sim/ozonetel/agents/{agent_id}", post(ozonetel_agent))
+        .route("/sim/ozonetel/token", get(ozonetel_token))
         .route(
             "/sim/faults",
             get(get_faults).post(post_faults).delete(delete_faults),
@@ -156,6 +159,7 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
         .map(|c| {
             json!({
                 "ucid": c.ucid, "agentID": c.agent_id, "did": c.did, "callerID": c.caller_id,
+                "direction": c.direction.as_str(), "campaignName": c.campaign, "uui": c.uui,
                 "state": c.state().as_str(), "queuedDisposition": c.queued.as_ref().map(|d| d.disposition.clone()),
                 "disposed": c.disposed,
             })
@@ -173,6 +177,8 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
             "authMode": match oz.auth_mode { AuthMode::Token => "TOKEN_AUTH", AuthMode::Basic => "BASIC_AUTH" },
             "liveTokens": oz.live_tokens(),
             "transientLeft": oz.transient_left,
+            "agents": oz.agents.iter().map(|a| json!({"agentID": a.id, "available": a.available})).collect::<Vec<_>>(),
+            "campaigns": oz.campaigns.iter().map(|c| json!({"campaignName": c.name, "did": c.did})).collect::<Vec<_>>(),
         },
         "cometd": {
             "sessions": hub.session_count(),
@@ -304,6 +310,54 @@ async fn ozonetel_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
             .collect();
     }
     done()
+}
+
+/// `POST /sim/ozonetel/agents/{agentID} {"available":bool}`: whether the agent can take a
+/// manual dial (a missing `available` makes it available again).
+async fn ozonetel_agent(
+    State(sim): State<Arc<Sim>>,
+    Path(agent_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let available = match body.get("available") {
+        None => true,
+        Some(v) => match v.as_bool() {
+            Some(b) => b,
+            None => return bad_request("available must be a boolean"),
+        },
+    };
+    if !lock(&sim.ozonetel).set_available(&agent_id, available) {
+        return not_found(format!("unknown agentID '{agent_id}'"));
+    }
+    Json(json!({"ok": true, "agentID": agent_id, "available": available})).into_response()
+}
+
+/// `GET /sim/ozonetel/token?userName=…`: a stand-in for a CRM's backend, which keeps the API
+/// key and hands the page a token. It mints through generateToken's own checks with the
+/// account's key, so the hourly cap and the rotation apply. Errors: 429 for the cap, 400
+/// for a user other than the account's, each `{"error":"<generateToken's message>"}`.
+async fn ozonetel_token(
+    State(sim): State<Arc<Sim>>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let user = query
+        .get("userName")
+        .map(|u| u.trim())
+        .filter(|u| !u.is_empty())
+        .unwrap_or(ACCOUNT_USER);
+    match oz_api::mint_token(&sim, Some(user), Some(ACCOUNT_API_KEY)) {
+        Ok(token) => Json(json!({"token": token})).into_response(),
+        Err(message) if message == oz_api::TOKEN_LIMIT_REACHED => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Json(json!({"error": message})),
+        )
+            .into_response(),
+        Err(message) => bad_request(message),
+    }
 }
 
 async fn get_faults(State(sim): State<Arc<Sim>>) -> Response {

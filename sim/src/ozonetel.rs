@@ -1,6 +1,7 @@
 //! Ozonetel CloudAgent: generateToken (JWT with exp, one live token per user, a cap per
-//! hour) and DispositionAPIV2 (`get` list, `Set`) answering every row of seed 004's table
-//! under its condition, with calls that the control API connects and disconnects.
+//! hour), DispositionAPIV2 (`get` list, `Set`) answering every row of seed 004's table
+//! under its condition, and AgentManualDial (click-to-dial through a campaign), with calls
+//! that the control API or a manual dial connects and the control API disconnects.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,6 +29,18 @@ pub const ACCOUNT_DID: &str = "914071327663";
 /// Dispositions that need `callBackTime` (`YYYY-MM-DD HH:MM`).
 pub const CALLBACK_DISPOSITIONS: &[&str] = &["Call Back"];
 pub const MAX_DISPOSITION_LEN: usize = 250;
+/// The campaign the account has by default (AgentManualDial's `campaignName`).
+pub const DEFAULT_CAMPAIGN: &str = "Progressive_demo";
+
+/// generateToken's answer past the hourly cap.
+pub const TOKEN_LIMIT_REACHED: &str = "Token generation limit reached. Please try after some time.";
+
+/// AgentManualDial's Fail messages. The vendor documents the first; the other three are the
+/// simulator's wording, one for each parameter that can be wrong.
+pub const MANUAL_DIAL_NOT_AVAILABLE: &str = "Agent is not available";
+pub const MANUAL_DIAL_INVALID_AGENT: &str = "Invalid agentID";
+pub const MANUAL_DIAL_INVALID_CAMPAIGN: &str = "Invalid campaignName";
+pub const MANUAL_DIAL_INVALID_NUMBER: &str = "Invalid customerNumber";
 
 /// The account's "API Authentication" setting.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -54,6 +67,38 @@ impl OzCallState {
     }
 }
 
+/// Who started the call: a customer calling in (the control API) or the agent's manual
+/// dial (AgentManualDial).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+
+/// An Ozonetel agent and whether it may take or make a call (logged into the toolbar and
+/// not paused); the control API switches it.
+#[derive(Clone, Debug)]
+pub struct OzAgent {
+    pub id: String,
+    pub available: bool,
+}
+
+/// A campaign AgentManualDial can dial through; its calls carry its DID.
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    pub name: String,
+    pub did: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Disposition {
     pub disposition: String,
@@ -69,6 +114,11 @@ pub struct OzCall {
     pub agent_id: String,
     pub did: String,
     pub caller_id: String,
+    pub direction: Direction,
+    /// The campaign of a manual dial.
+    pub campaign: Option<String>,
+    /// The `uui` a manual dial carried.
+    pub uui: String,
     pub disconnected_at: Option<Instant>,
     pub wrapup: Duration,
     /// Set during the call, applied at disconnect.
@@ -107,7 +157,8 @@ struct TokenRecord {
 pub struct Ozonetel {
     pub auth_mode: AuthMode,
     pub disposition_list: Vec<String>,
-    pub agents: Vec<String>,
+    pub agents: Vec<OzAgent>,
+    pub campaigns: Vec<Campaign>,
     secret: Vec<u8>,
     tokens: HashMap<String, TokenRecord>,
     issued: Vec<Instant>,
@@ -138,7 +189,17 @@ impl Ozonetel {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-            agents: vec!["ava".into(), "ben".into()],
+            agents: ["ava", "ben"]
+                .iter()
+                .map(|id| OzAgent {
+                    id: id.to_string(),
+                    available: true,
+                })
+                .collect(),
+            campaigns: vec![Campaign {
+                name: DEFAULT_CAMPAIGN.to_string(),
+                did: ACCOUNT_DID.to_string(),
+            }],
             secret: (0..32).map(|_| rng.random::<u8>()).collect(),
             tokens: HashMap::new(),
             issued: Vec::new(),
@@ -149,6 +210,28 @@ impl Ozonetel {
         }
     }
 
+    pub fn agent(&self, agent_id: &str) -> Option<&OzAgent> {
+        self.agents.iter().find(|a| a.id == agent_id)
+    }
+
+    /// Switch an agent's availability; false when there is no such agent.
+    pub fn set_available(&mut self, agent_id: &str, available: bool) -> bool {
+        match self.agents.iter_mut().find(|a| a.id == agent_id) {
+            Some(a) => {
+                a.available = available;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the agent has a call that is still connected (not in ACW, not closed).
+    pub fn on_connected_call(&self, agent_id: &str) -> bool {
+        self.calls
+            .iter()
+            .any(|c| c.agent_id == agent_id && c.state() == OzCallState::Connected)
+    }
+
     /// A call connected to an agent (control API).
     pub fn connect_call(
         &mut self,
@@ -157,26 +240,76 @@ impl Ozonetel {
         caller_id: &str,
         wrapup: Duration,
     ) -> Result<String, String> {
-        if !self.agents.iter().any(|a| a == agent_id) {
+        if self.agent(agent_id).is_none() {
             return Err(format!("unknown agentID '{agent_id}'"));
         }
-        let ucid = format!(
+        Ok(self.push_call(OzCall {
+            ucid: String::new(),
+            agent_id: agent_id.to_string(),
+            did: did.to_string(),
+            caller_id: caller_id.to_string(),
+            direction: Direction::Inbound,
+            campaign: None,
+            uui: String::new(),
+            disconnected_at: None,
+            wrapup,
+            queued: None,
+            disposed: false,
+        }))
+    }
+
+    /// Give the call a fresh ucid and add it; returns the ucid.
+    fn push_call(&mut self, mut call: OzCall) -> String {
+        call.ucid = format!(
             "{}{:04}",
             self.next_ucid,
             rand::rng().random_range(0..10_000)
         );
         self.next_ucid += 1;
-        self.calls.push(OzCall {
-            ucid: ucid.clone(),
+        let ucid = call.ucid.clone();
+        self.calls.push(call);
+        ucid
+    }
+
+    /// AgentManualDial after authentication and userName: the agent, the campaign, the
+    /// number, then the agent's availability. The call is connected at once, like a control
+    /// API call, with the campaign's DID and the customer as the caller; the error is the
+    /// answer's message.
+    pub fn manual_dial(
+        &mut self,
+        agent_id: &str,
+        campaign_name: &str,
+        customer_number: &str,
+        uui: &str,
+        wrapup: Duration,
+    ) -> Result<String, &'static str> {
+        let Some(agent) = self.agent(agent_id) else {
+            return Err(MANUAL_DIAL_INVALID_AGENT);
+        };
+        let available = agent.available;
+        let Some(campaign) = self.campaigns.iter().find(|c| c.name == campaign_name) else {
+            return Err(MANUAL_DIAL_INVALID_CAMPAIGN);
+        };
+        let did = campaign.did.clone();
+        if !phone_number_valid(customer_number) {
+            return Err(MANUAL_DIAL_INVALID_NUMBER);
+        }
+        if !available || self.on_connected_call(agent_id) {
+            return Err(MANUAL_DIAL_NOT_AVAILABLE);
+        }
+        Ok(self.push_call(OzCall {
+            ucid: String::new(),
             agent_id: agent_id.to_string(),
-            did: did.to_string(),
-            caller_id: caller_id.to_string(),
+            did,
+            caller_id: customer_number.to_string(),
+            direction: Direction::Outbound,
+            campaign: Some(campaign_name.to_string()),
+            uui: uui.to_string(),
             disconnected_at: None,
             wrapup,
             queued: None,
             disposed: false,
-        });
-        Ok(ucid)
+        }))
     }
 
     /// The far end hangs up: a queued disposition is applied now, otherwise ACW starts.
@@ -230,7 +363,7 @@ impl Ozonetel {
         self.issued
             .retain(|t| now.saturating_duration_since(*t) < Duration::from_secs(3600));
         if self.issued.len() >= per_hour {
-            return Err("Token generation limit reached. Please try after some time.");
+            return Err(TOKEN_LIMIT_REACHED);
         }
         self.issued.push(now);
         for t in self.tokens.values_mut() {
@@ -301,6 +434,7 @@ pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
         .route("/ca_apis/CAToken/generateToken", post(generate_token))
         .route("/ca_apis/DispositionAPIV2", post(disposition_api))
+        .route("/ca_apis/AgentManualDial", post(manual_dial_api))
 }
 
 /// A JSON body whose keys stay in the order given (the seed's bodies are compared as text).
@@ -387,18 +521,38 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
 
 async fn generate_token(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
     let body = parse_body(&body);
-    let settings = sim.settings();
-    let Some(user) = param(&body, "userName").filter(|u| !u.is_empty()) else {
-        return answer(false_message("UserName is null"));
+    let user = param(&body, "userName");
+    let api_key = header_text(&headers, "apiKey");
+    let body = match mint_token(&sim, user.as_deref(), api_key.as_deref()) {
+        Ok(token) => ordered(&[("token", json!(token)), ("message", json!(""))]),
+        Err(message) => false_message(message),
     };
-    if header_text(&headers, "apiKey").as_deref() != Some(ACCOUNT_API_KEY) || user != ACCOUNT_USER {
-        return answer(false_message("Invalid userName or apiKey"));
+    answer(body)
+}
+
+/// generateToken's checks and minting: a token for `user`, or generateToken's error
+/// message. The control API's stand-in CRM backend mints through this too, so it shares
+/// the hourly cap and the rotation.
+pub fn mint_token(
+    sim: &Sim,
+    user: Option<&str>,
+    api_key: Option<&str>,
+) -> Result<String, &'static str> {
+    let settings = sim.settings();
+    let Some(user) = user.filter(|u| !u.is_empty()) else {
+        return Err("UserName is null");
+    };
+    if api_key != Some(ACCOUNT_API_KEY) || user != ACCOUNT_USER {
+        return Err("Invalid userName or apiKey");
     }
     let lifetime = Duration::from_secs(settings.token_lifetime_secs);
-    match lock(&sim.ozonetel).issue_token(&user, lifetime, settings.tokens_per_hour) {
-        Ok(token) => answer(ordered(&[("token", json!(token)), ("message", json!(""))])),
-        Err(message) => answer(false_message(message)),
-    }
+    lock(&sim.ozonetel).issue_token(user, lifetime, settings.tokens_per_hour)
+}
+
+/// A customer number AgentManualDial accepts: 3 to 15 digits after an optional `+`.
+pub fn phone_number_valid(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    (3..=15).contains(&digits.len()) && digits.bytes().all(|c| c.is_ascii_digit())
 }
 
 fn callback_time_valid(s: &str) -> bool {
@@ -412,19 +566,17 @@ fn callback_time_valid(s: &str) -> bool {
         })
 }
 
-async fn disposition_api(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    answer(disposition(&sim, &headers, &parse_body(&body)))
-}
-
-/// DispositionAPIV2, checked in the order: authentication, userName, action, agentID,
-/// ucid key/value, disposition key/value, ucid+did, pause reason, callback time, agent on
-/// the call, injected transient error, then the call's timing.
-fn disposition(sim: &Arc<Sim>, headers: &HeaderMap, body: &Map<String, Value>) -> String {
-    let mut oz = lock(&sim.ozonetel);
+/// The checks DispositionAPIV2 and AgentManualDial share, in this order: the token (or,
+/// in BASIC_AUTH mode, the `apiKey` header), then `userName`. The error is the answer.
+fn authenticate(
+    oz: &Ozonetel,
+    headers: &HeaderMap,
+    body: &Map<String, Value>,
+) -> Result<(), String> {
     match oz.auth_mode {
         AuthMode::Basic => {
             if header_text(headers, "apiKey").as_deref() != Some(ACCOUNT_API_KEY) {
-                return false_message("Api Key Should Not be Null or Empty.");
+                return Err(false_message("Api Key Should Not be Null or Empty."));
             }
         }
         AuthMode::Token => {
@@ -438,19 +590,59 @@ fn disposition(sim: &Arc<Sim>, headers: &HeaderMap, body: &Map<String, Value>) -
                 })
                 .filter(|t| !t.is_empty() && t != "Bearer");
             let Some(token) = bearer else {
-                return false_message("Token Should Not be Null or Empty.");
+                return Err(false_message("Token Should Not be Null or Empty."));
             };
-            if let Err(message) = oz.check_token(&token) {
-                return false_message(message);
-            }
+            oz.check_token(&token).map_err(false_message)?;
         }
     }
     let user = param(body, "userName").unwrap_or_default();
     if user.is_empty() {
-        return false_message("Username Should Not be Null or Empty.");
+        return Err(false_message("Username Should Not be Null or Empty."));
     }
     if user != ACCOUNT_USER {
-        return false_message("Invalid User Details");
+        return Err(false_message("Invalid User Details"));
+    }
+    Ok(())
+}
+
+async fn manual_dial_api(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+    answer(manual_dial(&sim, &headers, &parse_body(&body)))
+}
+
+/// AgentManualDial: authentication and userName as DispositionAPIV2 checks them, then
+/// agentID, campaignName, customerNumber, and whether the agent is available and free.
+fn manual_dial(sim: &Arc<Sim>, headers: &HeaderMap, body: &Map<String, Value>) -> String {
+    let wrapup = Duration::from_secs(sim.settings().wrapup_secs);
+    let mut oz = lock(&sim.ozonetel);
+    if let Err(answer) = authenticate(&oz, headers, body) {
+        return answer;
+    }
+    let agent_id = param(body, "agentID").unwrap_or_default();
+    let campaign = param(body, "campaignName").unwrap_or_default();
+    let number = param(body, "customerNumber").unwrap_or_default();
+    let uui = param(body, "uui").unwrap_or_default();
+    let want_ucid = param(body, "UCID").is_some_and(|u| u.eq_ignore_ascii_case("true"));
+    match oz.manual_dial(&agent_id, &campaign, &number, &uui, wrapup) {
+        Ok(ucid) if want_ucid => ordered(&[
+            ("ucid", json!(ucid)),
+            ("status", json!("queued successfully")),
+        ]),
+        Ok(_) => ordered(&[("status", json!("queued successfully"))]),
+        Err(message) => fail_message(message),
+    }
+}
+
+async fn disposition_api(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+    answer(disposition(&sim, &headers, &parse_body(&body)))
+}
+
+/// DispositionAPIV2, checked in the order: authentication, userName, action, agentID,
+/// ucid key/value, disposition key/value, ucid+did, pause reason, callback time, agent on
+/// the call, injected transient error, then the call's timing.
+fn disposition(sim: &Arc<Sim>, headers: &HeaderMap, body: &Map<String, Value>) -> String {
+    let mut oz = lock(&sim.ozonetel);
+    if let Err(answer) = authenticate(&oz, headers, body) {
+        return answer;
     }
     let action = param(body, "action").unwrap_or_default();
     if action.eq_ignore_ascii_case("get") {
@@ -461,7 +653,7 @@ fn disposition(sim: &Arc<Sim>, headers: &HeaderMap, body: &Map<String, Value>) -
         return fail_message("Invalid Action");
     }
     let agent_id = param(body, "agentID").unwrap_or_default();
-    if !oz.agents.contains(&agent_id) {
+    if oz.agent(&agent_id).is_none() {
         return fail_details("Invalid agent");
     }
     let Some(ucid) = param(body, "ucid") else {
