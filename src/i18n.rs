@@ -44,6 +44,8 @@ catalog! {
     NextTryIn => "next try in", "अगली कोशिश";
     Disconnected => "Disconnected from the phone system.", "फ़ोन सिस्टम से कनेक्शन टूट गया।";
     SessionEnded => "Your phone session has ended.", "आपका फ़ोन सत्र समाप्त हो गया है।";
+    SignedInNotReady => "Signed in", "साइन इन";
+    SessionNotKept => "This browser isn't keeping the phone system's sign-in, so calls can't reach this panel. Tell your administrator (the details are in the browser console).", "यह ब्राउज़र फ़ोन सिस्टम का साइन-इन नहीं रख रहा, इसलिए कॉल इस पैनल तक नहीं पहुँच सकतीं। अपने एडमिनिस्ट्रेटर को बताएँ (जानकारी ब्राउज़र कंसोल में है)।";
     SignInAgain => "Sign in again", "फिर से साइन इन करें";
     Reconnect => "Reconnect", "फिर से जोड़ें";
     ConfigProblem => "The call panel is not set up correctly.", "कॉल पैनल सही तरह से सेट नहीं है।";
@@ -63,6 +65,7 @@ catalog! {
     Working => "Working…", "हो रहा है…";
     Answer => "Answer", "उठाएँ";
     Hangup => "Hang up", "काटें";
+    Decline => "Decline", "अस्वीकार करें";
     Hold => "Hold", "होल्ड करें";
     Retrieve => "Resume", "वापस लें";
     Mute => "Mute", "म्यूट करें";
@@ -80,8 +83,11 @@ catalog! {
     MergeCalls => "Merge calls", "कॉल मिलाएँ";
     Remove => "Remove", "हटाएँ";
     Cancel => "Cancel", "रद्द करें";
-    TransferTo => "Transfer to", "किसे ट्रांसफ़र करें";
-    ConferenceWith => "Add to conference", "कॉन्फ़्रेंस में किसे जोड़ें";
+    TransferTo => "Number to transfer to", "किस नंबर पर ट्रांसफ़र करें";
+    ConferenceWith => "Number to add to conference", "कॉन्फ़्रेंस में जोड़ने का नंबर";
+    TransferForm => "Transfer to another person", "किसी और को ट्रांसफ़र करें";
+    ConferenceForm => "Add to conference: invite someone", "कॉन्फ़्रेंस में जोड़ें: किसी को बुलाएँ";
+    DeviceProblem => "Your phone has a problem: the phone system reports an error on it. Check that your phone is connected and signed in; calls may not reach you until it is.", "आपके फ़ोन में समस्या है: फ़ोन सिस्टम उस पर गड़बड़ी बता रहा है। जाँचें कि फ़ोन जुड़ा और साइन-इन है; तब तक कॉल आप तक शायद न पहुँचें।";
     Participants => "Participants", "प्रतिभागी";
     TonesSent => "Tones sent", "भेजे गए टोन";
     Inbound => "Inbound", "आने वाली";

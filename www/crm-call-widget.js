@@ -14,13 +14,60 @@
   var base = new URL(".", self && self.src ? self.src : document.baseURI);
   var loading = null;
 
+  /** Why the widget could not start, for the CRM's developer (console) and the agent
+   *  (a short line in the element). */
+  function startError(what, url, cause) {
+    var text = String(cause && cause.message || cause || "");
+    var fix;
+    if (/wasm-unsafe-eval|unsafe-eval|Refused to compile|CompileError.*(CSP|Content Security)/i.test(text) ||
+        (cause && cause.name === "CompileError" && /policy|refused/i.test(text))) {
+      what = "the page's Content-Security-Policy does not allow WebAssembly";
+      fix = "add 'wasm-unsafe-eval' to the policy's script-src";
+    } else if (/HTTP (4|5)\d\d/.test(text)) {
+      fix = "check that the file exists at that URL (the build's files must sit beside crm-call-widget.js)";
+    } else {
+      fix = "check that the file is served at that URL; when the widget lives on another origin, serve its files with " +
+        "Access-Control-Allow-Origin, and allow that origin in the page's Content-Security-Policy " +
+        "(script-src for the module, connect-src for the wasm)";
+    }
+    var err = new Error("crm-call-widget could not start: " + what + (url ? " (" + url + ")" : "") +
+      ". Likely fix: " + fix + "." + (text ? " Browser said: " + text : ""));
+    err.name = "CrmCallWidgetLoadError";
+    err.short = "The call panel could not start: " + what + ".";
+    return err;
+  }
+
   function load() {
     if (!loading) {
-      loading = import(new URL(MODULE, base).href).then(function (m) {
-        return m.default({ module_or_path: new URL(WASM, base) }).then(function () { return m; });
+      var moduleUrl = new URL(MODULE, base).href;
+      var wasmUrl = new URL(WASM, base).href;
+      loading = import(moduleUrl).catch(function (e) {
+        throw startError("its module could not be loaded", moduleUrl, e);
+      }).then(function (m) {
+        return fetch(wasmUrl).catch(function (e) {
+          throw startError("its WebAssembly file could not be fetched", wasmUrl, e);
+        }).then(function (response) {
+          if (!response.ok) throw startError("its WebAssembly file is missing", wasmUrl, "HTTP " + response.status);
+          return m.default({ module_or_path: response }).catch(function (e) {
+            throw startError("its WebAssembly could not be started", wasmUrl, e);
+          });
+        }).then(function () { return m; });
       });
+      // One console error for the page, however many elements wait on it.
+      loading.catch(function (err) { console.error(err.message); });
     }
     return loading;
+  }
+
+  /** Shows a start-up failure inside the element (it has no shadow root yet). */
+  function showFailure(el, err) {
+    if (!err || err.name !== "CrmCallWidgetLoadError" || el.shadowRoot) return;
+    var note = document.createElement("p");
+    note.setAttribute("role", "alert");
+    note.className = "crm-call-widget-error";
+    note.textContent = err.short;
+    el.textContent = "";
+    el.appendChild(note);
   }
 
   var SKIP = { "class": 1, "style": 1, "id": 1, "hidden": 1, "slot": 1, "config": 1 };
@@ -51,7 +98,10 @@
   }
 
   function mount(el, config) {
-    return load().then(function (m) {
+    return load().catch(function (err) {
+      showFailure(el, err);
+      throw err;
+    }).then(function (m) {
       try {
         return m.mount(el, config);
       } catch (err) {
@@ -65,6 +115,7 @@
     /** Resolves to the host API handle once the widget runs (rejects on a bad config). */
     get widget() {
       if (this._handle) return Promise.resolve(this._handle);
+      if (this._failure) return Promise.reject(this._failure);
       return this._pending || Promise.reject(new Error("crm-call-widget is not connected"));
     }
     connectedCallback() {
@@ -72,7 +123,7 @@
       var el = this;
       this._pending = mount(this, configOf(this)).then(
         function (handle) { el._handle = handle; return handle; });
-      this._pending.catch(function () { el._pending = null; });
+      this._pending.catch(function (err) { el._pending = null; el._failure = err; });
     }
     disconnectedCallback() {
       var el = this;

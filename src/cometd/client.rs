@@ -24,6 +24,11 @@
 //!   backs off instead of hammering the server — and on [`Event::NetworkBack`] (the
 //!   browser's `online`), which also sends the waiting retry at once.
 //!
+//! Once the loop does not end — handshake after handshake whose session the server no
+//! longer knows by the first connect, as when the browser drops the server's session
+//! cookie — the client stops (`StopReason::SessionNotKept`) rather than open session
+//! after session.
+//!
 //! And one addition: a connect whose answer was lost or unreadable may have carried events
 //! the server will not send again, so once connects succeed again the client reports
 //! [`ClientEvent::Established`] `{ rehandshake: true }` and the adapter re-reads state.
@@ -132,6 +137,8 @@ pub struct Client {
     establish_pending: Option<bool>,
     ack_enabled: bool,
     ack_last: i64,
+    /// Handshakes in a row whose session the server did not know by the first connect.
+    unkept_sessions: u32,
     actions: VecDeque<Action>,
 }
 
@@ -163,6 +170,7 @@ impl Client {
             establish_pending: None,
             ack_enabled: false,
             ack_last: -1,
+            unkept_sessions: 0,
             actions: VecDeque::new(),
         }
     }
@@ -429,6 +437,14 @@ impl Client {
         };
         let action = self.advice.reconnect.unwrap_or(Reconnect::Retry);
         if reply.successful != Some(true) {
+            if action == Reconnect::Handshake && !self.connected && self.establish_pending.is_some() {
+                // A session the server had already forgotten by its first connect.
+                self.unkept_sessions += 1;
+                let limit = self.config.max_unkept_sessions;
+                if limit > 0 && self.unkept_sessions >= limit {
+                    return self.stop(StopReason::SessionNotKept);
+                }
+            }
             // Each way out below drops `connected` (`connect_failed` directly, the others
             // through `drop_session`).
             return match action {
@@ -438,6 +454,7 @@ impl Client {
             };
         }
         self.connected = true;
+        self.unkept_sessions = 0;
         self.unconnected_since = None;
         self.backoff.reset();
         self.failures = 0;

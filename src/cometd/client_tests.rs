@@ -61,7 +61,11 @@ impl Harness {
 
     /// A connected client following `channels`, with its outstanding connect.
     fn connected(channels: &[&str]) -> (Harness, Request) {
-        let mut h = Harness::new();
+        Harness::connected_with(Config::default(), channels)
+    }
+
+    fn connected_with(config: Config, channels: &[&str]) -> (Harness, Request) {
+        let mut h = Harness::with(config);
         for channel in channels {
             h.subscribe(channel);
         }
@@ -1128,4 +1132,57 @@ fn ack_extension_off_when_the_server_does_not_agree() {
     let after = h.handshake_with(r#"{"reconnect":"retry","timeout":30000,"interval":0}"#);
     let connect = only_send(&after, RequestKind::Connect);
     assert!(body(&connect)[0].get("ext").is_none());
+}
+
+/// The reply of a connect whose session the server no longer knows.
+const SESSION_UNKNOWN: &str =
+    r#"[{"channel":"/meta/connect","successful":false,"error":"402::session_unknown","advice":{"reconnect":"handshake"}}]"#;
+
+/// From a connect that just failed with 402: waits, handshakes (ok) and returns the
+/// session's first connect.
+fn rehandshake(h: &mut Harness, after: &[Action]) -> Request {
+    let (token, delay) = wake(after).expect("a wake-up");
+    h.now += delay;
+    let handshake = only_send(&h.event(Event::Timer(token)), RequestKind::Handshake);
+    let after = h.reply(&handshake, &handshake_ok(r#"{"reconnect":"retry","timeout":30000,"interval":0}"#));
+    only_send(&after, RequestKind::Connect)
+}
+
+#[test]
+fn sessions_the_server_never_keeps_stop_the_client_instead_of_opening_more() {
+    let mut config = Config::default();
+    config.max_unkept_sessions = 3;
+    let (mut h, connect) = Harness::connected_with(config, &[]);
+    // The session that had worked is lost once: that alone is a plain re-handshake.
+    let after = h.reply(&connect, SESSION_UNKNOWN);
+    let mut connect = rehandshake(&mut h, &after);
+    // Then each new session is unknown by its first connect (the cookie is not kept).
+    for _ in 0..2 {
+        let after = h.reply(&connect, SESSION_UNKNOWN);
+        assert!(!statuses(&after).iter().any(|s| matches!(s, Status::Stopped { .. })));
+        connect = rehandshake(&mut h, &after);
+    }
+    let after = h.reply(&connect, SESSION_UNKNOWN);
+    assert_eq!(statuses(&after), vec![Status::Stopped { reason: StopReason::SessionNotKept }]);
+    assert!(sends(&after).is_empty(), "no more handshakes");
+    assert!(wake(&after).is_none(), "nothing scheduled");
+}
+
+#[test]
+fn a_session_that_connects_once_resets_the_count_of_unkept_ones() {
+    let mut config = Config::default();
+    config.max_unkept_sessions = 2;
+    let (mut h, connect) = Harness::connected_with(config, &[]);
+    let after = h.reply(&connect, SESSION_UNKNOWN);
+    let connect = rehandshake(&mut h, &after);
+    let after = h.reply(&connect, SESSION_UNKNOWN); // one unkept
+    let connect = rehandshake(&mut h, &after);
+    // This one connects: the server kept it.
+    let after = h.reply(&connect, r#"[{"channel":"/meta/connect","successful":true}]"#);
+    let connect = only_send(&after, RequestKind::Connect);
+    let after = h.reply(&connect, SESSION_UNKNOWN); // lost after working: not counted
+    let connect = rehandshake(&mut h, &after);
+    let after = h.reply(&connect, SESSION_UNKNOWN); // one unkept again, below the limit
+    assert!(!statuses(&after).iter().any(|s| matches!(s, Status::Stopped { .. })));
+    assert!(wake(&after).is_some());
 }

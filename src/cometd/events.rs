@@ -25,6 +25,10 @@ pub struct Config {
     pub default_max_interval_ms: u64,
     /// Ask for the `ack` extension (used only if the server agrees). Default off.
     pub ack: bool,
+    /// Stop after this many handshakes in a row whose session is unknown to the server by
+    /// the first connect (the browser does not keep the server's session cookie: every
+    /// request opens a new server session). Default 0: never stops (the GWS adapter sets 3).
+    pub max_unkept_sessions: u32,
 }
 
 impl Default for Config {
@@ -37,6 +41,7 @@ impl Default for Config {
             default_interval_ms: 0,
             default_max_interval_ms: 10_000,
             ack: false,
+            max_unkept_sessions: 0,
         }
     }
 }

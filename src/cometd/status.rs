@@ -35,4 +35,7 @@ pub enum StopReason {
     /// The server advised `reconnect: none` (on a handshake or a connect reply); the error
     /// it gave, if any.
     ServerRefused(Option<BayeuxError>),
+    /// Session after session was unknown to the server by its first connect: the browser
+    /// is not keeping the server's session (its cookie), so trying again only opens more.
+    SessionNotKept,
 }

@@ -25,6 +25,12 @@ const SAMPLES: &[&str] = &[
     include_str!("fixtures/002_call_resource.json"),
     include_str!("fixtures/synthetic_device_state_change.json"),
     include_str!("fixtures/synthetic_me_subresources.json"),
+    // Captured from real servers (see capture_tests.rs).
+    include_str!("fixtures/real/wwe-log-call-established-after-answer.json"),
+    include_str!("fixtures/real/wwe-log-devices-errormessage.json"),
+    include_str!("fixtures/real/wwe-log-device-loggedin-no-userstate-id.json"),
+    include_str!("fixtures/real/wwe-log-rest-me-subresources-with-chat-channel.json"),
+    include_str!("fixtures/real/docs-call-dialing-with-userdata-2014.json"),
 ];
 
 // ---------------------------------------------------------------------------------------

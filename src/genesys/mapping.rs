@@ -114,6 +114,7 @@ pub fn notification_actions(n: &GwsNotification, at_ms: u64) -> Vec<StoreAction>
             .map(StoreAction::AgentStateChanged)
             .take(1)
             .collect(),
+        GwsNotification::DeviceProblem { .. } => vec![StoreAction::DeviceProblem],
         GwsNotification::Other { .. } => Vec::new(),
     }
 }

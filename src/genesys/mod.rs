@@ -16,7 +16,7 @@ pub use ops::{
     dial, end_contact_center_session, start_contact_center_session, AgentStateOperation,
     CallOperation, GwsRequest, OpError,
 };
-pub use status::{parse_reply, GwsAccepted, GwsError};
+pub use status::{failure_text, parse_reply, server_message, GwsAccepted, GwsError};
 pub use wire::{
     CallStateChange, CallsResponse, DeviceStateChange, GwsNotification, MeResponse, WireCall,
     WireDevice,
@@ -24,3 +24,5 @@ pub use wire::{
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod capture_tests;

@@ -298,6 +298,7 @@ mod tests {
         for (op, name) in [
             (CallOperation::Answer, "Answer"),
             (CallOperation::Hangup, "Hangup"),
+            (CallOperation::ClearCall, "ClearCall"),
             (CallOperation::Hold, "Hold"),
             (CallOperation::Retrieve, "Retrieve"),
             (CallOperation::MuteCall, "MuteCall"),

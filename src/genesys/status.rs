@@ -221,11 +221,43 @@ pub fn status_code(body: &str) -> Option<i64> {
     super::wire::status_code(&serde_json::from_str(body).ok()?)
 }
 
-/// The server's `statusMessage`, for logs (never shown raw to the agent).
+/// The server's `statusMessage` exactly as sent, for logs. (What the agent sees beside the
+/// statusCode's sentence is `server_message`: trimmed and bounded.)
 pub fn status_message(body: &str) -> Option<String> {
     match body_field(body, "statusMessage")? {
         serde_json::Value::String(s) if !s.is_empty() => Some(s),
         _ => None,
+    }
+}
+
+/// The longest server message `server_message` keeps, in characters.
+pub const SERVER_MESSAGE_MAX: usize = 200;
+
+/// The server's own words about a refusal (`statusMessage` of an error body, e.g.
+/// "Device '5001' is not registered."), trimmed and cut to `SERVER_MESSAGE_MAX` characters
+/// (ending in "…" when cut). `None` when the body is not JSON or `statusMessage` is absent,
+/// empty or not a string. Plain text kept as the server wrote it: whoever shows it escapes it.
+pub fn server_message(body: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let message = v.get("statusMessage")?.as_str()?.trim();
+    if message.is_empty() {
+        return None;
+    }
+    if message.chars().count() <= SERVER_MESSAGE_MAX {
+        return Some(message.to_string());
+    }
+    let cut: String = message.chars().take(SERVER_MESSAGE_MAX - 1).collect();
+    Some(format!("{}…", cut.trim_end()))
+}
+
+/// The text of a failure for the agent: the statusCode's sentence, followed by the
+/// server's message in brackets when there is one.
+pub fn failure_text(sentence: &str, server_message: &str) -> String {
+    let server_message = server_message.trim();
+    if server_message.is_empty() {
+        sentence.to_string()
+    } else {
+        format!("{sentence} ({server_message})")
     }
 }
 
@@ -377,6 +409,106 @@ mod tests {
         assert_eq!(
             parse_reply(400, r#"{"statusCode":1}"#),
             Err(GwsError::MissingParameter)
+        );
+    }
+
+    #[test]
+    fn real_servers_error_answers_keep_their_status_code() {
+        // GWS 8.5.202.96 as captured: an unauthenticated GET, and a T-Server failure.
+        let denied = parse_reply(403, r#"{"statusCode":20,"statusMessage":"Access denied"}"#);
+        assert_eq!(denied, Err(GwsError::NotAuthenticated));
+        let denied = denied.unwrap_err();
+        assert_eq!(denied.code(), Some(20));
+        assert!(denied.needs_session());
+        assert_eq!(
+            denied.message().in_(crate::i18n::Lang::En),
+            "You're signed out of the phone system."
+        );
+        assert_eq!(denied.disposition_outcome(), DispositionOutcome::AuthExpired);
+
+        let failed = parse_reply(
+            500,
+            r#"{"statusCode":4,"statusMessage":"Device '5001' is not registered."}"#,
+        );
+        assert_eq!(failed, Err(GwsError::InternalError));
+        let failed = failed.unwrap_err();
+        assert_eq!(failed.code(), Some(4));
+        assert!(!failed.needs_session());
+        assert!(failed.retryable());
+        // Other 5xx statuses with a statusCode keep it too; without one it is "unavailable".
+        assert_eq!(parse_reply(502, r#"{"statusCode":20}"#), Err(GwsError::NotAuthenticated));
+        assert_eq!(
+            parse_reply(500, r#"{"statusMessage":"Device '5001' is not registered."}"#),
+            Err(GwsError::ServerUnavailable { http: 500 })
+        );
+        // A numeric string is read the same.
+        assert_eq!(parse_reply(403, r#"{"statusCode":"20"}"#), Err(GwsError::NotAuthenticated));
+    }
+
+    #[test]
+    fn the_servers_own_message() {
+        let m = |body: &str| server_message(body);
+        assert_eq!(
+            m(r#"{"statusCode":4,"statusMessage":"Device '5001' is not registered."}"#).as_deref(),
+            Some("Device '5001' is not registered.")
+        );
+        assert_eq!(m(r#"{"statusCode":20,"statusMessage":"  Access denied \n"}"#).as_deref(), Some("Access denied"));
+        // Absent, empty, blank, not a string, not JSON, not an object: nothing.
+        for body in [
+            r#"{"statusCode":4}"#,
+            r#"{"statusCode":4,"statusMessage":""}"#,
+            r#"{"statusCode":4,"statusMessage":" \t "}"#,
+            r#"{"statusCode":4,"statusMessage":null}"#,
+            r#"{"statusCode":4,"statusMessage":42}"#,
+            r#"{"statusCode":4,"statusMessage":{"text":"x"}}"#,
+            r#"{"statusCode":4,"statusMessage":["x"]}"#,
+            r#"["statusMessage"]"#,
+            r#""statusMessage""#,
+            "<html><body>Device is not registered</body></html>",
+            "",
+        ] {
+            assert_eq!(m(body), None, "{body}");
+        }
+        // Hostile text stays exactly as given: the UI shows it as text, never as markup.
+        for hostile in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "a & b \"quoted\" 'single' &amp;",
+            "\u{202e}gnp.exe",
+            "line one\nline two",
+            "{{template}} ${x} %s \u{0}",
+        ] {
+            let body = serde_json::json!({"statusCode": 4, "statusMessage": hostile}).to_string();
+            assert_eq!(m(&body).as_deref(), Some(hostile), "{hostile}");
+        }
+        // At most SERVER_MESSAGE_MAX characters (not bytes), cut with an ellipsis.
+        let exact = "x".repeat(SERVER_MESSAGE_MAX);
+        let body = serde_json::json!({"statusMessage": exact}).to_string();
+        assert_eq!(m(&body).as_deref(), Some(exact.as_str()));
+        let long = "é".repeat(SERVER_MESSAGE_MAX + 1);
+        let body = serde_json::json!({"statusMessage": long}).to_string();
+        let cut = m(&body).unwrap();
+        assert_eq!(cut.chars().count(), SERVER_MESSAGE_MAX);
+        assert!(cut.ends_with('…'));
+        assert!(cut.starts_with("éé"));
+        let huge = "🙂".repeat(10_000);
+        let body = serde_json::json!({"statusMessage": huge}).to_string();
+        assert_eq!(m(&body).unwrap().chars().count(), SERVER_MESSAGE_MAX);
+    }
+
+    #[test]
+    fn failure_text_adds_the_servers_message() {
+        let sentence = GwsError::InternalError.message().in_(crate::i18n::Lang::En);
+        assert_eq!(
+            failure_text(sentence, "Device '5001' is not registered."),
+            "The phone system had an internal error. (Device '5001' is not registered.)"
+        );
+        assert_eq!(failure_text(sentence, ""), sentence);
+        assert_eq!(failure_text(sentence, "  "), sentence);
+        assert_eq!(
+            failure_text("S.", "<b>x</b>"),
+            "S. (<b>x</b>)",
+            "plain text, the UI escapes it"
         );
     }
 

@@ -51,6 +51,23 @@ impl WireParticipantInfo {
         }
     }
 
+    /// Whether any of its number fields is `n` (a bare item of `participants`, which may be
+    /// given in any of these forms, e.g. "+14155550100" beside `digits` "14155550100").
+    pub fn names(&self, n: &str) -> bool {
+        let n = n.trim();
+        !n.is_empty()
+            && [
+                &self.phone_number,
+                &self.digits,
+                &self.e164_number,
+                &self.e164_digits,
+                &self.local_phone_number,
+                &self.formatted_phone_number,
+            ]
+            .into_iter()
+            .any(|s| s.trim() == n)
+    }
+
     /// The number to use in operations: phoneNumber, else digits, else the E.164 forms.
     pub fn number(&self) -> &str {
         [
@@ -151,10 +168,7 @@ impl WireCall {
             .map(|(i, p)| match p {
                 WireParticipant::Info(info) => info.clone(),
                 WireParticipant::Number(n) => {
-                    let by_match = self
-                        .participants_info
-                        .iter()
-                        .find(|x| x.number() == n || x.digits == *n);
+                    let by_match = self.participants_info.iter().find(|x| x.names(n));
                     let info = by_match.or_else(|| self.participants_info.get(i));
                     let mut info = info.cloned().unwrap_or_default();
                     if info.phone_number.is_empty() {
@@ -223,6 +237,20 @@ pub struct WireUserState {
     pub work_mode: String,
 }
 
+impl WireUserState {
+    /// Reads a `userState` object (real servers may send only `state`, e.g. `LoggedIn`).
+    pub fn from_value(u: &Value) -> Self {
+        Self {
+            id: text(u, "id"),
+            display_name: text(u, "displayName"),
+            state: text(u, "state"),
+            reason: text(u, "reason"),
+            reason_code: text(u, "reasonCode"),
+            work_mode: text(u, "workMode"),
+        }
+    }
+}
+
 /// A device (`/me/devices`, `/me?subresources=*`, DeviceStateChangeMessage).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WireDevice {
@@ -240,14 +268,7 @@ impl WireDevice {
         Self {
             id: text(v, "id"),
             device_state: text(v, "deviceState"),
-            user_state: object(v, "userState").map(|u| WireUserState {
-                id: text(u, "id"),
-                display_name: text(u, "displayName"),
-                state: text(u, "state"),
-                reason: text(u, "reason"),
-                reason_code: text(u, "reasonCode"),
-                work_mode: text(u, "workMode"),
-            }),
+            user_state: object(v, "userState").map(WireUserState::from_value),
             phone_number: text(v, "phoneNumber"),
             e164_number: text(v, "e164Number"),
             do_not_disturb: flag(v, "doNotDisturb"),
@@ -403,6 +424,12 @@ impl CallsResponse {
 pub enum GwsNotification {
     Call(CallStateChange),
     Devices(DeviceStateChange),
+    /// `messageType: ErrorMessage` on `/v2/me/devices`: the phone system reports a problem
+    /// with the agent's device. Real servers send no text, only which device.
+    DeviceProblem {
+        device_uri: String,
+        device_path: String,
+    },
     /// Another channel or message type (password change, service health …).
     Other {
         channel: String,
@@ -421,6 +448,12 @@ impl GwsNotification {
                 return Self::Call(c);
             }
         } else if is_devices {
+            if channel == "/v2/me/devices" && message_type.trim().eq_ignore_ascii_case("ErrorMessage") {
+                return Self::DeviceProblem {
+                    device_uri: text(data, "deviceUri"),
+                    device_path: text(data, "devicePath"),
+                };
+            }
             if let Some(d) = DeviceStateChange::from_data(data) {
                 return Self::Devices(d);
             }

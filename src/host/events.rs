@@ -52,6 +52,7 @@ fn connection_detail(c: &ConnectionStatus) -> Value {
         }
         ConnectionStatus::Stopped { reason } => json!({"status": "stopped", "reason": reason}),
         ConnectionStatus::SessionExpired => json!({"status": "session-expired"}),
+        ConnectionStatus::SessionNotKept => json!({"status": "session-not-kept"}),
     }
 }
 

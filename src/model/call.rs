@@ -153,6 +153,8 @@ impl Party {
 pub enum Capability {
     Answer,
     Hangup,
+    /// Ends a call whatever its state; how a ringing call is declined on real servers.
+    ClearCall,
     Hold,
     Retrieve,
     MuteCall,
@@ -181,9 +183,10 @@ pub enum Capability {
 
 impl Capability {
     /// Every known capability, in the order the panel shows its controls.
-    pub const KNOWN: [Capability; 25] = [
+    pub const KNOWN: [Capability; 26] = [
         Self::Answer,
         Self::Hangup,
+        Self::ClearCall,
         Self::Hold,
         Self::Retrieve,
         Self::MuteCall,
@@ -224,6 +227,7 @@ impl Capability {
         match self {
             Self::Answer => "Answer",
             Self::Hangup => "Hangup",
+            Self::ClearCall => "ClearCall",
             Self::Hold => "Hold",
             Self::Retrieve => "Retrieve",
             Self::MuteCall => "MuteCall",

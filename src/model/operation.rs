@@ -11,6 +11,8 @@ use super::Capability;
 pub enum CallOperation {
     Answer,
     Hangup,
+    /// Ends the call whatever its state (declines a ringing call).
+    ClearCall,
     Hold,
     Retrieve,
     MuteCall,
@@ -81,6 +83,7 @@ impl CallOperation {
         match self {
             Self::Answer => "Answer",
             Self::Hangup => "Hangup",
+            Self::ClearCall => "ClearCall",
             Self::Hold => "Hold",
             Self::Retrieve => "Retrieve",
             Self::MuteCall => "MuteCall",

@@ -24,7 +24,7 @@
 //! - The "active" call: the call the agent picked (while it is live), else the best of:
 //!   Established > Dialing > Ringing > Held > other > wrap-up; ties → most recently changed.
 
-use super::agent::{AgentIdentity, AgentPresence};
+use super::agent::{AgentIdentity, AgentPresence, AgentState};
 use super::call::{Call, CallId, CallKind, CallState, Capability, WrapUp};
 
 /// Which kind of notification brought a call update.
@@ -66,6 +66,9 @@ pub enum ConnectionStatus {
     },
     /// The vendor session is gone (log in again).
     SessionExpired,
+    /// The browser does not keep the vendor's session (its cookie, on a site other than
+    /// the page's): the panel stopped instead of opening session after session.
+    SessionNotKept,
 }
 
 /// One call update from a notification.
@@ -103,6 +106,12 @@ pub enum StoreAction {
         calls: Vec<Call>,
         at_ms: u64,
     },
+    /// The agent asked for Not Ready with this reason (or none): real servers often say
+    /// Not Ready without the reason, and the panel keeps showing the one picked.
+    ReasonPicked(Option<String>),
+    /// The phone system reports a problem with the agent's device (GWS `ErrorMessage` on
+    /// `/v2/me/devices`); the next device state clears it.
+    DeviceProblem,
     /// A disposition for this call is safely in the outbox.
     DispositionRecorded {
         call_id: CallId,
@@ -127,6 +136,10 @@ pub struct CallStore {
     pub agent: AgentIdentity,
     pub presence: AgentPresence,
     pub connection: ConnectionStatus,
+    /// The phone system reported a problem with the agent's device.
+    pub device_problem: bool,
+    /// The Not Ready reason the agent last picked (until a state other than Not Ready).
+    picked_reason: Option<String>,
     active: Option<CallId>,
     selected: Option<CallId>,
     ended: Vec<Ended>,
@@ -190,6 +203,10 @@ impl CallStore {
                 }
             }
             StoreAction::ShelfRestored { calls, at_ms } => self.restore_shelf(calls, at_ms),
+            StoreAction::ReasonPicked(reason) => {
+                self.picked_reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+            }
+            StoreAction::DeviceProblem => self.device_problem = true,
             StoreAction::DispositionRecorded {
                 call_id,
                 disposition,
@@ -419,6 +436,15 @@ impl CallStore {
     }
 
     fn apply_presence(&mut self, mut p: AgentPresence) {
+        self.device_problem = false;
+        match &mut p.state {
+            // The server's reason wins; without one, the reason the agent picked stays.
+            AgentState::NotReady { reason } if reason.as_deref().is_some_and(|r| !r.trim().is_empty()) => {
+                self.picked_reason = None;
+            }
+            AgentState::NotReady { reason } => *reason = self.picked_reason.clone(),
+            _ => self.picked_reason = None,
+        }
         if p.device_id.is_empty() {
             p.device_id = self.presence.device_id.clone();
         }

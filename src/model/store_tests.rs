@@ -561,3 +561,49 @@ fn a_shelved_live_call_the_read_no_longer_lists_ended_during_the_reload() {
     // Nothing ended brings them back later either.
     assert!(!s.reduce(StoreAction::ShelfRestored { calls: shelf, at_ms: 6_000 }));
 }
+
+mod agent_reasons_and_device {
+    use crate::model::{AgentPresence, AgentState, CallStore, StoreAction};
+
+    fn not_ready(reason: Option<&str>) -> StoreAction {
+        StoreAction::AgentStateChanged(AgentPresence {
+            state: AgentState::NotReady { reason: reason.map(str::to_string) },
+            ..AgentPresence::default()
+        })
+    }
+
+    #[test]
+    fn the_picked_reason_stays_while_the_server_says_not_ready_without_one() {
+        let mut s = CallStore::new();
+        s.reduce(StoreAction::ReasonPicked(Some("Lunch".into())));
+        s.reduce(not_ready(None));
+        assert_eq!(s.presence.state, AgentState::NotReady { reason: Some("Lunch".into()) });
+        // A second notification without a reason keeps it too.
+        s.reduce(not_ready(None));
+        assert_eq!(s.presence.state, AgentState::NotReady { reason: Some("Lunch".into()) });
+    }
+
+    #[test]
+    fn a_reason_the_server_sends_wins_and_other_states_forget_the_pick() {
+        let mut s = CallStore::new();
+        s.reduce(StoreAction::ReasonPicked(Some("Lunch".into())));
+        s.reduce(not_ready(Some("Training")));
+        assert_eq!(s.presence.state, AgentState::NotReady { reason: Some("Training".into()) });
+        s.reduce(not_ready(None));
+        assert_eq!(s.presence.state, AgentState::NotReady { reason: None }, "the server's reason replaced the pick");
+
+        s.reduce(StoreAction::ReasonPicked(Some("Break".into())));
+        s.reduce(StoreAction::AgentStateChanged(AgentPresence { state: AgentState::Ready, ..AgentPresence::default() }));
+        s.reduce(not_ready(None));
+        assert_eq!(s.presence.state, AgentState::NotReady { reason: None }, "Ready in between ends the pick");
+    }
+
+    #[test]
+    fn a_device_problem_shows_until_the_next_device_state() {
+        let mut s = CallStore::new();
+        assert!(s.reduce(StoreAction::DeviceProblem));
+        assert!(s.device_problem);
+        s.reduce(StoreAction::AgentStateChanged(AgentPresence { state: AgentState::Ready, ..AgentPresence::default() }));
+        assert!(!s.device_problem);
+    }
+}

@@ -110,25 +110,29 @@ pub fn app(props: &AppProps) -> Html {
                 <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} dispatch={dispatch.clone()} with_state={features.agent_state} />
                 if features.connection { <ConnectionBanner status={store.connection.clone()} /> }
                 <Notices notices={state.notices.clone()} dispatch={dispatch.clone()} />
-                <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
-                    if dispositions.oz_call.is_some() {
-                        <div role="listitem" key="ozonetel-call"><OzonetelCallCard view={dispositions.clone()} /></div>
-                    }
-                    if calls.is_empty() && dispositions.oz_call.is_none() {
-                        <p class="empty">{ ctx.t(Text::NoCalls) }</p>
-                    }
-                    { for calls.iter().map(|c| {
-                        let pending: Vec<&'static str> = state.pending.iter()
-                            .filter(|p| p.target == OpTarget::Call(c.id.clone())).map(|p| p.op).collect();
-                        let other = partner_of(store, c).cloned();
-                        let active = Some(c.id.as_str()) == active_id.as_deref();
-                        html! {
-                            <div role="listitem" key={c.id.clone()}>
-                                <CallCard call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} />
-                            </div>
+                if store.device_problem {
+                    <p class="banner error device-problem" role="alert">{ ctx.t(Text::DeviceProblem) }</p>
+                }
+                if calls.is_empty() && dispositions.oz_call.is_none() {
+                    <div class="calls"><p class="empty">{ ctx.t(Text::NoCalls) }</p></div>
+                } else {
+                    <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
+                        if dispositions.oz_call.is_some() {
+                            <div role="listitem" key="ozonetel-call"><OzonetelCallCard view={dispositions.clone()} /></div>
                         }
-                    }) }
-                </div>
+                        { for calls.iter().map(|c| {
+                            let pending: Vec<&'static str> = state.pending.iter()
+                                .filter(|p| p.target == OpTarget::Call(c.id.clone())).map(|p| p.op).collect();
+                            let other = partner_of(store, c).cloned();
+                            let active = Some(c.id.as_str()) == active_id.as_deref();
+                            html! {
+                                <div role="listitem" key={c.id.clone()}>
+                                    <CallCard call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} />
+                                </div>
+                            }
+                        }) }
+                    </div>
+                }
                 <DispositionDock view={dispositions.clone()} {card_keys} />
                 <Dialer busy={dial_busy} dispatch={dispatch.clone()} />
             </section>

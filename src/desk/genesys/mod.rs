@@ -88,6 +88,9 @@ impl Telephony for GenesysLine {
     }
 
     fn set_agent_state(&self, op: &AgentStateOperation) {
+        if let AgentStateOperation::NotReady { reason_code } = op {
+            self.inner.core.store(StoreAction::ReasonPicked(reason_code.clone()));
+        }
         self.inner.send(Pending { target: OpTarget::Agent, op: op.name() }, op.request());
     }
 
@@ -169,13 +172,13 @@ impl Inner {
         self.core.emit(DeskEvent::Started(pending.clone()));
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = this.gws.post(&req).await {
-                this.report(pending, &e);
+            if let Err((e, server)) = this.gws.post_detailed(&req).await {
+                this.report(pending, &e, &server);
             }
         });
     }
 
-    fn report(self: &Rc<Self>, pending: Pending, e: &GwsError) {
+    fn report(self: &Rc<Self>, pending: Pending, e: &GwsError, server: &str) {
         if self.core.closed.get() {
             return;
         }
@@ -183,7 +186,8 @@ impl Inner {
             self.core.store(StoreAction::ConnectionChanged(ConnectionStatus::SessionExpired));
         }
         let lang = self.core.lang;
-        self.core.emit(DeskEvent::Failed { pending, text: e.message().in_(lang).into(), next_step: e.next_step().in_(lang).into() });
+        let text = genesys::failure_text(e.message().in_(lang), server);
+        self.core.emit(DeskEvent::Failed { pending, text, next_step: e.next_step().in_(lang).into() });
         // statusCode 2 or 6: the call changed or left under the click (without a notification
         // that said so). Re-read, so the panel shows the calls and controls as they are now,
         // as the next step promises.
@@ -283,6 +287,9 @@ impl Inner {
         // The ack extension, where the server offers it: a connect answer lost on the way
         // (its events with it) is sent again instead of vanishing.
         config.client.ack = true;
+        // A browser that drops the GWS session cookie (a site other than the page's, third-
+        // party cookies blocked) makes every request a new GWS session: stop, and say so.
+        config.client.max_unkept_sessions = 3;
         let handle = CometdDriver::start_with(config, move |event| {
             if let Some(this) = weak.upgrade() {
                 Inner::on_cometd(&this, event);
@@ -337,8 +344,28 @@ impl Inner {
     }
 
     fn set_connection(&self, status: ConnectionStatus) {
+        if status == ConnectionStatus::SessionNotKept && *self.connection.borrow() != status && self.core.leading.get() {
+            self.session_not_kept();
+        }
         *self.connection.borrow_mut() = status.clone();
         self.core.store(StoreAction::ConnectionChanged(status));
+    }
+
+    /// The browser does not keep the GWS session: one console error for the CRM's
+    /// administrator (the agent reads the banner), and no more requests from this panel.
+    fn session_not_kept(&self) {
+        let page = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        let gws = self.gws.url("");
+        web_sys::console::error_1(&wasm_bindgen::JsValue::from_str(&format!(
+            "crm-call-widget: the GWS session cookie is not kept across sites. The page ({page}) and GWS ({gws}) \
+             are on different sites, and this browser does not send GWS's session cookie (JSESSIONID) with the \
+             widget's requests (SameSite=Lax, or third-party cookies blocked), so every request opened a new GWS \
+             session; the panel stopped. Fixes: serve GWS under the CRM's own site (e.g. gws.crm.example.com), or \
+             proxy /api/v2 through the CRM's origin and leave gwsUrl empty, or have GWS set its cookies with \
+             SameSite=None; Secure (HTTPS), and allow third-party cookies for the GWS site. See the README's \
+             \"Deployment topologies\"."
+        )));
+        self.retry_timer.borrow_mut().take();
     }
 
     /// After the first connect: StartContactCenterSession (statusCode 7, partial, is fine).
@@ -367,6 +394,7 @@ fn connection_status(status: &Status) -> ConnectionStatus {
         Status::Stopped { reason: StopReason::ServerRefused(Some(e)) } if matches!(e.code, Some(401 | 403)) => {
             ConnectionStatus::SessionExpired
         }
+        Status::Stopped { reason: StopReason::SessionNotKept } => ConnectionStatus::SessionNotKept,
         Status::Stopped { reason: StopReason::ServerRefused(e) } => ConnectionStatus::Stopped {
             reason: e.as_ref().map(|e| format!("{e:?}")).unwrap_or_default(),
         },

@@ -2,7 +2,7 @@
 //! the existing cookie, the CSRF header captured from GET answers and sent on every POST,
 //! refreshed once and retried on "Missing or invalid Csrf token".
 
-use crate::genesys::{parse_reply, GwsAccepted, GwsError, GwsRequest};
+use crate::genesys::{parse_reply, server_message, GwsAccepted, GwsError, GwsRequest};
 use crate::net::{self, HttpRequest, NetError};
 use std::cell::RefCell;
 use web_sys::AbortController;
@@ -72,19 +72,25 @@ impl GwsSession {
 
     /// POST an operation; on a CSRF refusal, reads a fresh token once and sends it again.
     pub async fn post(&self, op: &GwsRequest) -> Result<GwsAccepted, GwsError> {
+        self.post_detailed(op).await.map_err(|(e, _)| e)
+    }
+
+    /// As `post`, and a refusal comes with the server's own message (`statusMessage`,
+    /// empty when it gave none).
+    pub async fn post_detailed(&self, op: &GwsRequest) -> Result<GwsAccepted, (GwsError, String)> {
         match self.post_once(op).await {
-            Err(GwsError::CsrfRejected) => {
-                self.get("/api/v2/me").await?;
+            Err((GwsError::CsrfRejected, _)) => {
+                self.get("/api/v2/me").await.map_err(|e| (e, String::new()))?;
                 self.post_once(op).await
             }
             other => other,
         }
     }
 
-    async fn post_once(&self, op: &GwsRequest) -> Result<GwsAccepted, GwsError> {
+    async fn post_once(&self, op: &GwsRequest) -> Result<GwsAccepted, (GwsError, String)> {
         let req = self.request(HttpRequest::post_json(self.url(&op.path), op.body.to_string()));
-        let reply = net::send(req, Some(&self.cancel.signal())).await.map_err(|e| unreachable(&e))?;
-        parse_reply(reply.status, &reply.body)
+        let reply = net::send(req, Some(&self.cancel.signal())).await.map_err(|e| (unreachable(&e), String::new()))?;
+        parse_reply(reply.status, &reply.body).map_err(|e| (e, server_message(&reply.body).unwrap_or_default()))
     }
 
     /// Ends every request in flight (the widget is going away).

@@ -74,7 +74,15 @@ impl OzonetelLine {
         inner.identify();
         inner.restore();
         if let Some(pop) = super::dispositions::screen_pop_call() {
-            let _ = inner.announce(PageCall { ucid: pop.ucid, did: pop.did, agent_id: pop.agent_id, caller_id: pop.caller_id }, CallKind::Inbound);
+            // Once the desk has joined the agent's other tabs, so they hear of it too.
+            let weak = Rc::downgrade(&inner);
+            gloo_timers::callback::Timeout::new(0, move || {
+                if let Some(inner) = weak.upgrade() {
+                    let call = PageCall { ucid: pop.ucid, did: pop.did, agent_id: pop.agent_id, caller_id: pop.caller_id };
+                    let _ = inner.announce(call, CallKind::Inbound);
+                }
+            })
+            .forget();
         }
         Self { inner }
     }
@@ -271,6 +279,9 @@ impl Inner {
     }
 
     fn dial(this: &Rc<Self>, number: &str) {
+        // Ozonetel takes digits (and a leading +): "98765 43210" and "98765-43210" are the same.
+        let number: String = number.trim().chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        let number = number.as_str();
         let oz = &this.core.config.ozonetel;
         let body = match manual_dial_body(&oz.user_name, &oz.agent_id, &oz.campaign_name, number) {
             Ok(body) => body,

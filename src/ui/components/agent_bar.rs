@@ -111,7 +111,12 @@ pub fn agent_bar(props: &AgentBarProps) -> Html {
                 <select class="agent-state" {onchange} aria-busy={props.busy.to_string()}>
                     if current == "other" {
                         <option value="other" selected=true>{
-                            if props.state == AgentState::LoggedOut { ctx.t(Text::LoggedOut).to_string() } else { props.state.label() }
+                            match &props.state {
+                                AgentState::LoggedOut => ctx.t(Text::LoggedOut).to_string(),
+                                // Real servers say LoggedIn between the session's start and Ready.
+                                AgentState::Other(s) if s.eq_ignore_ascii_case("LoggedIn") => ctx.t(Text::SignedInNotReady).to_string(),
+                                other => other.label(),
+                            }
                         }</option>
                     }
                     { option("ready".into(), ctx.t(Text::Ready).into()) }

@@ -14,6 +14,7 @@ use crate::ui::components::transfer_form::{Mode, TransferForm};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use crate::ui::state::PanelAction;
+use serde_json::Value;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -46,11 +47,36 @@ pub fn state_text(state: &CallState) -> Option<Text> {
     }
 }
 
-/// A userData value as text (strings without their quotes).
-fn value_text(v: &serde_json::Value) -> String {
+/// A userData value by key: the key as it is, else a dotted path into nested objects
+/// (`WWE_PARTY_5005.firstname`).
+pub fn user_data_value<'a>(data: &'a std::collections::BTreeMap<String, Value>, key: &str) -> Option<&'a Value> {
+    data.get(key).or_else(|| {
+        let mut parts = key.split('.');
+        let first = data.get(parts.next()?)?;
+        parts.try_fold(first, |v, part| v.get(part))
+    })
+}
+
+/// A userData value as the agent reads it: text for a plain value, a small nested list for
+/// an object (never raw JSON), items joined for a list.
+fn value_view(v: &Value, depth: u8) -> Html {
     match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => html! { { s.clone() } },
+        Value::Null => html! {},
+        Value::Bool(_) | Value::Number(_) => html! { { v.to_string() } },
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            let text: Vec<String> = items.iter().map(|i| match i { Value::String(s) => s.clone(), o => o.to_string() }).collect();
+            html! { { text.join(", ") } }
+        }
+        Value::Array(items) if depth < 3 => html! {
+            <ul class="nested">{ for items.iter().map(|i| html! { <li>{ value_view(i, depth + 1) }</li> }) }</ul>
+        },
+        Value::Object(map) if depth < 3 => html! {
+            <dl class="nested">
+                { for map.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ value_view(v, depth + 1) }</dd></> }) }
+            </dl>
+        },
+        _ => html! { { "…" } },
     }
 }
 
@@ -71,10 +97,10 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let running = matches!(call.state, CallState::Established | CallState::Held | CallState::Dialing | CallState::Ringing);
 
     let keys = &ctx.config.user_data_keys;
-    let user_data: Vec<(String, String)> = if keys.is_empty() {
-        call.user_data.iter().take(8).map(|(k, v)| (k.clone(), value_text(v))).collect()
+    let user_data: Vec<(String, Html)> = if keys.is_empty() {
+        call.user_data.iter().take(8).map(|(k, v)| (k.clone(), value_view(v, 0))).collect()
     } else {
-        keys.iter().filter_map(|k| call.user_data.get(k).map(|v| (k.clone(), value_text(v)))).collect()
+        keys.iter().filter_map(|k| user_data_value(&call.user_data, k).map(|v| (k.clone(), value_view(v, 0)))).collect()
     };
 
     let on_open = {
@@ -125,12 +151,12 @@ pub fn call_card(props: &CallCardProps) -> Html {
             <div class="party">{ call.title().to_string() }</div>
             if !user_data.is_empty() {
                 <dl class="user-data">
-                    { for user_data.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                    { for user_data.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                 </dl>
             }
             if call.parties.len() > 1 {
                 <section class="participants" aria-label={ctx.t(Text::Participants)}>
-                    <h3>{ ctx.t(Text::Participants) }</h3>
+                    <h2>{ ctx.t(Text::Participants) }</h2>
                     <ul>
                         { for call.parties.iter().map(|p| {
                             let remove = {
@@ -179,5 +205,27 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 <button type="button" class="link dismiss-card" onclick={dismiss}>{ ctx.t(Text::Dismiss) }</button>
             }
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_data_value;
+    use serde_json::json;
+
+    #[test]
+    fn a_user_data_key_can_name_a_nested_value() {
+        let data: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(json!({
+            "AccountNumber": "A-1",
+            "WWE_PARTY_5005": {"firstname": "Ava", "lastname": "Patel"},
+            "a.b": "dotted key",
+        }))
+        .unwrap();
+        assert_eq!(user_data_value(&data, "AccountNumber"), Some(&json!("A-1")));
+        assert_eq!(user_data_value(&data, "WWE_PARTY_5005.firstname"), Some(&json!("Ava")));
+        assert_eq!(user_data_value(&data, "WWE_PARTY_5005"), Some(&json!({"firstname": "Ava", "lastname": "Patel"})));
+        assert_eq!(user_data_value(&data, "a.b"), Some(&json!("dotted key")), "a key with a dot is itself first");
+        assert_eq!(user_data_value(&data, "WWE_PARTY_5005.middle"), None);
+        assert_eq!(user_data_value(&data, "Nope.x"), None);
     }
 }

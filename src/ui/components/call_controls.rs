@@ -2,7 +2,7 @@
 //! (principle 3). Each shows progress from the click until the call's next notification.
 
 use crate::model::CallOperation;
-use crate::model::{Call, Capability};
+use crate::model::{Call, CallState, Capability};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use yew::prelude::*;
@@ -81,6 +81,11 @@ pub fn call_controls(props: &CallControlsProps) -> Html {
     html! {
         <div class="controls" role="group" aria-label={format!("{}: {}", ctx.t(Text::CallControls), call.title())}>
             { op_button(Text::Answer, "answer", CallOperation::Answer) }
+            // A ringing call is declined with ClearCall where the server offers it (real GWS
+            // servers list ClearCall, not Hangup, while a call rings).
+            if call.state == CallState::Ringing && !call.can(Capability::Hangup) {
+                { op_button(Text::Decline, "decline", CallOperation::ClearCall) }
+            }
             { op_button(Text::Retrieve, "", CallOperation::Retrieve) }
             { op_button(Text::Hold, "", CallOperation::Hold) }
             { op_button(Text::Mute, "", CallOperation::MuteCall) }

@@ -36,6 +36,12 @@ pub fn connection_banner(props: &ConnectionBannerProps) -> Html {
                 <button type="button" class="link" onclick={reconnect}>{ ctx.t(Text::Reconnect) }</button>
             </div>
         },
+        ConnectionStatus::SessionNotKept => html! {
+            <div class="banner error" role="alert" data-connection="session-not-kept">
+                { ctx.t(Text::SessionNotKept) }
+                <button type="button" class="link" onclick={reconnect.clone()}>{ ctx.t(Text::Reconnect) }</button>
+            </div>
+        },
         ConnectionStatus::SessionExpired => html! {
             <div class="banner error" role="alert" data-connection="session-expired">
                 { ctx.t(Text::SessionEnded) }

@@ -97,7 +97,7 @@ pub fn disposition_dock(props: &DispositionDockProps) -> Html {
         <>
             { warning.unwrap_or_default() }
             <section class="dispo-recent" aria-label={ctx.t(Text::Dispositions)}>
-                <h3>{ ctx.t(Text::Dispositions) }</h3>
+                <h2>{ ctx.t(Text::Dispositions) }</h2>
                 <ul>
                     { for items.iter().map(|e| {
                         let close = (e.status == DispoStatus::Saved).then(|| {

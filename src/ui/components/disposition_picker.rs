@@ -109,7 +109,7 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
     let countdown = props.deadline_ms.filter(|_| !saved).map(|d| html! { <Countdown deadline_ms={d} /> });
     let head = html! {
         <div class="dispo-head">
-            <h3 id={format!("dispo-h-{}", dom_id(&props.entry_key))}>{ ctx.t(Text::Disposition) }</h3>
+            <h2 id={format!("dispo-h-{}", dom_id(&props.entry_key))}>{ ctx.t(Text::Disposition) }</h2>
             { countdown.unwrap_or_default() }
         </div>
     };

@@ -19,7 +19,8 @@ pub fn notices(props: &NoticesProps) -> Html {
         return html! {};
     }
     html! {
-        <ul class="notices" role="alert">
+        <div class="notices" role="alert">
+          <ul>
             { for props.notices.iter().map(|n| {
                 let dismiss = props.dispatch.reform({ let id = n.id; move |_| PanelAction::Dismiss(id) });
                 html! {
@@ -29,6 +30,7 @@ pub fn notices(props: &NoticesProps) -> Html {
                     </li>
                 }
             }) }
-        </ul>
+          </ul>
+        </div>
     }
 }

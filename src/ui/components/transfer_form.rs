@@ -37,9 +37,9 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
             }
         });
     }
-    let (single_cap, consult_cap, label, single_text) = match props.mode {
-        Mode::Transfer => (Capability::SingleStepTransfer, Capability::InitiateTransfer, Text::TransferTo, Text::TransferNow),
-        Mode::Conference => (Capability::SingleStepConference, Capability::InitiateConference, Text::ConferenceWith, Text::AddNow),
+    let (single_cap, consult_cap, label, single_text, form_name) = match props.mode {
+        Mode::Transfer => (Capability::SingleStepTransfer, Capability::InitiateTransfer, Text::TransferTo, Text::TransferNow, Text::TransferForm),
+        Mode::Conference => (Capability::SingleStepConference, Capability::InitiateConference, Text::ConferenceWith, Text::AddNow, Text::ConferenceForm),
     };
     let submit = |consult: bool| {
         let (ctx, destination, call_id, mode, on_close, dispatch) =
@@ -74,7 +74,7 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
     };
     let cancel = props.on_close.reform(|_: MouseEvent| ());
     html! {
-        <form class="transfer-form" data-for={format!("{:?}", props.mode)} aria-label={ctx.t(label)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+        <form class="transfer-form" data-for={format!("{:?}", props.mode)} aria-label={ctx.t(form_name)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <label>
                 <span>{ ctx.t(label) }</span>
                 <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="destination" value={(*destination).clone()} {oninput} />
