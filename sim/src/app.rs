@@ -13,7 +13,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 
-use crate::world::{Outcome, World};
+use crate::world::{GwsShape, Outcome, World};
 use crate::{auth, bayeux, control, cors, faults, gws, ozonetel, serve};
 
 /// Settings that tests may change at run time through `POST /sim/config`.
@@ -32,6 +32,11 @@ pub struct Settings {
     pub tokens_per_hour: usize,
     /// How long a scripted external number takes to answer.
     pub answer_delay_ms: u64,
+    /// The server-wide GWS shape: how unauthenticated requests are answered (401 in
+    /// `doc`, 403 "Access denied" in `real`) and the shape every agent starts with.
+    pub gws_shape: GwsShape,
+    /// Whether the Bayeux server offers the ack extension to clients that ask for it.
+    pub cometd_ack: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +50,8 @@ impl Default for Settings {
             token_lifetime_secs: 3_600,
             tokens_per_hour: 10,
             answer_delay_ms: 1_000,
+            gws_shape: GwsShape::Doc,
+            cometd_ack: true,
         }
     }
 }
@@ -92,8 +99,14 @@ pub struct Sim {
 impl Sim {
     pub fn new(settings: Settings, default_host: &str, origins: cors::Origins) -> Arc<Sim> {
         let answer_delay = Duration::from_millis(settings.answer_delay_ms);
+        let mut world = World::new(default_host, answer_delay);
+        if settings.gws_shape != GwsShape::Doc {
+            for agent in 0..world.agents.len() {
+                world.set_gws_shape(agent, settings.gws_shape, false);
+            }
+        }
         Arc::new(Sim {
-            world: Mutex::new(World::new(default_host, answer_delay)),
+            world: Mutex::new(world),
             settings: Mutex::new(settings),
             sessions: Mutex::new(auth::HttpSessions::default()),
             hub: Mutex::new(bayeux::Hub::default()),

@@ -13,6 +13,7 @@ use rand::Rng;
 use serde_json::json;
 
 use crate::app::{lock, Sim};
+use crate::world::GwsShape;
 
 pub const SESSION_COOKIE: &str = "JSESSIONID";
 pub const CSRF_HEADER: &str = "X-CSRF-TOKEN";
@@ -91,16 +92,19 @@ pub struct Caller {
 #[derive(Clone, Debug)]
 pub struct CallerSlot(pub Option<Caller>);
 
-/// A GWS route's extractor: the authenticated agent, or the 401 answer GWS gives.
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+/// A GWS route's extractor: the authenticated agent, or the answer GWS gives to nobody.
+impl axum::extract::FromRequestParts<Arc<Sim>> for Caller {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Response> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        sim: &Arc<Sim>,
+    ) -> Result<Self, Response> {
         parts
             .extensions
             .get::<CallerSlot>()
             .and_then(|slot| slot.0.clone())
-            .ok_or_else(|| unauthenticated("Not authenticated"))
+            .ok_or_else(|| unauthenticated(sim.settings().gws_shape, "Not authenticated"))
     }
 }
 
@@ -145,9 +149,16 @@ fn basic_credentials(headers: &HeaderMap) -> Basic {
     }
 }
 
-pub fn unauthenticated(message: &str) -> Response {
+/// The answer to a request nobody is authenticated for: HTTP 401 with statusCode 20 and
+/// the reason, or — as the captured real servers answer — HTTP 403
+/// `{"statusCode":20,"statusMessage":"Access denied"}`.
+pub fn unauthenticated(shape: GwsShape, message: &str) -> Response {
+    let (status, message) = match shape {
+        GwsShape::Doc => (StatusCode::UNAUTHORIZED, message),
+        GwsShape::Real => (StatusCode::FORBIDDEN, "Access denied"),
+    };
     (
-        StatusCode::UNAUTHORIZED,
+        status,
         axum::Json(json!({"statusCode": 20, "statusMessage": message})),
     )
         .into_response()
@@ -172,13 +183,14 @@ pub async fn guard(State(sim): State<Arc<Sim>>, mut req: Request, next: Next) ->
     let headers = req.headers().clone();
     let method = req.method().clone();
     let settings = sim.settings();
+    let shape = settings.gws_shape;
 
     let mut opened: Option<String> = None;
     let session: Option<HttpSession> = match basic_credentials(&headers) {
-        Basic::Malformed => return unauthenticated("Malformed Basic credentials"),
+        Basic::Malformed => return unauthenticated(shape, "Malformed Basic credentials"),
         Basic::Credentials(user, password) => {
             if !lock(&sim.world).check_password(&user, &password) {
-                return unauthenticated("Invalid username or password");
+                return unauthenticated(shape, "Invalid username or password");
             }
             let existing = cookie(&headers, SESSION_COOKIE)
                 .and_then(|sid| lock(&sim.sessions).get(&sid).cloned())
@@ -224,7 +236,7 @@ pub async fn guard(State(sim): State<Arc<Sim>>, mut req: Request, next: Next) ->
             }
         }
         if caller.is_none() {
-            return unauthenticated("Not authenticated");
+            return unauthenticated(shape, "Not authenticated");
         }
     }
 

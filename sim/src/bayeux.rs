@@ -6,6 +6,7 @@
 //! The `ack` extension (CometD's acknowledged messages) is offered when a client asks for
 //! it in its handshake: events stay kept until the client acknowledges the batch that
 //! carried them, and are sent again when it did not (a connect answer lost on the way).
+//! With the `cometdAck` setting off it is neither advertised nor honoured.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -362,11 +363,14 @@ fn handshake(request: &mut Request<'_>, msg: &Value) -> Value {
         }
     };
     let client_id = random_hex(16);
-    let wants_ack = msg
-        .get("ext")
-        .and_then(|e| e.get("ack"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    // With the ack extension off the server neither advertises nor honours it, as a
+    // server without it (no GWS document mentions it) would.
+    let wants_ack = settings.cometd_ack
+        && msg
+            .get("ext")
+            .and_then(|e| e.get("ack"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
     let mut hub = lock(&request.sim.hub);
     hub.handshakes += 1;
     hub.sessions.insert(

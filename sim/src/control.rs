@@ -1,7 +1,8 @@
 //! The control API under /sim, for tests and demos to script the world: read the whole
 //! state, ring inbound calls, let the far end answer or hang up, run Ozonetel calls and
 //! switch Ozonetel agents' availability, mint an Ozonetel token as a CRM backend would,
-//! change settings and agent options, and inject faults.
+//! change settings and agent options (the GWS shape among them), send a device error, and
+//! inject faults.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use crate::app::{lock, Sim};
 use crate::faults;
 use crate::ozonetel::{self as oz_api, AuthMode, ACCOUNT_API_KEY, ACCOUNT_DID, ACCOUNT_USER};
 use crate::render;
-use crate::world::{GwsError, NotificationShape, ParticipantShape};
+use crate::world::{GwsError, GwsShape, NotificationShape, ParticipantShape};
 
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
@@ -39,6 +40,7 @@ pub fn routes() -> Router<Arc<Sim>> {
             get(get_faults).post(post_faults).delete(delete_faults),
         )
         .route("/sim/agents/{username}/options", post(agent_options))
+        .route("/sim/agents/{username}/device-error", post(device_error))
         .route("/sim/config", get(get_config).post(post_config))
         .route("/sim/reset-counters", post(reset_counters))
         .route("/sim/burst", post(burst))
@@ -126,6 +128,8 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
                 "subscriptions": hub.subscriptions_of(&a.username),
                 "notificationShape": match a.notification_shape { NotificationShape::Nested => "nested", NotificationShape::Flat => "flat" },
                 "participantShape": match a.participant_shape { ParticipantShape::Strings => "strings", ParticipantShape::Objects => "objects" },
+                "gwsShape": a.gws_shape.as_str(),
+                "emptyParticipants": a.empty_participants,
             })
         })
         .collect();
@@ -204,6 +208,8 @@ fn settings_json(s: &crate::app::Settings) -> Value {
         "tokenLifetimeSecs": s.token_lifetime_secs,
         "tokensPerHour": s.tokens_per_hour,
         "answerDelayMs": s.answer_delay_ms,
+        "gwsShape": s.gws_shape.as_str(),
+        "cometdAck": s.cometd_ack,
     })
 }
 
@@ -416,12 +422,32 @@ async fn agent_options(
             None => return bad_request("wrapUpSecs must be a non-negative integer"),
         },
     };
+    let gws_shape = match text(&body, "gwsShape") {
+        None => None,
+        Some(name) => match GwsShape::parse(&name) {
+            Some(shape) => Some(shape),
+            None => return bad_request(format!("gwsShape must be doc or real, not '{name}'")),
+        },
+    };
+    let empty_participants = match body.get("emptyParticipants") {
+        None => None,
+        Some(v) => match v.as_bool() {
+            Some(b) => Some(b),
+            None => return bad_request("emptyParticipants must be a boolean"),
+        },
+    };
     let names = [text(&body, "firstName"), text(&body, "lastName")];
     let mut world = lock(&sim.world);
     let Some(agent) = world.agent_index(&username) else {
         return not_found(format!("unknown agent '{username}'"));
     };
+    if let Some(shape) = gws_shape {
+        world.set_gws_shape(agent, shape, participants.is_some());
+    }
     world.set_shapes(agent, notification, participants);
+    if let Some(empty) = empty_participants {
+        world.agents[agent].empty_participants = empty;
+    }
     let [first, last] = names;
     if let Some(first) = first {
         world.agents[agent].first_name = first;
@@ -433,6 +459,20 @@ async fn agent_options(
         world.agents[agent].wrap_up_secs = secs;
     }
     done()
+}
+
+/// `POST /sim/agents/{username}/device-error`: the agent's device gets a GWS
+/// `ErrorMessage` on `/v2/me/devices` (only `devicePath`, `deviceUri`, `metrics`).
+async fn device_error(State(sim): State<Arc<Sim>>, Path(username): Path<String>) -> Response {
+    let sent = sim.apply(|world, out| {
+        let agent = world.agent_index(&username).ok_or(())?;
+        world.device_error(agent, out);
+        Ok::<_, ()>(())
+    });
+    match sent {
+        Ok(()) => done(),
+        Err(()) => not_found(format!("unknown agent '{username}'")),
+    }
 }
 
 /// `POST /sim/burst {"agent","count"?,"key"?,"prefix"?}`: queues `count` (default 200, at
@@ -509,7 +549,30 @@ async fn post_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
             None => return bad_request("tokensPerHour must be a non-negative integer"),
         }
     }
-    lock(&sim.world).answer_delay = Duration::from_millis(s.answer_delay_ms);
+    if let Some(v) = body.get("cometdAck") {
+        match v.as_bool() {
+            Some(b) => s.cometd_ack = b,
+            None => return bad_request("cometdAck must be a boolean"),
+        }
+    }
+    let gws_shape = match text(&body, "gwsShape") {
+        None => None,
+        Some(name) => match GwsShape::parse(&name) {
+            Some(shape) => Some(shape),
+            None => return bad_request(format!("gwsShape must be doc or real, not '{name}'")),
+        },
+    };
+    {
+        let mut world = lock(&sim.world);
+        world.answer_delay = Duration::from_millis(s.answer_delay_ms);
+        // The server-wide shape applies to every agent too.
+        if let Some(shape) = gws_shape {
+            s.gws_shape = shape;
+            for agent in 0..world.agents.len() {
+                world.set_gws_shape(agent, shape, false);
+            }
+        }
+    }
     *lock(&sim.settings) = s.clone();
     Json(settings_json(&s)).into_response()
 }

@@ -1,8 +1,8 @@
 //! Injected faults for the vendor APIs (never /sim): added latency, an HTTP 5xx rate, a
 //! network cut (blackhole, or a full cut that also loses answers on their way out),
 //! malformed JSON on the next answers, slow connect answers, duplicated or reordered
-//! notifications — plus the one-shot actions (session expiry, CSRF rotation, restart,
-//! dropped connects, token expiry).
+//! notifications, GWS operations that fail with an HTTP error status — plus the one-shot
+//! actions (session expiry, CSRF rotation, restart, dropped connects, token expiry).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::app::{lock, Sim};
 
@@ -28,7 +28,77 @@ pub struct Faults {
     pub cut: bool,
     /// Every `/meta/connect` answer leaves this much later than it would.
     pub connect_delay_ms: u64,
+    /// The next GWS operations fail with an HTTP error status (`failNextOperation`).
+    pub fail_operation: Option<FailOperation>,
     rng: StdRng,
+}
+
+/// `failNextOperation`: the next `left` GWS operations (POSTs to `/api/v2/me`,
+/// `/api/v2/me/channels/voice`, `/api/v2/me/calls/{id}` and the Dial route), or only those
+/// named `operation`, answer HTTP `http` with `{"statusCode":code,"statusMessage":…}` and
+/// are not carried out — as a T-Server failure does on real servers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailOperation {
+    pub http: u16,
+    pub code: u64,
+    /// None: `Device '<the agent's DN>' is not registered.`, as captured.
+    pub message: Option<String>,
+    pub left: u64,
+    pub operation: Option<String>,
+}
+
+impl FailOperation {
+    fn to_json(&self) -> Value {
+        json!({
+            "http": self.http,
+            "statusCode": self.code,
+            "statusMessage": self.message,
+            "count": self.left,
+            "operationName": self.operation,
+        })
+    }
+
+    /// Parse the fault's JSON: an object (every key optional), `true` for the defaults;
+    /// `null`, `false` or `count: 0` clear it (→ `Ok(None)`).
+    fn parse(v: &Value) -> Result<Option<FailOperation>, String> {
+        let defaults = Map::new();
+        let o = match v {
+            Value::Null | Value::Bool(false) => return Ok(None),
+            Value::Bool(true) => &defaults,
+            Value::Object(o) => o,
+            _ => return Err("failNextOperation must be an object, true, false or null".into()),
+        };
+        let int = |key: &str, default: u64| -> Result<u64, String> {
+            match o.get(key) {
+                None | Some(Value::Null) => Ok(default),
+                Some(v) => v.as_u64().ok_or_else(|| {
+                    format!("failNextOperation.{key} must be a non-negative integer")
+                }),
+            }
+        };
+        let text = |key: &str| -> Result<Option<String>, String> {
+            match o.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(format!("failNextOperation.{key} must be a string")),
+            }
+        };
+        let http = int("http", 500)?;
+        if !(400..=599).contains(&http) {
+            return Err("failNextOperation.http must be an HTTP error status (400-599)".into());
+        }
+        let left = int("count", 1)?;
+        if left == 0 {
+            return Ok(None);
+        }
+        Ok(Some(FailOperation {
+            http: http as u16,
+            code: int("statusCode", 4)?,
+            message: text("statusMessage")?,
+            left,
+            operation: text("operationName")?,
+        }))
+    }
 }
 
 impl Default for Faults {
@@ -40,6 +110,7 @@ impl Default for Faults {
             blackhole_until: None,
             cut: false,
             connect_delay_ms: 0,
+            fail_operation: None,
             rng: StdRng::from_os_rng(),
         }
     }
@@ -58,7 +129,22 @@ impl Faults {
             "blackholeMs": blackhole_ms,
             "cut": self.cut && blackhole_ms > 0,
             "connectDelayMs": self.connect_delay_ms,
+            "failNextOperation": self.fail_operation.as_ref().map(FailOperation::to_json),
         })
+    }
+
+    /// Whether the fault takes this operation: counts it down and says how to fail.
+    pub fn take_operation_failure(&mut self, operation: &str) -> Option<FailOperation> {
+        let f = self.fail_operation.as_mut()?;
+        if f.operation.as_deref().is_some_and(|o| o != operation) {
+            return None;
+        }
+        let taken = f.clone();
+        f.left -= 1;
+        if f.left == 0 {
+            self.fail_operation = None;
+        }
+        Some(taken)
     }
 }
 
@@ -93,6 +179,10 @@ pub fn apply(sim: &Arc<Sim>, body: &Value) -> Result<(), String> {
     let connect_delay = number("connectDelayMs")?;
     let duplicate = number("duplicateNotifications")?;
     let reverse = number("reverseNotifications")?;
+    let fail_operation = body
+        .get("failNextOperation")
+        .map(FailOperation::parse)
+        .transpose()?;
 
     {
         let mut faults = lock(&sim.faults);
@@ -118,6 +208,9 @@ pub fn apply(sim: &Arc<Sim>, body: &Value) -> Result<(), String> {
         }
         if let Some(ms) = connect_delay {
             faults.connect_delay_ms = ms;
+        }
+        if let Some(f) = fail_operation {
+            faults.fail_operation = f;
         }
     }
     if duplicate.is_some() || reverse.is_some() {
@@ -166,6 +259,7 @@ pub fn clear(sim: &Arc<Sim>) {
         faults.blackhole_until = None;
         faults.cut = false;
         faults.connect_delay_ms = 0;
+        faults.fail_operation = None;
     }
     {
         let mut hub = lock(&sim.hub);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -47,6 +48,45 @@ fn operation_body(body: &Bytes) -> Result<Value, GwsError> {
     }
 }
 
+/// The `failNextOperation` fault: when it takes this operation, the error answer with its
+/// HTTP status (the operation is not carried out). The default message is the captured
+/// T-Server failure, with the agent's DN.
+fn injected_failure(sim: &Sim, caller: &Caller, body: &Value) -> Option<Response> {
+    let op = body
+        .get("operationName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let failure = lock(&sim.faults).take_operation_failure(op)?;
+    let message = failure.message.unwrap_or_else(|| {
+        let dn = lock(&sim.world).agents[caller.agent].dn.clone();
+        format!("Device '{dn}' is not registered.")
+    });
+    let status = StatusCode::from_u16(failure.http).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Some(
+        (
+            status,
+            Json(json!({"statusCode": failure.code, "statusMessage": message})),
+        )
+            .into_response(),
+    )
+}
+
+/// Parse an operation's body, then let the `failNextOperation` fault take it or `run` it.
+fn operate(
+    sim: &Sim,
+    caller: &Caller,
+    body: &Bytes,
+    run: impl FnOnce(Value) -> Response,
+) -> Response {
+    match operation_body(body) {
+        Err(e) => error(e),
+        Ok(body) => match injected_failure(sim, caller, &body) {
+            Some(failed) => failed,
+            None => run(body),
+        },
+    }
+}
+
 /// The answer to an operation whose result carries nothing else to say.
 fn reply<T>(r: Result<T, GwsError>) -> Response {
     match r {
@@ -73,16 +113,16 @@ async fn post_me(
     caller: Caller,
     body: Bytes,
 ) -> Response {
-    let result = operation_body(&body)
-        .and_then(|body| sim.apply(|w, out| w.me_operation(caller.agent, &body, out)));
-    match result {
-        Ok(true) => {
-            sim.end_http_session(&caller.session_id);
-            ok()
+    operate(&sim, &caller, &body, |body| {
+        match sim.apply(|w, out| w.me_operation(caller.agent, &body, out)) {
+            Ok(true) => {
+                sim.end_http_session(&caller.session_id);
+                ok()
+            }
+            Ok(false) => ok(),
+            Err(e) => error(e),
         }
-        Ok(false) => ok(),
-        Err(e) => error(e),
-    }
+    })
 }
 
 async fn get_devices(
@@ -122,10 +162,9 @@ async fn dial(
     Path(device): Path<String>,
     body: Bytes,
 ) -> Response {
-    reply(
-        operation_body(&body)
-            .and_then(|body| sim.apply(|w, out| w.dial(caller.agent, &device, &body, out))),
-    )
+    operate(&sim, &caller, &body, |body| {
+        reply(sim.apply(|w, out| w.dial(caller.agent, &device, &body, out)))
+    })
 }
 
 async fn call_operation(
@@ -134,10 +173,9 @@ async fn call_operation(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    reply(
-        operation_body(&body)
-            .and_then(|body| sim.apply(|w, out| w.call_operation(caller.agent, &id, &body, out))),
-    )
+    operate(&sim, &caller, &body, |body| {
+        reply(sim.apply(|w, out| w.call_operation(caller.agent, &id, &body, out)))
+    })
 }
 
 async fn voice_operation(
@@ -145,8 +183,7 @@ async fn voice_operation(
     caller: Caller,
     body: Bytes,
 ) -> Response {
-    reply(
-        operation_body(&body)
-            .and_then(|body| sim.apply(|w, out| w.voice_operation(caller.agent, &body, out))),
-    )
+    operate(&sim, &caller, &body, |body| {
+        reply(sim.apply(|w, out| w.voice_operation(caller.agent, &body, out)))
+    })
 }

@@ -5,12 +5,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use ccsim::world::GwsShape;
 use ccsim::{Options, Settings};
 
 const USAGE: &str = "usage: ccsim [--listen 127.0.0.1:8765] [--static DIR] [--page-listen ADDR]
              [--allow-origin ORIGIN]... [--allow-loopback-origins]
              [--cometd-timeout-ms N] [--cometd-max-interval-ms N] [--wrapup-secs N]
-             [--token-lifetime-secs N] [--answer-delay-ms N] [--no-csrf]";
+             [--token-lifetime-secs N] [--answer-delay-ms N] [--no-csrf]
+             [--gws-shape doc|real] [--no-cometd-ack]";
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut opts = Options {
@@ -48,6 +50,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--token-lifetime-secs" => opts.settings.token_lifetime_secs = number(value()?)?,
             "--answer-delay-ms" => opts.settings.answer_delay_ms = number(value()?)?,
             "--no-csrf" => opts.settings.csrf = false,
+            "--gws-shape" => {
+                let v = value()?;
+                opts.settings.gws_shape = GwsShape::parse(&v)
+                    .ok_or_else(|| format!("{flag}: '{v}' is neither doc nor real"))?;
+            }
+            "--no-cometd-ack" => opts.settings.cometd_ack = false,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown flag '{other}'\n{USAGE}")),
         }

@@ -1,15 +1,28 @@
-//! GWS v2 JSON as the seeds show it: the call resource (seeds 000/001/002), both shapes of
-//! CallStateChangeMessage, the device with its user state, and the user resource.
+//! GWS v2 JSON as the seeds show it (the `doc` shape): the call resource (seeds
+//! 000/001/002), both shapes of CallStateChangeMessage, the device with its user state, and
+//! the user resource — and as the captured GWS 8.5 servers send it (the `real` shape,
+//! GWS-REAL.md): `metrics`, T-Server `extensions`, `case`, no empty userData, the user
+//! states of the captures, and the device `ErrorMessage`.
 
 use serde_json::{json, Map, Value};
 
-use crate::world::{Agent, CallState, Leg, NotificationShape, ParticipantShape, World};
+use crate::world::{
+    now_ms, Agent, CallState, GwsShape, Leg, NotificationShape, ParticipantShape, World,
+};
 
-/// The call resource of `leg`, in its agent's participant shape.
+/// The call resource of `leg`, in its agent's shapes.
 pub fn call(world: &World, leg: &Leg) -> Value {
     let agent = &world.agents[leg.agent];
+    let real = agent.gws_shape == GwsShape::Real;
+    // The emptyParticipants option: a live call shown without participants or
+    // capabilities (what the server allows does not change).
+    let hidden = agent.empty_participants && leg.state != CallState::Released;
     let host = &agent.host;
-    let numbers = world.participants(leg);
+    let numbers = if hidden {
+        Vec::new()
+    } else {
+        world.participants(leg)
+    };
     let mut call = Map::new();
     call.insert("id".into(), json!(leg.id));
     call.insert("state".into(), json!(leg.state.as_str()));
@@ -38,11 +51,21 @@ pub fn call(world: &World, leg: &Leg) -> Value {
     }
     call.insert("dnis".into(), json!(leg.dnis));
     call.insert("callType".into(), json!(leg.call_type.as_str()));
-    call.insert("capabilities".into(), json!(world.capabilities(leg)));
-    call.insert("userData".into(), Value::Object(leg.user_data.clone()));
+    let capabilities = if hidden {
+        Vec::new()
+    } else {
+        world.capabilities(leg)
+    };
+    call.insert("capabilities".into(), json!(capabilities));
+    // Real servers leave out an empty userData.
+    if !real || !leg.user_data.is_empty() {
+        call.insert("userData".into(), Value::Object(leg.user_data.clone()));
+    }
     call.insert("duration".into(), json!(leg.duration_secs().to_string()));
     call.insert("mute".into(), json!(if leg.muted { "On" } else { "Off" }));
-    call.insert("recordingState".into(), json!(leg.recording.as_str()));
+    if !real {
+        call.insert("recordingState".into(), json!(leg.recording.as_str()));
+    }
     call.insert("supervisorListeningIn".into(), json!(false));
     call.insert("monitoredUserMuted".into(), json!(false));
     call.insert("monitoring".into(), json!(false));
@@ -51,11 +74,64 @@ pub fn call(world: &World, leg: &Leg) -> Value {
         json!(format!("http://{host}/api/v2/me/calls/{}", leg.id)),
     );
     call.insert("path".into(), json!(format!("/calls/{}", leg.id)));
+    if real && leg.answered {
+        call.insert("case".into(), json!([]));
+    }
     Value::Object(call)
 }
 
-/// `data` of a CallStateChangeMessage in the agent's chosen shape.
-pub fn call_state_change(agent: &Agent, call: Value, notification_type: &str) -> Value {
+/// `metrics` of the real servers' notifications: when and how fast the server made it.
+pub fn metrics() -> Value {
+    let now = now_ms();
+    json!({"eventProcessing": {
+        "nodeProcessingTimeNanos": 240_000 + (now % 250) * 1_000,
+        "serverGenerationTimestamp": now,
+        "serverProcessingTimeTotalMs": 2,
+    }})
+}
+
+/// T-Server attributes of a real call notification: the ringing call's routing ones
+/// (strings and numbers mixed, as captured), none on AttachedDataChanged, else
+/// `BusinessCall` and the agent's `WrapUpTime`.
+fn real_extensions(world: &World, leg: &Leg, notification_type: &str) -> Option<Value> {
+    if notification_type == "AttachedDataChanged" {
+        return None;
+    }
+    if notification_type == "StatusChange" && leg.state == CallState::Ringing {
+        let from = world
+            .participants(leg)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        return Some(json!({
+            "NO_ANSWER_ACTION": "notready",
+            "BusinessCall": 1,
+            "OriginationDN": from,
+            "OriginationDN_location": "SIP_Switch",
+            "NO_ANSWER_TIMEOUT": 15,
+            "NO_ANSWER_OVERFLOW": "recall",
+        }));
+    }
+    Some(json!({"BusinessCall": 1, "WrapUpTime": world.agents[leg.agent].wrap_up_secs}))
+}
+
+/// `data` of a CallStateChangeMessage about `leg`, in its agent's shapes.
+pub fn call_state_change(world: &World, leg: &Leg, notification_type: &str) -> Value {
+    let agent = &world.agents[leg.agent];
+    let call = call(world, leg);
+    if agent.gws_shape == GwsShape::Real {
+        // Always nested, as every capture is.
+        let mut data = Map::new();
+        data.insert("notificationType".into(), json!(notification_type));
+        data.insert("call".into(), call);
+        data.insert("phoneNumber".into(), json!(agent.dn));
+        if let Some(ext) = real_extensions(world, leg, notification_type) {
+            data.insert("extensions".into(), ext);
+        }
+        data.insert("messageType".into(), json!("CallStateChangeMessage"));
+        data.insert("metrics".into(), metrics());
+        return Value::Object(data);
+    }
     match agent.notification_shape {
         NotificationShape::Nested => json!({
             "messageType": "CallStateChangeMessage",
@@ -75,6 +151,51 @@ pub fn call_state_change(agent: &Agent, call: Value, notification_type: &str) ->
             Value::Object(data)
         }
     }
+}
+
+/// The agent states of the captured servers (their ids and display names).
+fn real_user_state(agent: &Agent) -> Value {
+    let s = &agent.state;
+    let (id, display, state, mode) = match (s.state.as_str(), s.work_mode.as_deref()) {
+        // Right after StartContactCenterSession: the bare state, no id, no displayName.
+        ("LoggedIn", _) => return json!({"state": "LoggedIn"}),
+        ("Ready", _) => (
+            "9430250E-0A1B-421F-B372-F29E69366DED",
+            "Ready",
+            "Ready",
+            None,
+        ),
+        ("NotReady", Some("AfterCallWork")) => (
+            "D3663509-3D82-4DD3-A82E-2EA8EFA02AEF",
+            "AfterCallWork",
+            "NotReady",
+            Some("AfterCallWork"),
+        ),
+        ("NotReady", Some("AuxWork")) => (
+            "2B36138D-C564-4562-A8CB-3C32D564F296",
+            "AuxWork",
+            "NotReady",
+            Some("AuxWork"),
+        ),
+        ("NotReady", _) => (
+            "900D55CC-2BB0-431F-8BF9-D3525B383BE6",
+            "Not Ready",
+            "NotReady",
+            None,
+        ),
+        _ => (
+            "0F7F5003-EF26-4D13-A6Ef-D0C7EC819BEB",
+            "Offline",
+            "LoggedOut",
+            None,
+        ),
+    };
+    // Never a reason: no captured notification carries one.
+    let mut v = json!({"id": id, "displayName": display, "state": state});
+    if let Some(mode) = mode {
+        v["workMode"] = json!(mode);
+    }
+    v
 }
 
 fn user_state(agent: &Agent) -> Value {
@@ -110,6 +231,23 @@ fn user_state(agent: &Agent) -> Value {
 /// The device resource, with the agent's voice state.
 pub fn device(agent: &Agent) -> Value {
     let host = &agent.host;
+    if agent.gws_shape == GwsShape::Real {
+        // As the WWE captures show it: no uri/path, channels, empty e164Number.
+        return json!({
+            "id": agent.device_id,
+            "deviceState": "Active",
+            "userState": real_user_state(agent),
+            "phoneNumber": agent.dn,
+            "description": "",
+            "e164Number": "",
+            "telephonyNetwork": "Private",
+            "doNotDisturb": "Off",
+            "voiceEnvironmentUri": format!("http://{host}/api/v2/voice-environments/sim"),
+            "capabilities": ["DoNotDisturbOn", "ForwardCallsOn"],
+            "channels": ["voice"],
+            "dynamicPhoneNumber": "",
+        });
+    }
     json!({
         "id": agent.device_id,
         "deviceState": "Active",
@@ -122,6 +260,25 @@ pub fn device(agent: &Agent) -> Value {
         "capabilities": ["ForwardCallsOn", "DoNotDisturbOn"],
         "uri": format!("http://{host}/api/v2/devices/{}", agent.device_id),
         "path": format!("/devices/{}", agent.device_id),
+    })
+}
+
+/// `data` of a DeviceStateChangeMessage (with `metrics` in the real shape).
+pub fn device_state_change(agent: &Agent) -> Value {
+    let mut data = json!({"messageType": "DeviceStateChangeMessage", "devices": [device(agent)]});
+    if agent.gws_shape == GwsShape::Real {
+        data["metrics"] = metrics();
+    }
+    data
+}
+
+/// A device ErrorMessage as captured: no text, only where and when.
+pub fn device_error(agent: &Agent) -> Value {
+    json!({
+        "messageType": "ErrorMessage",
+        "metrics": metrics(),
+        "devicePath": format!("/devices/{}", agent.device_id),
+        "deviceUri": format!("http://{}/api/v2/devices/{}", agent.host, agent.device_id),
     })
 }
 

@@ -111,9 +111,36 @@ pub enum ParticipantShape {
     Objects,
 }
 
+/// Which GWS an agent hears: the documented shape of the seeds and `GWS.md` (`doc`), or
+/// what the captured GWS 8.5 servers send (`real`, `GWS-REAL.md`): their capability lists,
+/// the LoggedIn step of the login, no reason codes, `metrics`, T-Server `extensions`,
+/// `case`, the WWE party in userData, and no empty userData.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum GwsShape {
+    #[default]
+    Doc,
+    Real,
+}
+
+impl GwsShape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GwsShape::Doc => "doc",
+            GwsShape::Real => "real",
+        }
+    }
+    pub fn parse(s: &str) -> Option<GwsShape> {
+        match s {
+            "doc" => Some(GwsShape::Doc),
+            "real" => Some(GwsShape::Real),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct AgentState {
-    /// `LoggedOut`, `Ready` or `NotReady`.
+    /// `LoggedOut`, `Ready` or `NotReady` (`LoggedIn` for a moment at a real-shape login).
     pub state: String,
     pub reason: Option<String>,
     /// `AfterCallWork` or `AuxWork` when not ready for one of those.
@@ -137,6 +164,11 @@ pub struct Agent {
     pub participant_shape: ParticipantShape,
     /// `extensions.WrapUpTime` (seconds) in this agent's call notifications (0 = none).
     pub wrap_up_secs: u64,
+    /// The documented or the captured-real GWS.
+    pub gws_shape: GwsShape,
+    /// Live calls are shown with empty `participants` and `capabilities`, as real servers
+    /// sometimes send them (the operations the state allows still work).
+    pub empty_participants: bool,
     /// Host the agent last reached us on; `uri` fields are built from it.
     pub host: String,
 }
@@ -199,6 +231,9 @@ pub struct Leg {
     pub consult_of: Option<(String, ConsultKind)>,
     /// Participants last announced (and kept once the leg is released).
     pub participants: Vec<String>,
+    /// The agent answered this call (Answer, or the control API's remote-answer of a
+    /// ringing call): real servers add `case: []` from then on.
+    pub answered: bool,
 }
 
 impl Leg {
@@ -299,6 +334,7 @@ pub fn now_ms() -> u64 {
 pub const CALL_OPERATIONS: &[&str] = &[
     "Answer",
     "Hangup",
+    "ClearCall",
     "Hold",
     "Retrieve",
     "MuteCall",
@@ -322,6 +358,42 @@ pub const CALL_OPERATIONS: &[&str] = &[
     "StopCallRecording",
     "PauseCallRecording",
     "ResumeCallRecording",
+];
+
+/// Seed 001's Dialing list (the captured Dial samples show the same operations).
+const DIALING_CAPABILITIES: [&str; 6] = [
+    "DeleteUserDataPair",
+    "AttachUserData",
+    "Hangup",
+    "DeleteUserData",
+    "SendDtmf",
+    "UpdateUserData",
+];
+
+/// A ringing call on the captured real servers: no Hangup, ClearCall declines it.
+const REAL_RINGING_CAPABILITIES: [&str; 6] = [
+    "Answer",
+    "UpdateUserData",
+    "DeleteUserData",
+    "DeleteUserDataPair",
+    "AttachUserData",
+    "ClearCall",
+];
+
+/// An established call on the captured real servers, in their order.
+const REAL_ESTABLISHED_CAPABILITIES: [&str; 12] = [
+    "UpdateUserData",
+    "DeleteUserData",
+    "DeleteUserDataPair",
+    "InitiateConference",
+    "AttachUserData",
+    "Hangup",
+    "SingleStepConference",
+    "SingleStepTransfer",
+    "SendDtmf",
+    "ClearCall",
+    "Hold",
+    "InitiateTransfer",
 ];
 
 pub struct World {
@@ -362,6 +434,8 @@ fn agent(
         notification_shape: NotificationShape::Nested,
         participant_shape: ParticipantShape::Strings,
         wrap_up_secs: 0,
+        gws_shape: GwsShape::Doc,
+        empty_participants: false,
         host: host.into(),
     }
 }
@@ -510,18 +584,12 @@ impl World {
     /// The operations allowed on a call now (seed 001 for Dialing, seeds 000/002 for
     /// Established), extended with what the call's situation adds.
     pub fn capabilities(&self, leg: &Leg) -> Vec<&'static str> {
+        if self.agents[leg.agent].gws_shape == GwsShape::Real {
+            return self.real_capabilities(leg);
+        }
         let mut caps: Vec<&'static str> = Vec::new();
         match leg.state {
-            CallState::Dialing => {
-                caps.extend([
-                    "DeleteUserDataPair",
-                    "AttachUserData",
-                    "Hangup",
-                    "DeleteUserData",
-                    "SendDtmf",
-                    "UpdateUserData",
-                ]);
-            }
+            CallState::Dialing => caps.extend(DIALING_CAPABILITIES),
             CallState::Ringing => {
                 caps.extend([
                     "Answer",
@@ -595,6 +663,34 @@ impl World {
         caps
     }
 
+    /// The capability lists of the captured real servers (GWS-REAL.md): Ringing and
+    /// Established exactly as captured, Held with Retrieve for Hold and no SendDtmf, the
+    /// held original of a consult with SwapCalls and the consult's Complete operation.
+    /// Dialing keeps seed 001's list, which the captures repeat.
+    fn real_capabilities(&self, leg: &Leg) -> Vec<&'static str> {
+        match leg.state {
+            CallState::Dialing => DIALING_CAPABILITIES.to_vec(),
+            CallState::Ringing => REAL_RINGING_CAPABILITIES.to_vec(),
+            CallState::Established => REAL_ESTABLISHED_CAPABILITIES.to_vec(),
+            CallState::Held => {
+                let mut caps: Vec<&'static str> = REAL_ESTABLISHED_CAPABILITIES
+                    .iter()
+                    .filter(|c| **c != "SendDtmf")
+                    .map(|c| if *c == "Hold" { "Retrieve" } else { *c })
+                    .collect();
+                if let Some((_, kind)) = self
+                    .consult_of_original(&leg.id)
+                    .and_then(|c| c.consult_of.as_ref())
+                {
+                    caps.push("SwapCalls");
+                    caps.push(kind.complete_op());
+                }
+                caps
+            }
+            CallState::Released => Vec::new(),
+        }
+    }
+
     /// SwapCalls and MergeWithOtherCall need a second call of the same agent.
     fn add_pair_capabilities(&self, leg: &Leg, caps: &mut Vec<&'static str>) {
         let others = self.other_active_calls(leg);
@@ -618,12 +714,10 @@ impl World {
 
     fn notify_call(&self, leg_id: &str, notification_type: &str, out: &mut Outcome) {
         let Some(leg) = self.leg(leg_id) else { return };
-        let agent = &self.agents[leg.agent];
-        let call = render::call(self, leg);
         out.notices.push(Notice {
-            agent: agent.username.clone(),
+            agent: self.agents[leg.agent].username.clone(),
             channel: "/v2/me/calls",
-            data: render::call_state_change(agent, call, notification_type),
+            data: render::call_state_change(self, leg, notification_type),
         });
     }
 
@@ -632,7 +726,51 @@ impl World {
         out.notices.push(Notice {
             agent: a.username.clone(),
             channel: "/v2/me/devices",
-            data: json!({"messageType": "DeviceStateChangeMessage", "devices": [render::device(a)]}),
+            data: render::device_state_change(a),
+        });
+    }
+
+    /// A device `ErrorMessage` on `/v2/me/devices`, as real servers send when the device
+    /// fails (control API): only `devicePath`, `deviceUri` and `metrics`, no text.
+    pub fn device_error(&self, agent: usize, out: &mut Outcome) {
+        let a = &self.agents[agent];
+        out.notices.push(Notice {
+            agent: a.username.clone(),
+            channel: "/v2/me/devices",
+            data: render::device_error(a),
+        });
+    }
+
+    /// What Workspace Web Edition writes onto every call of its agent:
+    /// `WWE_PARTY_<dn>: {firstname, lastname, username, path}`.
+    fn wwe_party(&self, agent: usize) -> (String, Value) {
+        let a = &self.agents[agent];
+        (
+            format!("WWE_PARTY_{}", a.dn),
+            json!({
+                "path": format!("/users/{}", a.user_id),
+                "firstname": a.first_name,
+                "username": a.username,
+                "lastname": a.last_name,
+            }),
+        )
+    }
+
+    /// A call ringing at a real-shape agent: its WWE party is attached (AttachedDataChanged
+    /// to every leg of the call), as the captured ringing call shows.
+    fn attach_wwe_party_if_real(&mut self, leg_id: &str, out: &mut Outcome) {
+        let Some(leg) = self.leg(leg_id).cloned() else {
+            return;
+        };
+        if self.agents[leg.agent].gws_shape != GwsShape::Real {
+            return;
+        }
+        let (key, party) = self.wwe_party(leg.agent);
+        if leg.user_data.get(&key) == Some(&party) {
+            return;
+        }
+        self.edit_user_data(&leg, out, |ud| {
+            ud.insert(key.clone(), party.clone());
         });
     }
 
@@ -736,6 +874,7 @@ impl World {
             ended_at: None,
             consult_of: None,
             participants: Vec::new(),
+            answered: false,
         });
         if let Some(c) = self.conns.get_mut(&conn) {
             c.parties.push(Party::Leg(id.clone()));
@@ -783,6 +922,7 @@ impl World {
                 self.snapshot_participants(idx);
             }
             self.notify_call(&id, "StatusChange", out);
+            self.attach_wwe_party_if_real(&id, out);
             return;
         }
         if let Some(c) = self.conns.get_mut(&conn) {
@@ -914,7 +1054,13 @@ impl World {
                 if !voice {
                     return Err(GwsError::invalid("channels"));
                 }
-                self.set_agent_state(agent, "NotReady", None, None, out);
+                if self.agents[agent].gws_shape == GwsShape::Real {
+                    // The captured login: `{"state":"LoggedIn"}`, then Ready.
+                    self.set_agent_state(agent, "LoggedIn", None, None, out);
+                    self.set_agent_state(agent, "Ready", None, None, out);
+                } else {
+                    self.set_agent_state(agent, "NotReady", None, None, out);
+                }
                 Ok(false)
             }
             "EndContactCenterSession" => {
@@ -992,12 +1138,17 @@ impl World {
         &mut self,
         agent: usize,
         destination: &str,
-        user_data: Map<String, Value>,
+        mut user_data: Map<String, Value>,
         consult: Option<(String, ConsultKind)>,
         out: &mut Outcome,
     ) -> Result<String, GwsError> {
         if destination == self.agents[agent].dn {
             return Err(GwsError::new(10, "Cannot dial your own number"));
+        }
+        if self.agents[agent].gws_shape == GwsShape::Real {
+            // The caller's WWE attaches its party to the call it makes.
+            let (key, party) = self.wwe_party(agent);
+            user_data.insert(key, party);
         }
         let to_agent = self.agent_by_dn(destination).is_some();
         let call_type = match (&consult, to_agent) {
@@ -1059,30 +1210,55 @@ impl World {
             self.snapshot_participants(idx);
         }
         self.notify_call(&id, "StatusChange", out);
+        self.attach_wwe_party_if_real(&id, out);
         id
     }
 
-    /// The far end of a dialing call answers now (control API).
+    /// The far end answers now (control API). On a Dialing call every external party
+    /// answers, and an agent it rings answers as Answer would (a consult to Ben, say); on
+    /// a Ringing call its own agent answers.
     pub fn remote_answer(&mut self, call_id: &str, out: &mut Outcome) -> Result<(), GwsError> {
         let leg = self
             .leg(call_id)
-            .ok_or_else(|| GwsError::not_found("Call"))?;
-        if leg.state != CallState::Dialing {
-            return Err(GwsError::new(
-                2,
-                format!("Call is {}, not Dialing", leg.state.as_str()),
-            ));
-        }
-        let conn = leg.conn;
-        if let Some(c) = self.conns.get_mut(&conn) {
-            for p in c.parties.iter_mut() {
-                if let Party::External { answered, .. } = p {
-                    *answered = true;
+            .ok_or_else(|| GwsError::not_found("Call"))?
+            .clone();
+        match leg.state {
+            CallState::Dialing => {
+                if let Some(c) = self.conns.get_mut(&leg.conn) {
+                    for p in c.parties.iter_mut() {
+                        if let Party::External { answered, .. } = p {
+                            *answered = true;
+                        }
+                    }
+                }
+                let ringing: Vec<String> = self
+                    .legs
+                    .iter()
+                    .filter(|l| l.conn == leg.conn && l.state == CallState::Ringing)
+                    .map(|l| l.id.clone())
+                    .collect();
+                for id in ringing {
+                    self.answer_leg(&id, out);
                 }
             }
+            CallState::Ringing => self.answer_leg(&leg.id, out),
+            other => {
+                return Err(GwsError::new(
+                    2,
+                    format!("Call is {}, not Dialing or Ringing", other.as_str()),
+                ))
+            }
         }
-        self.connect_dialing_legs(conn, out);
+        self.connect_dialing_legs(leg.conn, out);
         Ok(())
+    }
+
+    /// An agent's ringing leg is answered: Established, with `case` from now on.
+    fn answer_leg(&mut self, id: &str, out: &mut Outcome) {
+        if let Some(idx) = self.leg_index(id) {
+            self.legs[idx].answered = true;
+        }
+        self.change_state(id, CallState::Established, out);
     }
 
     /// Every external party of the call hangs up (control API).
@@ -1129,7 +1305,18 @@ impl World {
         if op == "SetCallDisposition" {
             return self.set_call_disposition(&leg, body, out);
         }
-        if !self.capabilities(&leg).contains(&op) {
+        // ClearCall works on any live call, listed or not (the documented lists do not
+        // name it; the real ones do where the captures show it). A real server completes
+        // a consult from the consult call too (the CompleteTransfer sample posts it there),
+        // though its Established list does not name the operation.
+        let clear_call = op == "ClearCall" && leg.state.is_active();
+        let real_complete = self.agents[agent].gws_shape == GwsShape::Real
+            && leg.state == CallState::Established
+            && leg
+                .consult_of
+                .as_ref()
+                .is_some_and(|(_, kind)| kind.complete_op() == op);
+        if !clear_call && !real_complete && !self.capabilities(&leg).contains(&op) {
             return Err(GwsError::new(
                 2,
                 format!(
@@ -1141,13 +1328,14 @@ impl World {
         let id = leg.id.as_str();
         match op {
             "Answer" => {
-                self.change_state(id, CallState::Established, out);
+                self.answer_leg(id, out);
                 self.connect_dialing_legs(leg.conn, out);
             }
             "Hangup" => {
                 self.release_leg(id, out);
                 self.settle(leg.conn, out);
             }
+            "ClearCall" => self.clear_call(&leg, out),
             "Hold" => self.change_state(id, CallState::Held, out),
             "Retrieve" => self.change_state(id, CallState::Established, out),
             "MuteCall" | "UnmuteCall" => {
@@ -1202,14 +1390,20 @@ impl World {
                 };
                 let mut user_data = leg.user_data.clone();
                 user_data.extend(extra);
-                self.change_state(id, CallState::Held, out);
+                // The consult exists before the original's Held goes out (a real held
+                // original already lists SwapCalls and the Complete operation), but the
+                // Held notification comes first.
+                let mut consult = Outcome::default();
                 self.place_call(
                     agent,
                     &destination,
                     user_data,
                     Some((leg.id.clone(), kind)),
-                    out,
+                    &mut consult,
                 )?;
+                self.change_state(id, CallState::Held, out);
+                out.notices.extend(consult.notices);
+                out.timers.extend(consult.timers);
             }
             "CompleteTransfer" | "CompleteConference" => {
                 let (original, consult) =
@@ -1307,6 +1501,30 @@ impl World {
             _ => return Err(GwsError::unknown_operation(op)),
         }
         Ok(())
+    }
+
+    /// ClearCall: the whole call is cleared — every agent's leg is released and every
+    /// external party is gone. A ringing call is declined this way (the caller's side
+    /// ends too); on a two-party call it is Hangup.
+    fn clear_call(&mut self, leg: &Leg, out: &mut Outcome) {
+        let others: Vec<String> = self
+            .conns
+            .get(&leg.conn)
+            .map(|c| {
+                c.parties
+                    .iter()
+                    .filter_map(|p| match p {
+                        Party::Leg(id) if *id != leg.id => Some(id.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.release_leg(&leg.id, out);
+        for id in others {
+            self.release_leg(&id, out);
+        }
+        self.conns.remove(&leg.conn);
     }
 
     fn set_recording(&mut self, id: &str, state: Recording, out: &mut Outcome) {
@@ -1495,6 +1713,16 @@ impl World {
             self.notify_call(id, "AttachedDataChanged", out);
         }
         Ok(())
+    }
+
+    /// Switch an agent between the documented and the captured-real GWS (control API,
+    /// `--gws-shape`). Choosing `real` also chooses participant objects, the shape of
+    /// every WWE capture, unless `keep_participants`.
+    pub fn set_gws_shape(&mut self, agent: usize, shape: GwsShape, keep_participants: bool) {
+        self.agents[agent].gws_shape = shape;
+        if shape == GwsShape::Real && !keep_participants {
+            self.agents[agent].participant_shape = ParticipantShape::Objects;
+        }
     }
 
     /// Change an agent's notification and participant shapes (control API).

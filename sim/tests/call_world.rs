@@ -148,6 +148,65 @@ async fn scripted_numbers_busy_and_never_answers() {
 }
 
 #[tokio::test]
+async fn remote_answer_of_a_consult_to_an_agent_answers_that_agent() {
+    let sim = start().await;
+    let ava = sim.listening("ava").await;
+    let ben = sim.listening("ben").await;
+    let orig = sim.ring("ava", "5551212").await;
+    ava.op(&orig, json!({"operationName": "Answer"})).await;
+    ava.op(
+        &orig,
+        json!({"operationName": "InitiateTransfer", "destination": {"phoneNumber": "5006"}}),
+    )
+    .await;
+    let consult = sim
+        .calls_of("ava")
+        .await
+        .into_iter()
+        .find(|c| c["consultOf"] == orig.as_str())
+        .unwrap();
+    let consult_id = consult["id"].as_str().unwrap().to_string();
+    let ben_id = sim.calls_of("ben").await.remove(0)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(sim.call(&ben_id).await["state"], "Ringing");
+    drain(&ava).await;
+    drain(&ben).await;
+
+    // The control API answers for Ben: both ends of the consult are established.
+    let (status, _) = sim
+        .control(&format!("/sim/calls/{consult_id}/remote-answer"), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(sim.call(&ben_id).await["state"], "Established");
+    assert_eq!(sim.call(&consult_id).await["state"], "Established");
+    assert_eq!(
+        drain(&ben).await,
+        vec![ev("StatusChange", &ben_id, "Established")]
+    );
+    assert_eq!(
+        drain(&ava).await,
+        vec![ev("StatusChange", &consult_id, "Established")]
+    );
+    // The transfer completes: Ben talks to the customer.
+    ava.op(&orig, json!({"operationName": "CompleteTransfer"})).await;
+    assert_eq!(sim.call(&ben_id).await["participants"], json!(["5551212"]));
+
+    // A ringing call can be answered for its agent too; an established one cannot.
+    let id = sim.ring("ava", "5551313").await;
+    let (status, _) = sim
+        .control(&format!("/sim/calls/{id}/remote-answer"), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(sim.call(&id).await["state"], "Established");
+    let (status, _) = sim
+        .control(&format!("/sim/calls/{id}/remote-answer"), json!({}))
+        .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
 async fn a_call_between_agents_rings_the_other() {
     let sim = start().await;
     let ava = sim.listening("ava").await;
