@@ -139,3 +139,19 @@ test('Ozonetel-only: idle, a call with its picker, wrap-up and a dial error have
     await host.close();
   }
 });
+
+test.describe('against a real-shaped GWS', () => {
+  test.use({ simArgs: ['--gws-shape', 'real'] });
+  test('ringing with Decline, nested userData, a device problem: no axe violation', async ({ page, sim }, info) => {
+    await page.goto(`${sim.pageUrl}/`);
+    await expect(widget(page).locator('.agent-name')).toHaveText('Ava Patel');
+    await expect.poll(async () => (await sim.agent()).agentState.state).toBe('Ready');
+    const id = await sim.ring('5551234', { CustomerSegment: { tier: 'Gold', since: '2019' } });
+    await expect(button(card(page, id), 'Decline')).toBeVisible();
+    await expect(card(page, id).locator('dl.nested').first()).toBeVisible();
+    await noViolations(page, 'real ringing with Decline and nested userData', info);
+    await sim.post('/sim/agents/ava/device-error');
+    await expect(widget(page).locator('.device-problem')).toBeVisible();
+    await noViolations(page, 'device problem', info);
+  });
+});
