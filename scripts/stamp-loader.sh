@@ -10,3 +10,5 @@ wasm=$(cd "$dir" && ls crm-call-widget-*_bg.wasm | head -n 1)
 sed -i -e "s/__CCW_MODULE__/$module/" -e "s/__CCW_WASM__/$wasm/" "$dir/crm-call-widget.js"
 # trunk leaves its own <link data-trunk rel="rust"> tag in the page; a host page has none.
 sed -i '/data-trunk/d' "$dir/index.html"
+# Compressed copies beside each file (.gz, .br), for servers that send them as they are.
+node "$(dirname "$0")/compress.mjs" "$dir"

@@ -26,7 +26,11 @@ pub fn csp(connect_sources: &[String]) -> String {
 pub fn static_files(dir: PathBuf, csp: String) -> Router {
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
     Router::new()
-        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+        .fallback_service(
+            // The build writes .br and .gz beside each file: sent as they are to browsers
+            // that accept them (Content-Encoding and Vary set by ServeDir).
+            ServeDir::new(dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip(),
+        )
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let csp = csp.clone();
             let immutable = is_content_hashed(req.uri().path());

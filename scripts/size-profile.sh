@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The size profile: builds the widget's wasm with its function names kept, then prints the
+# largest functions and the bytes per crate and per module of ours, before wasm-opt (what
+# rustc and wasm-bindgen make) and after it (what ships: `wasm-opt -Oz`, names kept only
+# for this report). Needs twiggy (installed from crates.io on first use).
+#   scripts/size-profile.sh [TOP=25]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+TOP=${1:-25}
+setup
+if ! command -v twiggy >/dev/null; then
+  step "installing twiggy (once)"
+  cargo install twiggy --locked
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+step "building the wasm (release, names kept)"
+cargo build --release --target wasm32-unknown-unknown --lib --quiet
+wasm-bindgen --target web --out-dir "$out" --out-name widget --keep-debug \
+  "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/ccw.wasm"
+wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  "$out/widget_bg.wasm" -o "$out/after.wasm"
+for stage in before after; do
+  file="$out/widget_bg.wasm"; [ "$stage" = after ] && file="$out/after.wasm"
+  twiggy top -f csv "$file" > "$out/$stage.csv"
+done
+node "$ROOT/scripts/size-profile.mjs" "$out/before.csv" "$out/after.csv" "$TOP"
