@@ -48,6 +48,8 @@ const BURSTS = Number(arg("--bursts", quick ? "3" : "7"));
 const CYCLES = Number(arg("--cycles", quick ? "100" : "1000"));
 const IDLE_S = Number(arg("--idle-seconds", quick ? "12" : "40"));
 const IDLE_TIMEOUT_MS = 2000;
+const THROTTLED_LOADS = Number(arg("--throttled-loads", quick ? "3" : "7"));
+const COMPILES = Number(arg("--compiles", quick ? "3" : "9"));
 
 const log = (...a) => { if (verbose) console.error("[bench]", ...a); };
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -240,6 +242,59 @@ async function loads(browser, sim) {
     await context.close();
     log("cold loads", cold.map(Math.round).join(" "), "warm", warm.map(Math.round).join(" "));
     return { cold: median(cold), warm: median(warm), coldAll: cold, warmAll: warm };
+}
+
+/** Load → agent name on Lighthouse's "slow 4G" link (1.6 Mbps down, 750 kbps up, 150 ms
+ *  RTT, set through the Chrome DevTools Protocol), each in a fresh profile, with the files
+ *  served compressed (the simulator sends the .br beside each file). */
+async function throttledLoads(browser, sim) {
+    const times = [];
+    const bytes = [];
+    for (let i = 0; i < THROTTLED_LOADS; i++) {
+        const context = await browser.newContext();
+        await context.addInitScript(instrument);
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+        await cdp.send("Network.emulateNetworkConditions", {
+            offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8,
+        });
+        let onWire = 0;
+        cdp.on("Network.loadingFinished", e => { onWire += e.encodedDataLength; });
+        await page.goto(`${sim.url}/`);
+        times.push(await page.waitForFunction(() => window.__namedAt, null, { timeout: 60_000 }).then(h => h.jsonValue()));
+        bytes.push(onWire);
+        await context.close();
+    }
+    log("throttled loads", times.map(Math.round).join(" "), "bytes", bytes.join(" "));
+    return { median: median(times), all: times, bytes: median(bytes) };
+}
+
+/** The wasm's compile and instantiate times in the page: the bytes fetched first, then
+ *  WebAssembly.compile, then the JS glue's initSync (instantiation with its imports). */
+async function compileTimes(browser, sim, size) {
+    const compile = [], instantiate = [];
+    for (let i = 0; i < COMPILES; i++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${sim.url}/demo.css`);
+        const t = await page.evaluate(async ([module, wasm]) => {
+            const m = await import(`/${module}`);
+            const bytes = await (await fetch(`/${wasm}`)).arrayBuffer();
+            const t0 = performance.now();
+            const compiled = await WebAssembly.compile(bytes);
+            const t1 = performance.now();
+            m.initSync({ module: compiled });
+            const t2 = performance.now();
+            return [t1 - t0, t2 - t1];
+        }, [size.module, size.wasm]);
+        compile.push(t[0]);
+        instantiate.push(t[1]);
+        await context.close();
+    }
+    log("compile", compile.map(x => x.toFixed(1)).join(" "), "instantiate", instantiate.map(x => x.toFixed(1)).join(" "));
+    return { compile: median(compile), instantiate: median(instantiate) };
 }
 
 async function notifications(browser, sim) {
@@ -444,6 +499,8 @@ try {
     try {
         await sim.post("/sim/config", { answerDelayMs: 300 });
         results.load = await loads(browser, sim);
+        results.slow = await throttledLoads(browser, sim);
+        results.compile = await compileTimes(browser, sim, size);
         results.notes = await notifications(browser, sim);
     } finally { sim.stop(); }
     results.idle = await idle(browser, 1);
@@ -459,9 +516,13 @@ const totalMem = m => m.heap + m.wasm;
 const growth = totalMem(results.mem.afterN) - totalMem(results.mem.after10);
 const idleTarget = 3600 / (IDLE_TIMEOUT_MS / 1000) + 2;
 const rows = [
-    ["snippet, gzip -9 (loader + JS + wasm; CSS inside the wasm)", KB(size.gz), "≤ 150 KB", size.gz <= 150 * 1024],
+    ["snippet, gzip -9 (loader + JS + wasm; CSS inside the wasm)", KB(size.gz), "≤ 200 KB", size.gz <= 200 * 1024],
+    ["snippet, brotli 11", KB(size.br), "≤ 160 KB", size.br <= 160 * 1024],
     [`load → agent name, median of ${LOADS} (fresh profile)`, ms(results.load.cold), "≤ 300 ms", results.load.cold <= 300],
     [`load → agent name, median of ${LOADS} (cached reload)`, ms(results.load.warm), "≤ 300 ms", results.load.warm <= 300],
+    [`load → agent name on slow 4G (1.6 Mbps, 150 ms RTT), compressed, median of ${THROTTLED_LOADS}`, ms(results.slow.median), "≤ 1500 ms", results.slow.median <= 1500],
+    [`wasm compile, median of ${COMPILES}`, ms(results.compile.compile), "—", null],
+    [`wasm instantiate, median of ${COMPILES}`, ms(results.compile.instantiate), "—", null],
     [`notification → DOM, p50 (${results.notes.n} Hold/Resume)`, ms(results.notes.p50), "—", null],
     [`notification → DOM, p99 (${results.notes.n} Hold/Resume)`, ms(results.notes.p99), "≤ 16 ms", results.notes.p99 <= 16],
     [`200 notifications in one answer → DOM, median of ${BURSTS}`, ms(results.notes.burst), "≤ 50 ms", results.notes.burst <= 50],
@@ -478,6 +539,7 @@ for (const [a, b, c, d] of rows) console.log(line(a, b, c, d === null ? "" : d ?
 console.log("\ndetails:");
 for (const p of size.parts) console.log(`  ${p.f.padEnd(42)} ${KB(p.raw).padStart(10)} raw  ${KB(p.gz).padStart(9)} gzip  ${KB(p.br).padStart(9)} brotli`);
 console.log(`  total brotli ${KB(size.br)}`);
+console.log(`  slow 4G loads (ms): ${results.slow.all.map(Math.round).join(" ")}; bytes on the wire per load ${KB(results.slow.bytes)}`);
 console.log(`  load (ms) fresh: ${results.load.coldAll.map(Math.round).join(" ")}; cached: ${results.load.warmAll.map(Math.round).join(" ")}`);
 console.log(`  notification → DOM max ${ms(results.notes.max)}; burst max ${ms(results.notes.burstMax)}; connect answers per burst: ${results.notes.perAnswer.join(" ")}`);
 const m10 = results.mem.after10, mN = results.mem.afterN;

@@ -41,12 +41,15 @@
     if (!loading) {
       var moduleUrl = new URL(MODULE, base).href;
       var wasmUrl = new URL(WASM, base).href;
+      // The wasm downloads while the module loads (one round trip less on a slow link).
+      var wasm = fetch(wasmUrl).catch(function (e) {
+        throw startError("its WebAssembly file could not be fetched", wasmUrl, e);
+      });
+      wasm.catch(function () {}); // reported once, through `loading`, if it is needed
       loading = import(moduleUrl).catch(function (e) {
         throw startError("its module could not be loaded", moduleUrl, e);
       }).then(function (m) {
-        return fetch(wasmUrl).catch(function (e) {
-          throw startError("its WebAssembly file could not be fetched", wasmUrl, e);
-        }).then(function (response) {
+        return wasm.then(function (response) {
           if (!response.ok) throw startError("its WebAssembly file is missing", wasmUrl, "HTTP " + response.status);
           return m.default({ module_or_path: response }).catch(function (e) {
             throw startError("its WebAssembly could not be started", wasmUrl, e);
