@@ -40,8 +40,9 @@ pub enum TabMessage {
     Reread,
     /// Anything for the disposition outbox (routed by the outbox itself).
     Outbox { payload: Value },
-    /// Calls the host page announced in one tab (telephony without a server channel).
-    PageCalls { calls: Value },
+    /// Calls the host page announced in one tab (telephony without a server channel), as
+    /// JSON text.
+    PageCalls { calls: String },
 }
 
 impl TabMessage {

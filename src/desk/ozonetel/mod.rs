@@ -120,8 +120,7 @@ impl Telephony for OzonetelLine {
 
     fn on_tab_message(&self, message: TabMessage) {
         if let TabMessage::PageCalls { calls } = message {
-            let calls: Vec<Call> = serde_json::from_value(calls).unwrap_or_default();
-            for call in calls {
+            for call in super::wrap_up_shelf::parse_calls(&calls) {
                 self.inner.take(call, false);
             }
         }
@@ -273,7 +272,7 @@ impl Inner {
         let update = CallUpdate { call: call.clone(), kind: NotificationKind::StatusChange, wrap_up_secs: wrap_up, at_ms: now_ms() };
         self.core.apply(vec![StoreAction::CallUpdated(update)]);
         if tell_tabs {
-            let calls = serde_json::to_value(vec![call]).unwrap_or(Value::Null);
+            let calls = serde_json::to_string(&[call]).unwrap_or_default();
             self.core.tell_tabs(TabMessage::PageCalls { calls });
         }
     }
