@@ -13,6 +13,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 
+use crate::auth::CookieSameSite;
+use crate::tls::TlsOptions;
 use crate::world::{GwsShape, Outcome, World};
 use crate::{auth, bayeux, control, cors, faults, gws, ozonetel, serve};
 
@@ -37,6 +39,8 @@ pub struct Settings {
     pub gws_shape: GwsShape,
     /// Whether the Bayeux server offers the ack extension to clients that ask for it.
     pub cometd_ack: bool,
+    /// The `SameSite` attributes of the session cookies (`--cookie-samesite`).
+    pub cookie_samesite: CookieSameSite,
 }
 
 impl Default for Settings {
@@ -52,6 +56,7 @@ impl Default for Settings {
             answer_delay_ms: 1_000,
             gws_shape: GwsShape::Doc,
             cometd_ack: true,
+            cookie_samesite: CookieSameSite::Lax,
         }
     }
 }
@@ -64,6 +69,8 @@ pub struct Options {
     pub page_listen: Option<SocketAddr>,
     pub allow_origins: Vec<String>,
     pub allow_loopback_origins: bool,
+    /// HTTPS on every listener (`--tls`), when set.
+    pub tls: Option<TlsOptions>,
     pub settings: Settings,
 }
 
@@ -75,6 +82,7 @@ impl Default for Options {
             page_listen: None,
             allow_origins: Vec::new(),
             allow_loopback_origins: false,
+            tls: None,
             settings: Settings::default(),
         }
     }

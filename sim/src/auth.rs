@@ -18,6 +18,50 @@ use crate::world::GwsShape;
 pub const SESSION_COOKIE: &str = "JSESSIONID";
 pub const CSRF_HEADER: &str = "X-CSRF-TOKEN";
 
+/// The `SameSite` attributes of the simulator's cookies (`JSESSIONID`, `BAYEUX_BROWSER`):
+/// `Lax` by default; `None` (with `Secure`, which browsers require for it) for a GWS on a
+/// site other than the page's; `Partitioned` adds `Partitioned` (CHIPS: a cookie kept per
+/// top-level site, which browsers keep even when they block third-party cookies).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CookieSameSite {
+    #[default]
+    Lax,
+    None,
+    Partitioned,
+}
+
+impl CookieSameSite {
+    pub fn parse(name: &str) -> Option<CookieSameSite> {
+        match name.to_ascii_lowercase().as_str() {
+            "lax" => Some(CookieSameSite::Lax),
+            "none" => Some(CookieSameSite::None),
+            "partitioned" => Some(CookieSameSite::Partitioned),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CookieSameSite::Lax => "lax",
+            CookieSameSite::None => "none",
+            CookieSameSite::Partitioned => "partitioned",
+        }
+    }
+    /// The attributes that follow `Path=/; HttpOnly`.
+    pub fn attributes(self) -> &'static str {
+        match self {
+            CookieSameSite::Lax => "SameSite=Lax",
+            CookieSameSite::None => "SameSite=None; Secure",
+            CookieSameSite::Partitioned => "SameSite=None; Secure; Partitioned",
+        }
+    }
+    /// A whole `Set-Cookie` value: `name=value; Path=/; HttpOnly; <attributes>`, plus
+    /// `Max-Age=0` when the cookie is being removed.
+    pub fn cookie(self, name: &str, value: &str, remove: bool) -> String {
+        let max_age = if remove { " Max-Age=0;" } else { "" };
+        format!("{name}={value}; Path=/;{max_age} HttpOnly; {}", self.attributes())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct HttpSession {
     pub id: String,
@@ -28,6 +72,8 @@ pub struct HttpSession {
 #[derive(Default)]
 pub struct HttpSessions {
     map: HashMap<String, HttpSession>,
+    /// Sessions opened since the start (or the last `/sim/reset-counters`).
+    pub opened: u64,
 }
 
 impl HttpSessions {
@@ -41,6 +87,7 @@ impl HttpSessions {
             csrf: uuid(),
         };
         self.map.insert(session.id.clone(), session.clone());
+        self.opened += 1;
         session
     }
     pub fn remove(&mut self, id: &str) {
@@ -48,6 +95,12 @@ impl HttpSessions {
     }
     pub fn clear(&mut self) {
         self.map.clear();
+    }
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
     }
     pub fn count_for(&self, agent: &str) -> usize {
         self.map.values().filter(|s| s.agent == agent).count()
@@ -172,8 +225,8 @@ fn csrf_rejected() -> Response {
         .into_response()
 }
 
-fn session_cookie(id: &str) -> String {
-    format!("{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax")
+fn session_cookie(mode: CookieSameSite, id: &str) -> String {
+    mode.cookie(SESSION_COOKIE, id, false)
 }
 
 /// Middleware for everything under /api/v2: find or open the session, check CSRF on
@@ -230,7 +283,7 @@ pub async fn guard(State(sim): State<Arc<Sim>>, mut req: Request, next: Next) ->
             if !valid {
                 let mut res = csrf_rejected();
                 if let Some(id) = &opened {
-                    append_cookie(&mut res, &session_cookie(id));
+                    append_cookie(&mut res, &session_cookie(settings.cookie_samesite, id));
                 }
                 return res;
             }
@@ -248,7 +301,7 @@ pub async fn guard(State(sim): State<Arc<Sim>>, mut req: Request, next: Next) ->
         match still_open {
             Some(csrf) => {
                 if let Some(id) = &opened {
-                    append_cookie(&mut res, &session_cookie(id));
+                    append_cookie(&mut res, &session_cookie(settings.cookie_samesite, id));
                 }
                 if method == Method::GET && settings.csrf && !is_bayeux {
                     let h = res.headers_mut();
@@ -260,7 +313,7 @@ pub async fn guard(State(sim): State<Arc<Sim>>, mut req: Request, next: Next) ->
             }
             None => append_cookie(
                 &mut res,
-                &format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+                &settings.cookie_samesite.cookie(SESSION_COOKIE, "", true),
             ),
         }
     }

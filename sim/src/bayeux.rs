@@ -305,7 +305,7 @@ async fn notifications(
     if let Some(browser) = request.new_browser {
         append_cookie(
             &mut res,
-            &format!("{BROWSER_COOKIE}={browser}; Path=/; HttpOnly; SameSite=Lax"),
+            &sim.settings().cookie_samesite.cookie(BROWSER_COOKIE, &browser, false),
         );
     }
     res

@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use crate::app::{lock, Sim};
+use crate::auth::CookieSameSite;
 use crate::faults;
 use crate::ozonetel::{self as oz_api, AuthMode, ACCOUNT_API_KEY, ACCOUNT_DID, ACCOUNT_USER};
 use crate::render;
@@ -191,6 +192,8 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
             "handshakes": hub.handshakes,
             "connects": hub.connects,
         },
+        "httpSessions": sessions.len(),
+        "sessionsOpened": sessions.opened,
         "requests": *lock(&sim.requests),
         "faults": faults_json,
         "settings": settings_json(&settings),
@@ -210,6 +213,7 @@ fn settings_json(s: &crate::app::Settings) -> Value {
         "answerDelayMs": s.answer_delay_ms,
         "gwsShape": s.gws_shape.as_str(),
         "cometdAck": s.cometd_ack,
+        "cookieSameSite": s.cookie_samesite.as_str(),
     })
 }
 
@@ -549,10 +553,22 @@ async fn post_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
             None => return bad_request("tokensPerHour must be a non-negative integer"),
         }
     }
+    if let Some(v) = body.get("cookieSameSite") {
+        match v.as_str().and_then(CookieSameSite::parse) {
+            Some(mode) => s.cookie_samesite = mode,
+            None => return bad_request("cookieSameSite must be lax, none or partitioned"),
+        }
+    }
     if let Some(v) = body.get("cometdAck") {
         match v.as_bool() {
             Some(b) => s.cometd_ack = b,
             None => return bad_request("cometdAck must be a boolean"),
+        }
+    }
+    if let Some(v) = body.get("cookieSameSite") {
+        match v.as_str().and_then(CookieSameSite::parse) {
+            Some(mode) => s.cookie_samesite = mode,
+            None => return bad_request("cookieSameSite must be lax, none or partitioned"),
         }
     }
     let gws_shape = match text(&body, "gwsShape") {
@@ -579,6 +595,7 @@ async fn post_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
 
 async fn reset_counters(State(sim): State<Arc<Sim>>) -> Response {
     lock(&sim.requests).clear();
+    lock(&sim.sessions).opened = 0;
     {
         let mut hub = lock(&sim.hub);
         hub.handshakes = 0;

@@ -12,14 +12,15 @@ use crate::app::Sim;
 
 #[derive(Clone, Debug, Default)]
 pub struct Origins {
+    /// Exact origins, or `scheme://host:*` for any port of that host (as in CSP).
     pub list: Vec<String>,
-    /// Any `http://127.0.0.1:*` or `http://localhost:*` origin.
+    /// Any `http(s)://127.0.0.1:*` or `http(s)://localhost:*` origin.
     pub loopback_any: bool,
 }
 
 impl Origins {
     pub fn allows(&self, origin: &str) -> bool {
-        if self.list.iter().any(|o| o.trim_end_matches('/') == origin) {
+        if self.list.iter().any(|o| matches_entry(o.trim_end_matches('/'), origin)) {
             return true;
         }
         self.loopback_any && is_loopback_origin(origin)
@@ -29,15 +30,38 @@ impl Origins {
     pub fn csp_sources(&self) -> Vec<String> {
         let mut sources = self.list.clone();
         if self.loopback_any {
-            sources.push("http://127.0.0.1:*".into());
-            sources.push("http://localhost:*".into());
+            for scheme in ["http", "https"] {
+                sources.push(format!("{scheme}://127.0.0.1:*"));
+                sources.push(format!("{scheme}://localhost:*"));
+            }
         }
         sources
     }
 }
 
+/// An allowlist entry against an origin: equal, or `scheme://host:*` and the origin is
+/// that scheme and host with a port (or none).
+fn matches_entry(entry: &str, origin: &str) -> bool {
+    if entry == origin {
+        return true;
+    }
+    let Some(prefix) = entry.strip_suffix(":*") else {
+        return false;
+    };
+    match origin.strip_prefix(prefix) {
+        Some("") => true,
+        Some(port) => port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())),
+        None => false,
+    }
+}
+
 fn is_loopback_origin(origin: &str) -> bool {
-    let rest = match origin.strip_prefix("http://") {
+    let rest = match origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    {
         Some(r) => r,
         None => return false,
     };
@@ -98,4 +122,30 @@ fn allow_origin(h: &mut axum::http::HeaderMap, origin: HeaderValue) {
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
     h.append(header::VARY, HeaderValue::from_static("Origin"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Origins;
+
+    #[test]
+    fn entries_with_any_port_and_loopback_of_either_scheme() {
+        let o = Origins {
+            list: vec!["https://crm.test:*".into(), "https://a.test:8443".into()],
+            loopback_any: false,
+        };
+        assert!(o.allows("https://crm.test:4431"));
+        assert!(o.allows("https://crm.test"));
+        assert!(!o.allows("http://crm.test:4431"));
+        assert!(!o.allows("https://crm.test.evil:4431"));
+        assert!(!o.allows("https://crm.testx:4431"));
+        assert!(!o.allows("https://crm.test:44a"));
+        assert!(o.allows("https://a.test:8443"));
+        assert!(!o.allows("https://a.test:8444"));
+        assert!(!o.allows("http://127.0.0.1:9000"));
+        let loopback = Origins { list: vec![], loopback_any: true };
+        assert!(loopback.allows("http://127.0.0.1:9000"));
+        assert!(loopback.allows("https://localhost:9000"));
+        assert!(!loopback.allows("https://crm.test:9000"));
+    }
 }

@@ -17,7 +17,7 @@ pub fn call(world: &World, leg: &Leg) -> Value {
     // The emptyParticipants option: a live call shown without participants or
     // capabilities (what the server allows does not change).
     let hidden = agent.empty_participants && leg.state != CallState::Released;
-    let host = &agent.host;
+    let (scheme, host) = (agent.scheme, &agent.host);
     let numbers = if hidden {
         Vec::new()
     } else {
@@ -30,7 +30,7 @@ pub fn call(world: &World, leg: &Leg) -> Value {
     call.insert("connId".into(), json!(leg.conn_id));
     call.insert(
         "deviceUri".into(),
-        json!(format!("http://{host}/api/v2/devices/{}", agent.device_id)),
+        json!(format!("{scheme}://{host}/api/v2/devices/{}", agent.device_id)),
     );
     match agent.participant_shape {
         ParticipantShape::Strings => {
@@ -71,7 +71,7 @@ pub fn call(world: &World, leg: &Leg) -> Value {
     call.insert("monitoring".into(), json!(false));
     call.insert(
         "uri".into(),
-        json!(format!("http://{host}/api/v2/me/calls/{}", leg.id)),
+        json!(format!("{scheme}://{host}/api/v2/me/calls/{}", leg.id)),
     );
     call.insert("path".into(), json!(format!("/calls/{}", leg.id)));
     if real && leg.answered {
@@ -230,7 +230,7 @@ fn user_state(agent: &Agent) -> Value {
 
 /// The device resource, with the agent's voice state.
 pub fn device(agent: &Agent) -> Value {
-    let host = &agent.host;
+    let (scheme, host) = (agent.scheme, &agent.host);
     if agent.gws_shape == GwsShape::Real {
         // As the WWE captures show it: no uri/path, channels, empty e164Number.
         return json!({
@@ -242,7 +242,7 @@ pub fn device(agent: &Agent) -> Value {
             "e164Number": "",
             "telephonyNetwork": "Private",
             "doNotDisturb": "Off",
-            "voiceEnvironmentUri": format!("http://{host}/api/v2/voice-environments/sim"),
+            "voiceEnvironmentUri": format!("{scheme}://{host}/api/v2/voice-environments/sim"),
             "capabilities": ["DoNotDisturbOn", "ForwardCallsOn"],
             "channels": ["voice"],
             "dynamicPhoneNumber": "",
@@ -256,9 +256,9 @@ pub fn device(agent: &Agent) -> Value {
         "e164Number": agent.dn,
         "telephonyNetwork": "Private",
         "doNotDisturb": "Off",
-        "voiceEnvironmentUri": format!("http://{host}/api/v2/voice-environments/sim"),
+        "voiceEnvironmentUri": format!("{scheme}://{host}/api/v2/voice-environments/sim"),
         "capabilities": ["ForwardCallsOn", "DoNotDisturbOn"],
-        "uri": format!("http://{host}/api/v2/devices/{}", agent.device_id),
+        "uri": format!("{scheme}://{host}/api/v2/devices/{}", agent.device_id),
         "path": format!("/devices/{}", agent.device_id),
     })
 }
@@ -278,7 +278,7 @@ pub fn device_error(agent: &Agent) -> Value {
         "messageType": "ErrorMessage",
         "metrics": metrics(),
         "devicePath": format!("/devices/{}", agent.device_id),
-        "deviceUri": format!("http://{}/api/v2/devices/{}", agent.host, agent.device_id),
+        "deviceUri": format!("{}://{}/api/v2/devices/{}", agent.scheme, agent.host, agent.device_id),
     })
 }
 
@@ -294,7 +294,7 @@ pub fn calls_of(world: &World, agent: usize) -> Vec<Value> {
 /// The user resource; with `subresources` it carries devices and calls too.
 pub fn user(world: &World, agent: usize, subresources: bool) -> Value {
     let a = &world.agents[agent];
-    let host = &a.host;
+    let (scheme, host) = (a.scheme, &a.host);
     let mut user = json!({
         "id": a.user_id,
         "userName": a.username,
@@ -304,7 +304,7 @@ pub fn user(world: &World, agent: usize, subresources: bool) -> Value {
         "roles": ["ROLE_AGENT"],
         "enabled": true,
         "changePasswordOnFirstLogin": false,
-        "uri": format!("http://{host}/api/v2/users/{}", a.user_id),
+        "uri": format!("{scheme}://{host}/api/v2/users/{}", a.user_id),
         "path": format!("/users/{}", a.user_id),
     });
     if subresources {

@@ -28,7 +28,7 @@ pub fn static_files(dir: PathBuf, csp: String) -> Router {
     Router::new()
         .fallback_service(
             // The build writes .br and .gz beside each file: sent as they are to browsers
-            // that accept them (Content-Encoding and Vary set by ServeDir).
+            // that accept them (ServeDir sets Content-Encoding; Vary is set below).
             ServeDir::new(dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip(),
         )
         .layer(middleware::from_fn(move |req: Request, next: Next| {
@@ -51,6 +51,9 @@ pub fn static_files(dir: PathBuf, csp: String) -> Router {
                 // The loader imports the module and fetches the wasm in CORS mode, so a widget
                 // served from its own origin must let any page read them.
                 h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+                // The same URL answers brotli, gzip or plain bytes by Accept-Encoding; ServeDir
+                // does not say so, and a cache must not hand one browser's answer to another.
+                h.append(header::VARY, HeaderValue::from_static("accept-encoding"));
                 res
             }
         }))

@@ -171,6 +171,8 @@ pub struct Agent {
     pub empty_participants: bool,
     /// Host the agent last reached us on; `uri` fields are built from it.
     pub host: String,
+    /// `http`, or `https` when the simulator serves HTTPS; the scheme of `uri` fields.
+    pub scheme: &'static str,
 }
 
 impl Agent {
@@ -437,6 +439,7 @@ fn agent(
         gws_shape: GwsShape::Doc,
         empty_participants: false,
         host: host.into(),
+        scheme: "http",
     }
 }
 

@@ -118,3 +118,67 @@ export async function hostPages(pages: Record<string, string>, csp: string,
   const address = server.address() as { port: number };
   return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise(r => server.close(r)) };
 }
+
+/** A simulator over HTTPS (`ccsim --tls`): every listener speaks TLS with a certificate the
+ *  simulator makes at start-up for `names` and writes to `certDir` (`--tls-cert-out`), so
+ *  a test's own HTTPS servers can use the same certificate. Node-side requests (the control
+ *  API) trust exactly that certificate. `url` and `pageUrl` are `https://127.0.0.1:PORT`;
+ *  `origin(name)` gives the same listener under one of the certificate's names. */
+export class TlsSim extends Sim {
+  constructor(base: Sim, readonly cert: string, readonly key: string) {
+    // The child process stays the base's: stop() ends it.
+    super(base.url, base.pageUrl, (base as unknown as { child: ChildProcess }).child);
+  }
+
+  static async startTls(names: string[], extra: string[] = []): Promise<TlsSim> {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccsim-tls-'));
+    const base = await Sim.start(['--tls', '--tls-names', [...names, '127.0.0.1'].join(','),
+                                  '--tls-cert-out', certDir, ...extra]);
+    const sim = new TlsSim(base, fs.readFileSync(path.join(certDir, 'cert.pem'), 'utf8'),
+                           fs.readFileSync(path.join(certDir, 'key.pem'), 'utf8'));
+    fs.rmSync(certDir, { recursive: true, force: true });
+    return sim;
+  }
+
+  /** The API's origin (or the page port's, `page`) under `name`, e.g. `https://gws.test:PORT`. */
+  origin(name: string, page = false): string {
+    return `https://${name}:${new URL(page ? this.pageUrl : this.url).port}`;
+  }
+
+  /** An HTTPS request from Node that trusts the simulator's certificate alone. */
+  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {})
+      : Promise<{ status: number; ok: boolean; text: string }> {
+    const https = await import('node:https');
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, { method: init.method ?? 'GET', headers: init.headers, ca: this.cert }, res => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => { text += c; });
+        res.on('end', () => resolve({ status: res.statusCode!, ok: res.statusCode! < 300, text }));
+      });
+      req.on('error', reject);
+      req.end(init.body);
+    });
+  }
+
+  async state(): Promise<any> {
+    const res = await this.request(`${this.url}/sim/state`);
+    expect(res.ok).toBeTruthy();
+    return JSON.parse(res.text);
+  }
+
+  async post(pathname: string, body: unknown = {}): Promise<any> {
+    const res = await this.request(`${this.url}${pathname}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    expect(res.ok, `${pathname} → ${res.status} ${res.text}`).toBeTruthy();
+    return res.text ? JSON.parse(res.text) : {};
+  }
+
+  async clearFaults(): Promise<void> {
+    const res = await this.request(`${this.url}/sim/faults`, { method: 'DELETE' });
+    expect(res.ok).toBeTruthy();
+  }
+}

@@ -54,6 +54,46 @@ pub async fn start_with(tune: impl FnOnce(&mut Options)) -> TestSim {
     }
 }
 
+/// A client that trusts exactly the simulator's certificate (no system roots), with
+/// `names` resolved to the simulator's API address.
+pub fn tls_client(running: &Running, names: &[&str]) -> reqwest::Client {
+    let pem = &running
+        .tls
+        .as_ref()
+        .expect("the simulator speaks HTTPS")
+        .cert_pem;
+    let mut builder = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap());
+    for name in names {
+        builder = builder.resolve(name, running.api);
+    }
+    builder.build().unwrap()
+}
+
+/// As `start_with`, over HTTPS (`--tls`) with a certificate made for `names`; the harness's
+/// client trusts that certificate alone.
+pub async fn start_tls_with(names: &[&str], tune: impl FnOnce(&mut Options)) -> TestSim {
+    let mut opts = Options {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        settings: test_settings(),
+        tls: Some(ccsim::tls::TlsOptions {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            ..Default::default()
+        }),
+        ..Options::default()
+    };
+    tune(&mut opts);
+    let running = ccsim::start(opts).await.expect("simulator starts");
+    let http = tls_client(&running, &[]);
+    TestSim {
+        base: running.api_url(),
+        running,
+        http,
+    }
+}
+
 impl TestSim {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)

@@ -289,7 +289,7 @@ impl Inner {
         config.client.ack = true;
         // A browser that drops the GWS session cookie (a site other than the page's, third-
         // party cookies blocked) makes every request a new GWS session: stop, and say so.
-        config.client.max_unkept_sessions = 3;
+        config.client.max_unkept_sessions = 2;
         let handle = CometdDriver::start_with(config, move |event| {
             if let Some(this) = weak.upgrade() {
                 Inner::on_cometd(&this, event);
@@ -358,11 +358,12 @@ impl Inner {
         let gws = self.gws.url("");
         web_sys::console::error_1(&wasm_bindgen::JsValue::from_str(&format!(
             "crm-call-widget: the GWS session cookie is not kept across sites. The page ({page}) and GWS ({gws}) \
-             are on different sites, and this browser does not send GWS's session cookie (JSESSIONID) with the \
+             are on different sites, and this browser does not keep GWS's session cookie (JSESSIONID) for the \
              widget's requests (SameSite=Lax, or third-party cookies blocked), so every request opened a new GWS \
              session; the panel stopped. Fixes: serve GWS under the CRM's own site (e.g. gws.crm.example.com), or \
              proxy /api/v2 through the CRM's origin and leave gwsUrl empty, or have GWS set its cookies with \
-             SameSite=None; Secure (HTTPS), and allow third-party cookies for the GWS site. See the README's \
+             SameSite=None; Secure; Partitioned (kept even where third-party cookies are blocked) or \
+             SameSite=None; Secure (needs third-party cookies allowed for the GWS site). See the README's \
              \"Deployment topologies\"."
         )));
         self.retry_timer.borrow_mut().take();
