@@ -102,6 +102,9 @@ pub fn presence(d: &WireDevice) -> Option<AgentPresence> {
 /// The store actions one notification leads to (none for other channels).
 pub fn notification_actions(n: &GwsNotification, at_ms: u64) -> Vec<StoreAction> {
     match n {
+        // What an Error notification carries is documented nowhere: it changes nothing on
+        // its own (the desk tells the agent and reads the calls again).
+        GwsNotification::Call(_) if is_call_error(n) => Vec::new(),
         GwsNotification::Call(m) => vec![StoreAction::CallUpdated(CallUpdate {
             call: call_from_wire(&m.call),
             kind: NotificationKind::parse(&m.notification_type),
@@ -117,6 +120,11 @@ pub fn notification_actions(n: &GwsNotification, at_ms: u64) -> Vec<StoreAction>
         GwsNotification::DeviceProblem { .. } => vec![StoreAction::DeviceProblem],
         GwsNotification::Other { .. } => Vec::new(),
     }
+}
+
+/// A call notification of type `Error` (real servers list it among their types).
+pub fn is_call_error(n: &GwsNotification) -> bool {
+    matches!(n, GwsNotification::Call(m) if m.notification_type.trim().eq_ignore_ascii_case("Error"))
 }
 
 /// The calls of a state re-read (`/me/calls?fields=*`) as one store action.
@@ -371,5 +379,22 @@ mod tests {
             agent_id: "3".into(),
         };
         assert!(disposition_request(&oz, &choice).is_none());
+    }
+
+    #[test]
+    fn an_error_notification_changes_no_call_and_other_real_types_update_it() {
+        let note = |kind: &str| {
+            crate::genesys::GwsNotification::from_message(
+                "/v2/me/calls",
+                &json!({"messageType": "CallStateChangeMessage", "notificationType": kind,
+                        "call": {"id": "c1", "state": "Established", "capabilities": ["Hangup"]}}),
+            )
+        };
+        assert!(is_call_error(&note("Error")));
+        assert!(notification_actions(&note("Error"), 1).is_empty());
+        for kind in ["DtmfSent", "MonitoredUserMutedStateChange", "StatusChange"] {
+            assert!(!is_call_error(&note(kind)), "{kind}");
+            assert!(matches!(notification_actions(&note(kind), 1).as_slice(), [StoreAction::CallUpdated(_)]), "{kind}");
+        }
     }
 }

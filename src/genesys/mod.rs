@@ -9,7 +9,7 @@ pub mod status;
 pub mod wire;
 
 pub use mapping::{
-    call_from_wire, disposition_request, disposition_target, notification_actions,
+    call_from_wire, disposition_request, is_call_error, disposition_target, notification_actions,
     snapshot_actions, snapshot_from_calls,
 };
 pub use ops::{

@@ -334,8 +334,15 @@ impl Inner {
         }
     }
 
-    fn apply_notification(&self, channel: &str, data: &Value) {
+    fn apply_notification(self: &Rc<Self>, channel: &str, data: &Value) {
         let note = GwsNotification::from_message(channel, data);
+        if genesys::is_call_error(&note) {
+            // The phone system reports an error on a call: say so, and look at the calls
+            // again rather than guess what changed.
+            self.notify(crate::i18n::Text::CallErrorReported);
+            Inner::read_state(self);
+            return;
+        }
         let actions = genesys::notification_actions(&note, now_ms());
         if !actions.is_empty() {
             self.notes_applied.set(self.notes_applied.get().wrapping_add(1));
