@@ -7,7 +7,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use ccw::config::WidgetConfig;
-use ccw::desk::{Dispositions, GwsSession, OzonetelCall};
+use ccw::desk::{Dispositions, OzonetelApi, OzonetelCall};
 use ccw::model::{DispositionChoice, DispositionOutbox, EntryState};
 use gloo_storage::{LocalStorage, Storage};
 use std::rc::Rc;
@@ -28,7 +28,8 @@ fn config(agent: &str) -> WidgetConfig {
 }
 
 fn start(agent: &str) -> Dispositions {
-    Dispositions::start(&config(agent), Rc::new(GwsSession::new(CLOSED, None)), Callback::noop(), Callback::noop())
+    let config = config(agent);
+    Dispositions::start(&config, None, Rc::new(OzonetelApi::new(&config.ozonetel)), Callback::noop())
 }
 
 fn stored(agent: &str) -> Option<String> {

@@ -1,8 +1,9 @@
 //! The control API under /sim, for tests and demos to script the world: read the whole
-//! state, ring inbound calls, let the far end answer or hang up, run Ozonetel calls and
-//! switch Ozonetel agents' availability, mint an Ozonetel token as a CRM backend would,
-//! change settings and agent options (the GWS shape among them), send a device error, and
-//! inject faults.
+//! state, ring inbound calls, let the far end answer or hang up, give a call a new connId,
+//! change its monitored user's mute state or send an Error notification about it, run
+//! Ozonetel calls and switch Ozonetel agents' availability, mint an Ozonetel token as a CRM
+//! backend would, change settings and agent options (the GWS shape among them), send a
+//! device error, and inject faults.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,15 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/sim/calls/inbound", post(inbound))
         .route("/sim/calls/{id}/remote-answer", post(remote_answer))
         .route("/sim/calls/{id}/remote-hangup", post(remote_hangup))
+        .route("/sim/calls/{id}/new-conn-id", post(new_conn_id))
+        .route(
+            "/sim/calls/{id}/monitored-user-muted",
+            post(monitored_user_muted),
+        )
+        .route(
+            "/sim/calls/{id}/error-notification",
+            post(error_notification),
+        )
         .route("/sim/ozonetel/calls", post(ozonetel_call))
         .route(
             "/sim/ozonetel/calls/{ucid}/disconnect",
@@ -128,9 +138,13 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
                 "cometdSessions": hub.sessions_of(&a.username),
                 "subscriptions": hub.subscriptions_of(&a.username),
                 "notificationShape": match a.notification_shape { NotificationShape::Nested => "nested", NotificationShape::Flat => "flat" },
-                "participantShape": match a.participant_shape { ParticipantShape::Strings => "strings", ParticipantShape::Objects => "objects" },
+                "participantShape": a.participant_shape.as_str(),
                 "gwsShape": a.gws_shape.as_str(),
                 "emptyParticipants": a.empty_participants,
+                "startSessionPartial": a.start_session_partial,
+                "listUris": a.list_uris,
+                "newConnIdOnComplete": a.new_conn_id_on_complete,
+                "legacyCallIds": a.legacy_call_ids,
             })
         })
         .collect();
@@ -262,6 +276,111 @@ fn remote(sim: &Arc<Sim>, id: &str, answer: bool) -> Response {
         Err(e) if e.code == 6 => not_found(e.message),
         Err(e) => conflict(e.message),
     }
+}
+
+/// What a change to a call by id answers: 404 for an unknown call, 409 when the call's
+/// state does not allow it.
+fn call_change(result: Result<Value, GwsError>) -> Response {
+    match result {
+        Ok(body) => Json(body).into_response(),
+        Err(e) if e.code == 6 => not_found(e.message),
+        Err(e) => conflict(e.message),
+    }
+}
+
+/// `POST /sim/calls/{id}/new-conn-id {"connId"?,"notificationType"?}`: the call keeps its
+/// id and takes a new connId (given, or 16 new hex digits), and every agent on it hears
+/// `notificationType` (default `ParticipantsUpdated`).
+async fn new_conn_id(State(sim): State<Arc<Sim>>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let conn_id = match body.get("connId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(c)) if c.len() == 16 && c.chars().all(|ch| ch.is_ascii_hexdigit()) => {
+            Some(c.to_ascii_lowercase())
+        }
+        Some(_) => return bad_request("connId must be 16 hex digits"),
+    };
+    let notification_type = match body.get("notificationType") {
+        None | Some(Value::Null) => "ParticipantsUpdated".to_string(),
+        Some(Value::String(t)) if !t.is_empty() => t.clone(),
+        Some(_) => return bad_request("notificationType must be a non-empty string"),
+    };
+    call_change(sim.apply(|world, out| {
+        world
+            .renew_conn_id(&id, conn_id, &notification_type, out)
+            .map(|c| json!({"ok": true, "id": id, "connId": c}))
+    }))
+}
+
+/// `POST /sim/calls/{id}/monitored-user-muted {"muted"?:bool}` (default true): the call's
+/// `monitoredUserMuted` and a `MonitoredUserMutedStateChange` notification.
+async fn monitored_user_muted(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let muted = match body.get("muted") {
+        None | Some(Value::Null) => true,
+        Some(v) => match v.as_bool() {
+            Some(b) => b,
+            None => return bad_request("muted must be a boolean"),
+        },
+    };
+    call_change(sim.apply(|world, out| {
+        world
+            .set_monitored_user_muted(&id, muted, out)
+            .map(|()| json!({"ok": true, "monitoredUserMuted": muted}))
+    }))
+}
+
+/// `POST /sim/calls/{id}/error-notification {"errorCode"?,"errorMessage"?}`: a call
+/// notification of type `Error`. A missing field takes its default (errorCode 4, the
+/// captured T-Server message with the agent's DN); `null` leaves it out.
+async fn error_notification(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let body = match object(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let code = match body.get("errorCode") {
+        None => Some(json!(4)),
+        Some(Value::Null) => None,
+        Some(v @ Value::Number(_)) if v.as_u64().is_some() => Some(v.clone()),
+        Some(_) => return bad_request("errorCode must be a non-negative integer or null"),
+    };
+    let message = match body.get("errorMessage") {
+        None => Some(None),
+        Some(Value::Null) => None,
+        Some(Value::String(m)) => Some(Some(m.clone())),
+        Some(_) => return bad_request("errorMessage must be a string or null"),
+    };
+    call_change(sim.apply(|world, out| {
+        let dn = world
+            .leg(&id)
+            .map(|l| world.agents[l.agent].dn.clone())
+            .unwrap_or_default();
+        let mut fields = Map::new();
+        if let Some(code) = code {
+            fields.insert("errorCode".into(), code);
+        }
+        if let Some(message) = message {
+            let text = message.unwrap_or_else(|| format!("Device '{dn}' is not registered."));
+            fields.insert("errorMessage".into(), json!(text));
+        }
+        world
+            .error_notification(&id, fields, out)
+            .map(|()| json!({"ok": true}))
+    }))
 }
 
 async fn ozonetel_call(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
@@ -409,15 +528,16 @@ async fn agent_options(
             ))
         }
     };
-    let participants = match text(&body, "participantShape").as_deref() {
+    let participants = match text(&body, "participantShape") {
         None => None,
-        Some("strings") => Some(ParticipantShape::Strings),
-        Some("objects") => Some(ParticipantShape::Objects),
-        Some(other) => {
-            return bad_request(format!(
-                "participantShape must be strings or objects, not '{other}'"
-            ))
-        }
+        Some(name) => match ParticipantShape::parse(&name) {
+            Some(shape) => Some(shape),
+            None => {
+                return bad_request(format!(
+                    "participantShape must be strings, objects or info, not '{name}'"
+                ))
+            }
+        },
     };
     let wrap_up = match body.get("wrapUpSecs") {
         None => None,
@@ -433,13 +553,22 @@ async fn agent_options(
             None => return bad_request(format!("gwsShape must be doc or real, not '{name}'")),
         },
     };
-    let empty_participants = match body.get("emptyParticipants") {
-        None => None,
-        Some(v) => match v.as_bool() {
-            Some(b) => Some(b),
-            None => return bad_request("emptyParticipants must be a boolean"),
-        },
-    };
+    // The boolean options, each optional.
+    let mut flags: [(&str, Option<bool>); 5] = [
+        ("emptyParticipants", None),
+        ("startSessionPartial", None),
+        ("listUris", None),
+        ("newConnIdOnComplete", None),
+        ("legacyCallIds", None),
+    ];
+    for (key, slot) in flags.iter_mut() {
+        if let Some(v) = body.get(*key) {
+            match v.as_bool() {
+                Some(b) => *slot = Some(b),
+                None => return bad_request(format!("{key} must be a boolean")),
+            }
+        }
+    }
     let names = [text(&body, "firstName"), text(&body, "lastName")];
     let mut world = lock(&sim.world);
     let Some(agent) = world.agent_index(&username) else {
@@ -449,8 +578,16 @@ async fn agent_options(
         world.set_gws_shape(agent, shape, participants.is_some());
     }
     world.set_shapes(agent, notification, participants);
-    if let Some(empty) = empty_participants {
-        world.agents[agent].empty_participants = empty;
+    for (key, value) in flags {
+        let Some(value) = value else { continue };
+        let a = &mut world.agents[agent];
+        match key {
+            "emptyParticipants" => a.empty_participants = value,
+            "startSessionPartial" => a.start_session_partial = value,
+            "listUris" => a.list_uris = value,
+            "newConnIdOnComplete" => a.new_conn_id_on_complete = value,
+            _ => a.legacy_call_ids = value,
+        }
     }
     let [first, last] = names;
     if let Some(first) = first {

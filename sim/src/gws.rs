@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use crate::app::{lock, Sim};
 use crate::auth::Caller;
 use crate::render;
-use crate::world::GwsError;
+use crate::world::{GwsError, MeAnswer};
 
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
@@ -115,31 +115,97 @@ async fn post_me(
 ) -> Response {
     operate(&sim, &caller, &body, |body| {
         match sim.apply(|w, out| w.me_operation(caller.agent, &body, out)) {
-            Ok(true) => {
+            Ok(MeAnswer::EndSession) => {
                 sim.end_http_session(&caller.session_id);
                 ok()
             }
-            Ok(false) => ok(),
+            Ok(MeAnswer::Done) => ok(),
+            Ok(MeAnswer::Partial(answer)) => Json(answer).into_response(),
             Err(e) => error(e),
         }
     })
 }
 
+/// What a list GET's `fields` asks for.
+enum Fields {
+    /// No `fields` (or an empty one): the resources' URIs, when the agent's `listUris` is on.
+    None,
+    /// `fields=*`: every field.
+    All,
+    /// `fields=a,b`: only these fields of each resource.
+    Some(Vec<String>),
+}
+
+fn fields(query: &HashMap<String, String>) -> Fields {
+    match query.get("fields").map(|f| f.trim()) {
+        None | Some("") => Fields::None,
+        Some(f) if f.split(',').any(|x| x.trim() == "*") => Fields::All,
+        Some(f) => Fields::Some(
+            f.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+        ),
+    }
+}
+
+/// A list GET's answer: `{"statusCode":0,"<key>":[…]}`, or with the agent's `listUris`
+/// option `{"statusCode":0,"uris":[…]}` unless `fields` asks for fields (`*`: all of them;
+/// `a,b`: those). Without the option `fields` is ignored and the resources are whole.
+fn list_answer(
+    list_uris: bool,
+    query: &HashMap<String, String>,
+    key: &str,
+    items: Vec<(String, Value)>,
+) -> Response {
+    let body = match (list_uris, fields(query)) {
+        (true, Fields::None) => {
+            let uris: Vec<String> = items.into_iter().map(|(uri, _)| uri).collect();
+            json!({"statusCode": 0, "uris": uris})
+        }
+        (true, Fields::Some(names)) => {
+            let picked: Vec<Value> = items
+                .into_iter()
+                .map(|(_, v)| match v {
+                    Value::Object(m) => {
+                        Value::Object(m.into_iter().filter(|(k, _)| names.contains(k)).collect())
+                    }
+                    other => other,
+                })
+                .collect();
+            json!({"statusCode": 0, key: picked})
+        }
+        _ => {
+            let all: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
+            json!({"statusCode": 0, key: all})
+        }
+    };
+    Json(body).into_response()
+}
+
 async fn get_devices(
     State(sim): State<Arc<Sim>>,
     caller: Caller,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let world = lock(&sim.world);
-    Json(json!({"statusCode": 0, "devices": [render::device(&world.agents[caller.agent])]}))
-        .into_response()
+    let agent = &world.agents[caller.agent];
+    let items = vec![(render::device_uri(agent), render::device(agent))];
+    list_answer(agent.list_uris, &query, "devices", items)
 }
 
 async fn get_calls(
     State(sim): State<Arc<Sim>>,
     caller: Caller,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let world = lock(&sim.world);
-    Json(json!({"statusCode": 0, "calls": render::calls_of(&world, caller.agent)})).into_response()
+    let items = world
+        .active_calls_of(caller.agent)
+        .into_iter()
+        .map(|l| (render::call_uri(&world, l), render::call(&world, l)))
+        .collect();
+    list_answer(world.agents[caller.agent].list_uris, &query, "calls", items)
 }
 
 async fn get_call(

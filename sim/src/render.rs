@@ -26,8 +26,12 @@ pub fn call(world: &World, leg: &Leg) -> Value {
     let mut call = Map::new();
     call.insert("id".into(), json!(leg.id));
     call.insert("state".into(), json!(leg.state.as_str()));
-    call.insert("callUuid".into(), json!(leg.id));
-    call.insert("connId".into(), json!(leg.conn_id));
+    call.insert("callUuid".into(), json!(leg.uuid));
+    // An older server's id is the connId, and its call has no `connId` key (the 2014 Dial
+    // sample).
+    if !leg.legacy_id {
+        call.insert("connId".into(), json!(leg.conn_id));
+    }
     call.insert(
         "deviceUri".into(),
         json!(format!("{scheme}://{host}/api/v2/devices/{}", agent.device_id)),
@@ -39,6 +43,11 @@ pub fn call(world: &World, leg: &Leg) -> Value {
                 .iter()
                 .map(|n| json!({"digits": n, "e164Number": n, "formattedPhoneNumber": n}))
                 .collect();
+            call.insert("participantsInfo".into(), Value::Array(info));
+        }
+        ParticipantShape::Info => {
+            call.insert("participants".into(), json!(numbers));
+            let info: Vec<Value> = numbers.iter().map(|n| participant_info(n)).collect();
             call.insert("participantsInfo".into(), Value::Array(info));
         }
         ParticipantShape::Objects => {
@@ -67,17 +76,96 @@ pub fn call(world: &World, leg: &Leg) -> Value {
         call.insert("recordingState".into(), json!(leg.recording.as_str()));
     }
     call.insert("supervisorListeningIn".into(), json!(false));
-    call.insert("monitoredUserMuted".into(), json!(false));
+    call.insert("monitoredUserMuted".into(), json!(leg.monitored_user_muted));
     call.insert("monitoring".into(), json!(false));
-    call.insert(
-        "uri".into(),
-        json!(format!("{scheme}://{host}/api/v2/me/calls/{}", leg.id)),
-    );
+    call.insert("uri".into(), json!(call_uri(world, leg)));
     call.insert("path".into(), json!(format!("/calls/{}", leg.id)));
     if real && leg.answered {
         call.insert("case".into(), json!([]));
     }
     Value::Object(call)
+}
+
+/// The call's `uri`: `…/api/v2/me/calls/{id}` on the host its agent reached us on.
+pub fn call_uri(world: &World, leg: &Leg) -> String {
+    let agent = &world.agents[leg.agent];
+    format!(
+        "{}://{}/api/v2/me/calls/{}",
+        agent.scheme, agent.host, leg.id
+    )
+}
+
+/// The device's URI as a list GET names it: `…/api/v2/devices/{id}`.
+pub fn device_uri(agent: &Agent) -> String {
+    format!(
+        "{}://{}/api/v2/devices/{}",
+        agent.scheme, agent.host, agent.device_id
+    )
+}
+
+/// Calling codes the `info` participant shape knows: (code, country name, ISO code).
+const COUNTRIES: [(&str, &str, &str); 8] = [
+    ("1", "United States", "US"),
+    ("33", "France", "FR"),
+    ("44", "United Kingdom", "GB"),
+    ("49", "Germany", "DE"),
+    ("55", "Brazil", "BR"),
+    ("61", "Australia", "AU"),
+    ("81", "Japan", "JP"),
+    ("91", "India", "IN"),
+];
+
+/// Regions of a few North American area codes (`location` of a `+1` number).
+const AREA_CODES: [(&str, &str); 6] = [
+    ("202", "DC"),
+    ("206", "WA"),
+    ("212", "NY"),
+    ("312", "IL"),
+    ("415", "CA"),
+    ("617", "MA"),
+];
+
+/// A `participantsInfo` entry of the `info` shape. A `+country_code` number whose calling
+/// code the simulator knows carries what seed 002 lists for such numbers: `country`
+/// (`{name, code, callingCode}`), `location` (the region: a US state for a few area codes,
+/// else the country's name), `localPhoneNumber` (domestic format) and `E164digits`. Any
+/// other number gets the plain entry (`digits`, `e164Number`, `formattedPhoneNumber`).
+pub fn participant_info(number: &str) -> Value {
+    let plain = json!({"digits": number, "e164Number": number, "formattedPhoneNumber": number});
+    let Some(digits) = number.strip_prefix('+') else {
+        return plain;
+    };
+    let Some((code, name, iso)) = COUNTRIES
+        .iter()
+        .filter(|(code, _, _)| digits.starts_with(code))
+        .max_by_key(|(code, _, _)| code.len())
+    else {
+        return plain;
+    };
+    let national = &digits[code.len()..];
+    let (local, location) = if *code == "1" && national.len() == 10 {
+        let area = &national[..3];
+        let region = AREA_CODES
+            .iter()
+            .find(|(a, _)| *a == area)
+            .map(|(_, r)| *r)
+            .unwrap_or(name);
+        (
+            format!("({area}) {}-{}", &national[3..6], &national[6..]),
+            region,
+        )
+    } else {
+        (national.to_string(), *name)
+    };
+    json!({
+        "digits": digits,
+        "e164Number": number,
+        "formattedPhoneNumber": local,
+        "country": {"name": name, "code": iso, "callingCode": code},
+        "location": location,
+        "localPhoneNumber": local,
+        "E164digits": digits,
+    })
 }
 
 /// `metrics` of the real servers' notifications: when and how fast the server made it.
@@ -318,6 +406,7 @@ pub fn user(world: &World, agent: usize, subresources: bool) -> Value {
 pub fn sim_call(world: &World, leg: &Leg) -> Value {
     let mut v = json!({
         "id": leg.id,
+        "callUuid": leg.uuid,
         "agent": world.agents[leg.agent].username,
         "state": leg.state.as_str(),
         "callType": leg.call_type.as_str(),
@@ -328,6 +417,7 @@ pub fn sim_call(world: &World, leg: &Leg) -> Value {
         "capabilities": world.capabilities(leg),
         "dtmf": leg.dtmf,
         "muted": leg.muted,
+        "monitoredUserMuted": leg.monitored_user_muted,
         "recordingState": leg.recording.as_str(),
         "duration": leg.duration_secs(),
         "released": leg.state == CallState::Released,

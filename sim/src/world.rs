@@ -104,17 +104,39 @@ pub enum NotificationShape {
     Flat,
 }
 
-/// `participants` as strings plus `participantsInfo` (seed 001), or as objects (seed 002).
+/// `participants` as strings plus `participantsInfo` (seed 001), as objects (seed 002), or
+/// as strings plus `participantsInfo` whose entries for `+country_code` numbers carry
+/// `country`, `location`, `localPhoneNumber` and `E164digits` (seed 002's field list; the
+/// third shape of GWS-REAL.md).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ParticipantShape {
     Strings,
     Objects,
+    Info,
+}
+
+impl ParticipantShape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipantShape::Strings => "strings",
+            ParticipantShape::Objects => "objects",
+            ParticipantShape::Info => "info",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ParticipantShape> {
+        match s {
+            "strings" => Some(ParticipantShape::Strings),
+            "objects" => Some(ParticipantShape::Objects),
+            "info" => Some(ParticipantShape::Info),
+            _ => None,
+        }
+    }
 }
 
 /// Which GWS an agent hears: the documented shape of the seeds and `GWS.md` (`doc`), or
 /// what the captured GWS 8.5 servers send (`real`, `GWS-REAL.md`): their capability lists,
 /// the LoggedIn step of the login, no reason codes, `metrics`, T-Server `extensions`,
-/// `case`, the WWE party in userData, and no empty userData.
+/// `case`, the WWE party in userData, no empty userData, and DtmfSent after SendDtmf.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum GwsShape {
     #[default]
@@ -169,6 +191,18 @@ pub struct Agent {
     /// Live calls are shown with empty `participants` and `capabilities`, as real servers
     /// sometimes send them (the operations the state allows still work).
     pub empty_participants: bool,
+    /// StartContactCenterSession answers statusCode 7 (multimedia down, voice up), as the
+    /// captured server with its Interaction Server down did.
+    pub start_session_partial: bool,
+    /// `GET /api/v2/me/calls` and `/api/v2/me/devices` answer `uris` unless `fields` asks
+    /// for more, as GWS documents its list GETs.
+    pub list_uris: bool,
+    /// A CompleteTransfer/CompleteConference by this agent gives the call that stays up a
+    /// new `connId` (its `id` stays), as T-Server does when it merges calls.
+    pub new_conn_id_on_complete: bool,
+    /// New calls of this agent get the 16-hex-digit connId as their `id`, with a separate
+    /// `callUuid` and no `connId` key, as older GWS servers sent them.
+    pub legacy_call_ids: bool,
     /// Host the agent last reached us on; `uri` fields are built from it.
     pub host: String,
     /// `http`, or `https` when the simulator serves HTTPS; the scheme of `uri` fields.
@@ -217,6 +251,12 @@ struct Connection {
 #[derive(Clone, Debug)]
 pub struct Leg {
     pub id: String,
+    /// `callUuid`: the id itself, or a 32-character id of its own when the id is the
+    /// connId (`legacyCallIds`).
+    pub uuid: String,
+    /// The id is the connId, as older servers made it (`legacyCallIds`): the resource has
+    /// no `connId` key.
+    pub legacy_id: bool,
     conn: u64,
     pub conn_id: String,
     pub agent: usize,
@@ -225,6 +265,8 @@ pub struct Leg {
     pub dnis: String,
     pub user_data: Map<String, Value>,
     pub muted: bool,
+    /// `monitoredUserMuted`: the monitored user's mute state (control API).
+    pub monitored_user_muted: bool,
     pub dtmf: String,
     pub recording: Recording,
     pub established_at: Option<Instant>,
@@ -312,6 +354,17 @@ impl GwsError {
     pub fn unknown_operation(op: &str) -> Self {
         GwsError::new(10, format!("Unknown operation '{op}'"))
     }
+}
+
+/// What `POST /api/v2/me` answers when the operation was carried out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MeAnswer {
+    /// `{"statusCode":0}`.
+    Done,
+    /// `{"statusCode":0}`, and the HTTP session ends (EndContactCenterSession).
+    EndSession,
+    /// HTTP 200 with this body: statusCode 7, some channels failed (`startSessionPartial`).
+    Partial(Value),
 }
 
 /// A disposition recorded through SetCallDisposition.
@@ -438,6 +491,10 @@ fn agent(
         wrap_up_secs: 0,
         gws_shape: GwsShape::Doc,
         empty_participants: false,
+        start_session_partial: false,
+        list_uris: false,
+        new_conn_id_on_complete: false,
+        legacy_call_ids: false,
         host: host.into(),
         scheme: "http",
     }
@@ -856,17 +913,35 @@ impl World {
             dnis,
             user_data,
         } = spec;
-        let id = self.new_call_id();
+        let uuid = self.new_call_id();
+        let mut conn_id = conn_id.to_string();
+        let legacy = self.agents[agent].legacy_call_ids;
+        if legacy {
+            // The id is the connId. Both agents of an internal call share the connId, and
+            // the simulator's ids must stay unique: a second legacy leg of the same call
+            // gets a connId of its own.
+            while self.legs.iter().any(|l| l.id == conn_id) {
+                conn_id = self.new_conn_id();
+            }
+        }
+        let id = if legacy {
+            conn_id.clone()
+        } else {
+            uuid.clone()
+        };
         self.legs.push(Leg {
             id: id.clone(),
+            uuid,
+            legacy_id: legacy,
             conn,
-            conn_id: conn_id.to_string(),
+            conn_id,
             agent,
             state,
             call_type,
             dnis,
             user_data,
             muted: false,
+            monitored_user_muted: false,
             dtmf: String::new(),
             recording: Recording::Stopped,
             established_at: if state == CallState::Established {
@@ -1038,14 +1113,14 @@ impl World {
         self.notify_device(agent, out);
     }
 
-    /// `POST /api/v2/me`: Start/EndContactCenterSession. Returns true when the HTTP
-    /// session must end (EndContactCenterSession).
+    /// `POST /api/v2/me`: Start/EndContactCenterSession. Says what to answer and whether
+    /// the HTTP session must end (EndContactCenterSession).
     pub fn me_operation(
         &mut self,
         agent: usize,
         body: &Value,
         out: &mut Outcome,
-    ) -> Result<bool, GwsError> {
+    ) -> Result<MeAnswer, GwsError> {
         match operation_name(body)? {
             "StartContactCenterSession" => {
                 let channels = body
@@ -1064,11 +1139,24 @@ impl World {
                 } else {
                     self.set_agent_state(agent, "NotReady", None, None, out);
                 }
-                Ok(false)
+                if self.agents[agent].start_session_partial {
+                    // The captured partial success: the voice channel is up, multimedia
+                    // (Interaction Server) is not — whatever else the request named.
+                    return Ok(MeAnswer::Partial(json!({
+                        "statusCode": 7,
+                        "failed": [{
+                            "statusCode": 4,
+                            "statusMessage": "Interaction server connection is not opened",
+                            "channel": "multimedia",
+                        }],
+                        "succeeded": [{"statusCode": 0, "channel": "voice"}],
+                    })));
+                }
+                Ok(MeAnswer::Done)
             }
             "EndContactCenterSession" => {
                 self.set_agent_state(agent, "LoggedOut", None, None, out);
-                Ok(true)
+                Ok(MeAnswer::EndSession)
             }
             other => Err(GwsError::unknown_operation(other)),
         }
@@ -1359,6 +1447,10 @@ impl World {
                 if let Some(idx) = self.leg_index(id) {
                     self.legs[idx].dtmf.push_str(&digits);
                 }
+                // Real servers tell the agent the tones went out.
+                if self.agents[agent].gws_shape == GwsShape::Real {
+                    self.notify_call(id, "DtmfSent", out);
+                }
             }
             "AttachUserData" | "UpdateUserData" => {
                 let data = required_user_data(body)?;
@@ -1413,6 +1505,30 @@ impl World {
                     self.consult_pair(&leg, body, op == "CompleteConference")?;
                 let (orig_conn, cons_conn) = (original.conn, consult.conn);
                 self.move_parties(cons_conn, orig_conn, &consult.id);
+                // `newConnIdOnComplete`: the call that stays up gets a new connId before
+                // anyone hears of the change, so their next notification carries it.
+                let renewed = if self.agents[agent].new_conn_id_on_complete {
+                    let conn_id = self.new_conn_id();
+                    let staying: Vec<(String, Vec<String>)> = self
+                        .legs
+                        .iter()
+                        .filter(|l| {
+                            l.conn == orig_conn
+                                && l.state.is_active()
+                                && l.id != consult.id
+                                && (op == "CompleteConference" || l.id != original.id)
+                        })
+                        .map(|l| (l.id.clone(), l.participants.clone()))
+                        .collect();
+                    for (id, _) in &staying {
+                        if let Some(idx) = self.leg_index(id) {
+                            self.legs[idx].conn_id = conn_id.clone();
+                        }
+                    }
+                    staying
+                } else {
+                    Vec::new()
+                };
                 if op == "CompleteTransfer" {
                     self.release_leg(&consult.id, out);
                     self.release_leg(&original.id, out);
@@ -1422,6 +1538,15 @@ impl World {
                 }
                 self.conns.remove(&cons_conn);
                 self.settle(orig_conn, out);
+                // A leg whose parties did not change still hears of its new connId.
+                for (id, before) in renewed {
+                    let unchanged = self
+                        .leg(&id)
+                        .is_some_and(|l| l.state.is_active() && l.participants == before);
+                    if unchanged {
+                        self.notify_call(&id, "ParticipantsUpdated", out);
+                    }
+                }
             }
             "SwapCalls" => {
                 let other = self.other_call(&leg, body, "otherCallUri")?;
@@ -1715,6 +1840,93 @@ impl World {
             }
             self.notify_call(id, "AttachedDataChanged", out);
         }
+        Ok(())
+    }
+
+    /// A live call by id for the control API: 404-ish (code 6) when unknown, code 2 when
+    /// released.
+    fn live_leg(&self, call_id: &str) -> Result<Leg, GwsError> {
+        let leg = self
+            .leg(call_id)
+            .ok_or_else(|| GwsError::not_found("Call"))?;
+        if !leg.state.is_active() {
+            return Err(GwsError::new(2, "Call is already released"));
+        }
+        Ok(leg.clone())
+    }
+
+    /// The switch gives the call a new connId (a re-route, or T-Server's party change;
+    /// control API): every live leg of its connection keeps its `id`, takes the connId
+    /// (`conn_id`, or 16 new hex digits) and hears `notification_type`. Returns the connId.
+    pub fn renew_conn_id(
+        &mut self,
+        call_id: &str,
+        conn_id: Option<String>,
+        notification_type: &str,
+        out: &mut Outcome,
+    ) -> Result<String, GwsError> {
+        let leg = self.live_leg(call_id)?;
+        let conn_id = match conn_id {
+            Some(c) => c,
+            None => loop {
+                let c = self.new_conn_id();
+                if c != leg.conn_id {
+                    break c;
+                }
+            },
+        };
+        let ids: Vec<String> = self
+            .legs
+            .iter()
+            .filter(|l| l.conn == leg.conn && l.state.is_active())
+            .map(|l| l.id.clone())
+            .collect();
+        for id in &ids {
+            if let Some(idx) = self.leg_index(id) {
+                self.legs[idx].conn_id = conn_id.clone();
+            }
+            self.notify_call(id, notification_type, out);
+        }
+        Ok(conn_id)
+    }
+
+    /// The monitored user's mute state changes (control API): `monitoredUserMuted` and a
+    /// `MonitoredUserMutedStateChange` notification with the call.
+    pub fn set_monitored_user_muted(
+        &mut self,
+        call_id: &str,
+        muted: bool,
+        out: &mut Outcome,
+    ) -> Result<(), GwsError> {
+        let leg = self.live_leg(call_id)?;
+        if let Some(idx) = self.leg_index(&leg.id) {
+            self.legs[idx].monitored_user_muted = muted;
+        }
+        self.notify_call(&leg.id, "MonitoredUserMutedStateChange", out);
+        Ok(())
+    }
+
+    /// A call notification of type `Error` (control API): the call as it is, plus the given
+    /// fields (`errorCode`, `errorMessage`) beside `notificationType`. The call itself does
+    /// not change. Works on released calls too (an operation on one may fail).
+    pub fn error_notification(
+        &mut self,
+        call_id: &str,
+        fields: Map<String, Value>,
+        out: &mut Outcome,
+    ) -> Result<(), GwsError> {
+        let leg = self
+            .leg(call_id)
+            .ok_or_else(|| GwsError::not_found("Call"))?;
+        let mut data = render::call_state_change(self, leg, "Error");
+        if let Value::Object(m) = &mut data {
+            m.extend(fields);
+        }
+        out.notices.push(Notice {
+            agent: self.agents[leg.agent].username.clone(),
+            channel: "/v2/me/calls",
+            data,
+        });
         Ok(())
     }
 

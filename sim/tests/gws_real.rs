@@ -2,7 +2,10 @@
 //! the login, `metrics`/`extensions`/`case`/WWE party on call notifications, the
 //! emptyParticipants option, agent states without reasons, operations failing with an HTTP
 //! error status, 403 "Access denied", the device ErrorMessage, a Bayeux server without the
-//! ack extension — and the real notifications compared with the captures on disk.
+//! ack extension — and the real notifications compared with the captures on disk. Then the
+//! switches of the remaining facts: StartContactCenterSession's partial success, `uris`
+//! list GETs, connIds that change under the same id, legacy connId ids, the `info`
+//! participants, DtmfSent, MonitoredUserMutedStateChange and the Error notification.
 
 mod common;
 
@@ -1026,4 +1029,603 @@ fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64
+}
+
+// ----- 9. the remaining facts, each behind its own switch -----
+
+/// Set agent options through the control API.
+async fn options(sim: &TestSim, username: &str, body: Value) {
+    let (status, answer) = sim
+        .control(&format!("/sim/agents/{username}/options"), body)
+        .await;
+    assert_eq!(status, 200, "{answer}");
+}
+
+fn is_hex16(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.len() == 16 && s.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[tokio::test]
+async fn start_session_partial_answers_status_7_and_the_voice_channel_still_starts() {
+    let start_session =
+        json!({"operationName": "StartContactCenterSession", "channels": ["voice", "chat"]});
+    for shape in ["doc", "real"] {
+        let sim = start().await;
+        if shape == "real" {
+            make_real(&sim, "ava").await;
+        }
+        // Off by default: statusCode 0.
+        let ben = tuned_in(&sim, "ben").await;
+        assert_eq!(
+            ben.post("/api/v2/me", start_session.clone()).await,
+            json!({"statusCode": 0})
+        );
+        assert_eq!(sim.state().await["agents"][1]["startSessionPartial"], false);
+
+        options(&sim, "ava", json!({"startSessionPartial": true})).await;
+        assert_eq!(sim.state().await["agents"][0]["startSessionPartial"], true);
+        let ava = tuned_in(&sim, "ava").await;
+        let (status, body) = ava.post_status("/api/v2/me", start_session.clone()).await;
+        assert_eq!(status, 200, "{shape}");
+        assert_eq!(
+            body,
+            capture("wwe-log-rest-startcontactcentersession-partial-7.json"),
+            "{shape}: the captured answer"
+        );
+        // The voice channel is up all the same.
+        let events = device_notifications(&ava).await;
+        let states: Vec<Value> = events
+            .iter()
+            .map(|e| e["devices"][0]["userState"]["state"].clone())
+            .collect();
+        let want = if shape == "real" {
+            json!(["LoggedIn", "Ready"])
+        } else {
+            json!(["NotReady"])
+        };
+        assert_eq!(json!(states), want, "{shape}");
+        // A request for voice alone gets the same answer.
+        let (_, body) = ava
+            .post_status(
+                "/api/v2/me",
+                json!({"operationName": "StartContactCenterSession", "channels": ["voice"]}),
+            )
+            .await;
+        assert_eq!(body["statusCode"], 7, "{shape}");
+
+        // Off again.
+        options(&sim, "ava", json!({"startSessionPartial": false})).await;
+        assert_eq!(
+            ava.post("/api/v2/me", start_session.clone()).await,
+            json!({"statusCode": 0})
+        );
+        let (status, _) = sim
+            .control(
+                "/sim/agents/ava/options",
+                json!({"startSessionPartial": "yes"}),
+            )
+            .await;
+        assert_eq!(status, 400);
+    }
+}
+
+#[tokio::test]
+async fn list_uris_lists_uris_unless_fields_asks_and_subresources_stay_whole() {
+    let sim = start().await;
+    let ava = tuned_in(&sim, "ava").await;
+    let id = sim.ring("ava", "5551234").await;
+    // Off by default: the lists carry the resources.
+    let (_, _, calls) = ava.get("/api/v2/me/calls").await;
+    assert_eq!(calls["calls"][0]["id"], id.as_str());
+
+    options(&sim, "ava", json!({"listUris": true})).await;
+    assert_eq!(sim.state().await["agents"][0]["listUris"], true);
+    let base = sim.base.clone();
+    let (status, _, devices) = ava.get("/api/v2/me/devices").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        devices,
+        json!({"statusCode": 0, "uris": [format!("{base}/api/v2/devices/{AVA_DEVICE}")]})
+    );
+    assert_shape(
+        "docs-list-devices-uris-only.json",
+        &devices,
+        &Loose::default(),
+    );
+    let (_, _, calls) = ava.get("/api/v2/me/calls").await;
+    assert_eq!(
+        calls,
+        json!({"statusCode": 0, "uris": [format!("{base}/api/v2/me/calls/{id}")]})
+    );
+
+    // fields=*: the whole resources.
+    let (_, _, calls) = ava.get("/api/v2/me/calls?fields=*").await;
+    assert!(!has_key(&calls, "uris"));
+    assert_eq!(calls["calls"][0]["id"], id.as_str());
+    assert_eq!(calls["calls"][0]["state"], "Ringing");
+    assert_eq!(calls["calls"][0]["participants"], json!(["5551234"]));
+    let (_, _, devices) = ava.get("/api/v2/me/devices?fields=*").await;
+    assert_eq!(devices["devices"][0]["id"], AVA_DEVICE);
+    assert!(devices["devices"][0]["userState"].is_object());
+    // fields=a,b: those fields only.
+    let (_, _, calls) = ava.get("/api/v2/me/calls?fields=id,state").await;
+    assert_eq!(
+        calls,
+        json!({"statusCode": 0, "calls": [{"id": id, "state": "Ringing"}]})
+    );
+
+    // What the widget reads is unchanged: the user with its subresources, and one call.
+    let (_, _, me) = ava.get("/api/v2/me?subresources=*").await;
+    assert_eq!(me["user"]["calls"][0]["id"], id.as_str());
+    assert_eq!(me["user"]["calls"][0]["state"], "Ringing");
+    assert_eq!(me["user"]["devices"][0]["id"], AVA_DEVICE);
+    let (_, _, one) = ava.get(&format!("/api/v2/me/calls/{id}")).await;
+    assert_eq!(one["call"]["id"], id.as_str());
+
+    // Another agent is not affected; off again.
+    let ben = tuned_in(&sim, "ben").await;
+    let (_, _, devices) = ben.get("/api/v2/me/devices").await;
+    assert_eq!(devices["devices"][0]["id"], BEN_DEVICE);
+    options(&sim, "ava", json!({"listUris": false})).await;
+    let (_, _, calls) = ava.get("/api/v2/me/calls").await;
+    assert_eq!(calls["calls"][0]["id"], id.as_str());
+}
+
+/// Ava's answered inbound call from 5551234 with a consult to `to` that is Established;
+/// returns (original id, consult id).
+async fn consulting(
+    sim: &TestSim,
+    ava: &Agent,
+    ben: Option<&Agent>,
+    op: &str,
+    to: &str,
+) -> (String, String) {
+    let id = sim.ring("ava", "5551234").await;
+    ava.op(&id, json!({"operationName": "Answer"})).await;
+    ava.op(
+        &id,
+        json!({"operationName": op, "destination": {"phoneNumber": to}}),
+    )
+    .await;
+    let consult = sim
+        .calls_of("ava")
+        .await
+        .into_iter()
+        .find(|c| c["consultOf"] == id.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    if let Some(ben) = ben {
+        let ringing = sim.calls_of("ben").await.pop().unwrap();
+        ben.op(
+            ringing["id"].as_str().unwrap(),
+            json!({"operationName": "Answer"}),
+        )
+        .await;
+    }
+    sim.wait_call_state(&consult, "Established").await;
+    (id, consult)
+}
+
+#[tokio::test]
+async fn new_conn_id_on_complete_keeps_the_id_and_changes_the_conn_id() {
+    // CompleteConference: Ava's original stays up, with its id and a new connId.
+    for on in [false, true] {
+        let sim = start().await;
+        options(&sim, "ava", json!({"newConnIdOnComplete": on})).await;
+        assert_eq!(sim.state().await["agents"][0]["newConnIdOnComplete"], on);
+        let ava = tuned_in(&sim, "ava").await;
+        let (id, consult) = consulting(&sim, &ava, None, "InitiateConference", "5551313").await;
+        let before = sim.call(&id).await["connId"].clone();
+        drain(&ava).await;
+        ava.op(
+            &id,
+            json!({"operationName": "CompleteConference", "consultCallUri": consult}),
+        )
+        .await;
+        let events = call_notifications(&ava).await;
+        let original: Vec<&Value> = events
+            .iter()
+            .filter(|d| d["call"]["id"] == id.as_str())
+            .collect();
+        assert!(!original.is_empty(), "{events:?}");
+        for d in &original {
+            assert!(is_hex16(&d["call"]["connId"]));
+            if on {
+                assert_ne!(d["call"]["connId"], before, "a new connId: {d}");
+            } else {
+                assert_eq!(d["call"]["connId"], before, "the same connId: {d}");
+            }
+        }
+        assert_eq!(original.last().unwrap()["call"]["state"], "Established");
+        assert_eq!(sim.call(&id).await["connId"], original[0]["call"]["connId"]);
+    }
+
+    // CompleteTransfer: Ben, who stays on the call, keeps his id and gets a connId that is
+    // neither his old one nor the original call's.
+    let sim = start().await;
+    options(&sim, "ava", json!({"newConnIdOnComplete": true})).await;
+    let ava = tuned_in(&sim, "ava").await;
+    let ben = tuned_in(&sim, "ben").await;
+    let (id, _) = consulting(&sim, &ava, Some(&ben), "InitiateTransfer", "5006").await;
+    let ben_leg = sim.calls_of("ben").await.pop().unwrap();
+    let ben_id = ben_leg["id"].as_str().unwrap().to_string();
+    let olds = [
+        ben_leg["connId"].clone(),
+        sim.call(&id).await["connId"].clone(),
+    ];
+    drain(&ben).await;
+    ava.op(&id, json!({"operationName": "CompleteTransfer"}))
+        .await;
+    let events = call_notifications(&ben).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["notificationType"], "ParticipantsUpdated");
+    assert_eq!(events[0]["call"]["id"], ben_id.as_str());
+    assert_eq!(events[0]["call"]["participants"], json!(["5551234"]));
+    assert!(is_hex16(&events[0]["call"]["connId"]));
+    assert!(
+        !olds.contains(&events[0]["call"]["connId"]),
+        "{:?} {}",
+        olds,
+        events[0]
+    );
+}
+
+#[tokio::test]
+async fn a_switch_re_route_gives_a_call_a_new_conn_id_under_the_same_id() {
+    let sim = start().await;
+    let ava = tuned_in(&sim, "ava").await;
+    let ben = tuned_in(&sim, "ben").await;
+    ben.dial("5005").await;
+    let ava_id = sim.calls_of("ava").await.pop().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ava.op(&ava_id, json!({"operationName": "Answer"})).await;
+    let before = sim.call(&ava_id).await["connId"].clone();
+    drain(&ava).await;
+    drain(&ben).await;
+
+    let (status, answer) = sim
+        .control(&format!("/sim/calls/{ava_id}/new-conn-id"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let new = answer["connId"].clone();
+    assert!(is_hex16(&new) && new != before, "{answer}");
+    // Both agents on the call hear it: the same ids, the new connId.
+    let events = call_notifications(&ava).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["notificationType"], "ParticipantsUpdated");
+    assert_eq!(events[0]["call"]["id"], ava_id.as_str());
+    assert_eq!(events[0]["call"]["connId"], new);
+    assert_eq!(events[0]["call"]["state"], "Established");
+    let events = call_notifications(&ben).await;
+    assert_eq!(events[0]["call"]["connId"], new);
+    assert_eq!(sim.call(&ava_id).await["connId"], new);
+
+    // A given connId and notification type.
+    sim.control(
+        &format!("/sim/calls/{ava_id}/new-conn-id"),
+        json!({"connId": "00710238AAAA0001", "notificationType": "StatusChange"}),
+    )
+    .await;
+    let events = call_notifications(&ava).await;
+    assert_eq!(events[0]["notificationType"], "StatusChange");
+    assert_eq!(events[0]["call"]["connId"], "00710238aaaa0001");
+    assert_eq!(events[0]["call"]["id"], ava_id.as_str());
+
+    // Errors: a bad connId, an unknown call, a released call.
+    let (status, _) = sim
+        .control(
+            &format!("/sim/calls/{ava_id}/new-conn-id"),
+            json!({"connId": "xyz"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = sim.control("/sim/calls/nope/new-conn-id", json!({})).await;
+    assert_eq!(status, 404);
+    ava.op(&ava_id, json!({"operationName": "Hangup"})).await;
+    let (status, _) = sim
+        .control(&format!("/sim/calls/{ava_id}/new-conn-id"), json!({}))
+        .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn legacy_call_ids_make_the_conn_id_the_call_id() {
+    let sim = start().await;
+    options(&sim, "ava", json!({"legacyCallIds": true})).await;
+    assert_eq!(sim.state().await["agents"][0]["legacyCallIds"], true);
+    let ava = tuned_in(&sim, "ava").await;
+    ava.post(
+        &format!("/api/v2/me/devices/{AVA_DEVICE}/calls"),
+        json!({"operationName": "Dial", "destination": {"phoneNumber": "5001"},
+               "userData": {"CustomerSegment": "Gold"}}),
+    )
+    .await;
+    let events = call_notifications(&ava).await;
+    let call = &events[0]["call"];
+    assert_eq!(call["state"], "Dialing");
+    let id = call["id"].as_str().unwrap().to_string();
+    assert!(is_hex16(&call["id"]), "{call}");
+    assert!(
+        !has_key(call, "connId"),
+        "no connId key, as in the 2014 sample: {call}"
+    );
+    assert_eq!(call["callUuid"].as_str().unwrap().len(), 32);
+    assert_ne!(call["callUuid"], call["id"]);
+    assert!(call["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/api/v2/me/calls/{id}")));
+    let state = sim.call(&id).await;
+    assert_eq!(state["connId"], id.as_str());
+    assert_eq!(state["callUuid"], call["callUuid"]);
+    // The 2014 Dial sample's keys, and no connId (the docs sample has no extensions,
+    // recordingState, monitoring or path).
+    assert_shape(
+        "docs-call-dialing-with-userdata-2014.json",
+        &events[0],
+        &Loose {
+            extra: &[
+                "extensions",
+                "call.recordingState",
+                "call.monitoring",
+                "call.path",
+            ],
+            ..Loose::default()
+        },
+    );
+    // The id works as any id does.
+    let (_, _, got) = ava.get(&format!("/api/v2/me/calls/{id}")).await;
+    assert_eq!(got["call"]["id"], id.as_str());
+    ava.op(&id, json!({"operationName": "Hangup"})).await;
+    assert_eq!(sim.call(&id).await["state"], "Released");
+
+    // Both agents legacy on one internal call: two distinct 16-hex-digit ids.
+    options(&sim, "ben", json!({"legacyCallIds": true})).await;
+    let ben = tuned_in(&sim, "ben").await;
+    ben.dial("5005").await;
+    let ben_id = sim.calls_of("ben").await.pop().unwrap()["id"].clone();
+    let ava_leg = sim.calls_of("ava").await.pop().unwrap();
+    assert!(is_hex16(&ben_id) && is_hex16(&ava_leg["id"]));
+    assert_ne!(ben_id, ava_leg["id"]);
+    assert_eq!(ava_leg["connId"], ava_leg["id"]);
+    ava.op(
+        ava_leg["id"].as_str().unwrap(),
+        json!({"operationName": "Answer"}),
+    )
+    .await;
+    assert_eq!(
+        sim.call(ben_id.as_str().unwrap()).await["state"],
+        "Established"
+    );
+
+    // Off: the 32-character ids again, with a connId.
+    options(&sim, "ava", json!({"legacyCallIds": false})).await;
+    drain(&ava).await;
+    let id = sim.ring("ava", "5551234").await;
+    assert_eq!(id.len(), 32);
+    let events = call_notifications(&ava).await;
+    assert!(is_hex16(&events[0]["call"]["connId"]));
+    assert_eq!(events[0]["call"]["callUuid"], id.as_str());
+}
+
+#[tokio::test]
+async fn participant_shape_info_adds_country_and_location_to_participants_info() {
+    for shape in ["doc", "real"] {
+        let sim = start().await;
+        if shape == "real" {
+            make_real(&sim, "ava").await;
+        }
+        options(&sim, "ava", json!({"participantShape": "info"})).await;
+        assert_eq!(sim.state().await["agents"][0]["participantShape"], "info");
+        let ava = tuned_in(&sim, "ava").await;
+        let id = sim.ring("ava", "+14155550100").await;
+        let events = call_notifications(&ava).await;
+        let call = &events[0]["call"];
+        assert_eq!(call["participants"], json!(["+14155550100"]), "{shape}");
+        assert_eq!(
+            call["participantsInfo"],
+            json!([{
+                "digits": "14155550100",
+                "e164Number": "+14155550100",
+                "formattedPhoneNumber": "(415) 555-0100",
+                "country": {"name": "United States", "code": "US", "callingCode": "1"},
+                "location": "CA",
+                "localPhoneNumber": "(415) 555-0100",
+                "E164digits": "14155550100",
+            }]),
+            "{shape}"
+        );
+        let (_, _, got) = ava.get(&format!("/api/v2/me/calls/{id}")).await;
+        assert_eq!(got["call"]["participantsInfo"][0]["location"], "CA");
+        ava.op(&id, json!({"operationName": "Answer"})).await;
+        ava.op(&id, json!({"operationName": "Hangup"})).await;
+        drain(&ava).await;
+
+        // Another country; a number without a country code keeps the plain entry.
+        sim.ring("ava", "+442079460018").await;
+        let events = call_notifications(&ava).await;
+        let info = &events[0]["call"]["participantsInfo"][0];
+        assert_eq!(
+            info["country"],
+            json!({"name": "United Kingdom", "code": "GB", "callingCode": "44"})
+        );
+        assert_eq!(info["location"], "United Kingdom");
+        assert_eq!(info["E164digits"], "442079460018");
+        drain(&ava).await;
+        sim.ring("ava", "5551212").await;
+        let events = call_notifications(&ava).await;
+        assert_eq!(
+            events[0]["call"]["participantsInfo"],
+            json!([{"digits": "5551212", "e164Number": "5551212", "formattedPhoneNumber": "5551212"}])
+        );
+    }
+    let sim = start().await;
+    let (status, _) = sim
+        .control(
+            "/sim/agents/ava/options",
+            json!({"participantShape": "odd"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn dtmf_sent_follows_send_dtmf_in_the_real_shape() {
+    for shape in ["doc", "real"] {
+        let sim = start().await;
+        if shape == "real" {
+            make_real(&sim, "ava").await;
+        }
+        let ava = tuned_in(&sim, "ava").await;
+        let id = sim.ring("ava", "5551234").await;
+        ava.op(&id, json!({"operationName": "Answer"})).await;
+        drain(&ava).await;
+        assert_eq!(
+            ava.op(&id, json!({"operationName": "SendDtmf", "digits": "12#"}))
+                .await,
+            json!({"statusCode": 0})
+        );
+        let events = call_notifications(&ava).await;
+        if shape == "real" {
+            assert_eq!(events.len(), 1, "{events:?}");
+            assert_eq!(events[0]["notificationType"], "DtmfSent");
+            assert_eq!(events[0]["messageType"], "CallStateChangeMessage");
+            assert_eq!(events[0]["call"]["id"], id.as_str());
+            assert_eq!(events[0]["call"]["state"], "Established");
+            assert!(events[0]["metrics"].is_object());
+        } else {
+            assert!(
+                events.is_empty(),
+                "the documented shape sends none: {events:?}"
+            );
+        }
+        assert_eq!(sim.call(&id).await["dtmf"], "12#");
+    }
+}
+
+#[tokio::test]
+async fn monitored_user_muted_state_change_carries_the_call_with_the_flag() {
+    let sim = start().await;
+    make_real(&sim, "ava").await;
+    let ava = tuned_in(&sim, "ava").await;
+    let id = sim.ring("ava", "5551234").await;
+    ava.op(&id, json!({"operationName": "Answer"})).await;
+    drain(&ava).await;
+    let (status, answer) = sim
+        .control(
+            &format!("/sim/calls/{id}/monitored-user-muted"),
+            json!({"muted": true}),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), answer),
+        (200, json!({"ok": true, "monitoredUserMuted": true}))
+    );
+    let events = call_notifications(&ava).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0]["notificationType"],
+        "MonitoredUserMutedStateChange"
+    );
+    assert_eq!(events[0]["call"]["id"], id.as_str());
+    assert_eq!(events[0]["call"]["monitoredUserMuted"], true);
+    assert_eq!(events[0]["call"]["state"], "Established");
+    assert_eq!(sim.call(&id).await["monitoredUserMuted"], true);
+    let (_, _, got) = ava.get(&format!("/api/v2/me/calls/{id}")).await;
+    assert_eq!(got["call"]["monitoredUserMuted"], true);
+
+    sim.control(
+        &format!("/sim/calls/{id}/monitored-user-muted"),
+        json!({"muted": false}),
+    )
+    .await;
+    let events = call_notifications(&ava).await;
+    assert_eq!(events[0]["call"]["monitoredUserMuted"], false);
+
+    let (status, _) = sim
+        .control(
+            &format!("/sim/calls/{id}/monitored-user-muted"),
+            json!({"muted": 1}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = sim
+        .control("/sim/calls/nope/monitored-user-muted", json!({}))
+        .await;
+    assert_eq!(status, 404);
+    ava.op(&id, json!({"operationName": "Hangup"})).await;
+    let (status, _) = sim
+        .control(&format!("/sim/calls/{id}/monitored-user-muted"), json!({}))
+        .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn an_error_notification_names_the_call_and_changes_nothing() {
+    for shape in ["doc", "real"] {
+        let sim = start().await;
+        if shape == "real" {
+            make_real(&sim, "ava").await;
+        }
+        let ava = tuned_in(&sim, "ava").await;
+        let id = sim.ring("ava", "5551234").await;
+        drain(&ava).await;
+        let (status, answer) = sim
+            .control(&format!("/sim/calls/{id}/error-notification"), json!({}))
+            .await;
+        assert_eq!(
+            (status.as_u16(), answer),
+            (200, json!({"ok": true})),
+            "{shape}"
+        );
+        let events = call_notifications(&ava).await;
+        assert_eq!(events.len(), 1, "{shape}: {events:?}");
+        let e = &events[0];
+        assert_eq!(e["messageType"], "CallStateChangeMessage");
+        assert_eq!(e["notificationType"], "Error");
+        assert_eq!(e["errorCode"], 4);
+        assert_eq!(e["errorMessage"], "Device '5005' is not registered.");
+        assert_eq!(call_of(e)["id"], id.as_str());
+        assert_eq!(call_of(e)["state"], "Ringing");
+        assert_eq!(sim.call(&id).await["state"], "Ringing");
+
+        // Chosen fields; null leaves one out.
+        sim.control(
+            &format!("/sim/calls/{id}/error-notification"),
+            json!({"errorCode": 56, "errorMessage": "Invalid called DN"}),
+        )
+        .await;
+        let e = &call_notifications(&ava).await[0];
+        assert_eq!(
+            (e["errorCode"].clone(), e["errorMessage"].clone()),
+            (json!(56), json!("Invalid called DN"))
+        );
+        sim.control(
+            &format!("/sim/calls/{id}/error-notification"),
+            json!({"errorCode": null}),
+        )
+        .await;
+        let e = &call_notifications(&ava).await[0];
+        assert!(
+            !has_key(e, "errorCode") && has_key(e, "errorMessage"),
+            "{e}"
+        );
+
+        let (status, _) = sim
+            .control(
+                &format!("/sim/calls/{id}/error-notification"),
+                json!({"errorCode": "x"}),
+            )
+            .await;
+        assert_eq!(status, 400);
+        let (status, _) = sim
+            .control("/sim/calls/nope/error-notification", json!({}))
+            .await;
+        assert_eq!(status, 404);
+    }
 }

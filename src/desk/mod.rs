@@ -18,7 +18,7 @@ use crate::model::{AgentStateOperation, Call, CallOperation, DispositionChoice};
 pub use dispositions::{genesys_key, ozonetel_key, CodesStatus, DispoStatus, DispositionView, Dispositions, EntryView, OzonetelCall};
 pub use events::{DeskEvent, OpTarget, Pending};
 use genesys::{GenesysLine, GwsSession};
-use ozonetel::api::OzonetelApi;
+pub use ozonetel::api::OzonetelApi;
 use ozonetel::OzonetelLine;
 use serde_json::{Map, Value};
 use std::rc::Rc;
