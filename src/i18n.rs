@@ -45,6 +45,8 @@ catalog! {
     Disconnected => "Disconnected from the phone system.", "फ़ोन सिस्टम से कनेक्शन टूट गया।";
     SessionEnded => "Your phone session has ended.", "आपका फ़ोन सत्र समाप्त हो गया है।";
     CallErrorReported => "The phone system reported a problem with a call. The panel has checked your calls again.", "फ़ोन सिस्टम ने एक कॉल में समस्या बताई। पैनल ने आपकी कॉल दोबारा जाँच ली हैं।";
+    NotConfirmed => "The phone system accepted that, but nothing has happened yet. The panel has checked your calls again.", "फ़ोन सिस्टम ने अनुरोध ले लिया, पर अभी तक कुछ नहीं हुआ। पैनल ने आपकी कॉल दोबारा जाँच ली हैं।";
+    TryAgainIfUnchanged => "If nothing changed, try once more.", "अगर कुछ नहीं बदला, तो एक बार फिर कोशिश करें।";
     SignedInNotReady => "Signed in", "साइन इन";
     SessionNotKept => "This browser isn't keeping the phone system's sign-in, so calls can't reach this panel. Tell your administrator (the details are in the browser console).", "यह ब्राउज़र फ़ोन सिस्टम का साइन-इन नहीं रख रहा, इसलिए कॉल इस पैनल तक नहीं पहुँच सकतीं। अपने एडमिनिस्ट्रेटर को बताएँ (जानकारी ब्राउज़र कंसोल में है)।";
     SignInAgain => "Sign in again", "फिर से साइन इन करें";

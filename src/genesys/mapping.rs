@@ -38,6 +38,7 @@ pub fn call_from_wire(w: &WireCall) -> Call {
         uuid: w.call_uuid.clone(),
         conn_id: w.conn_id.clone(),
         uri: w.uri.clone(),
+        parent_uri: w.parent_call_uri.clone(),
         kind: w.call_type.clone(),
         parties,
         dnis: w.dnis.clone(),
@@ -396,5 +397,14 @@ mod tests {
             assert!(!is_call_error(&note(kind)), "{kind}");
             assert!(matches!(notification_actions(&note(kind), 1).as_slice(), [StoreAction::CallUpdated(_)]), "{kind}");
         }
+    }
+
+    #[test]
+    fn a_consult_call_keeps_the_uri_of_the_call_it_was_made_from() {
+        let w = WireCall::from_value(&json!({"id": "c2", "callType": "Consult", "state": "Dialing",
+            "parentCallUri": "https://gws/api/v2/me/calls/c1"}));
+        let c = call_from_wire(&w);
+        assert_eq!(c.parent_uri, "https://gws/api/v2/me/calls/c1");
+        assert!(call_from_wire(&WireCall::from_value(&json!({"id": "c3"}))).parent_uri.is_empty());
     }
 }

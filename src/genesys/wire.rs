@@ -116,6 +116,8 @@ pub struct WireCall {
     pub monitoring: bool,
     pub uri: String,
     pub path: String,
+    /// A consult call's original call (`parentCallUri`, as real clients use it).
+    pub parent_call_uri: String,
 }
 
 impl WireCall {
@@ -151,6 +153,7 @@ impl WireCall {
             monitoring: flag(v, "monitoring"),
             uri: text(v, "uri"),
             path: text(v, "path"),
+            parent_call_uri: text(v, "parentCallUri"),
         }
     }
 

@@ -379,6 +379,9 @@ pub struct Call {
     pub wrap_up: Option<WrapUp>,
     /// For a consultation call: the call it was made from.
     pub consult_of: Option<CallId>,
+    /// For a consultation call: the original call's URI, when the vendor names it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent_uri: String,
     /// The disposition the agent chose for this call, once it is in the outbox.
     pub disposition: Option<String>,
     /// Whether the call was ever connected (Established or Held).

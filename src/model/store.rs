@@ -290,7 +290,12 @@ impl CallStore {
     /// applying the wrap-up rule when it is Released.
     fn place(&mut self, i: Option<usize>, mut call: Call) {
         if call.is_consult() && call.consult_of.is_none() {
-            call.consult_of = self.consult_parent(&call.id);
+            // The vendor names the original call (`parentCallUri`); else the best guess.
+            let named = (!call.parent_uri.is_empty())
+                .then(|| self.calls.iter().find(|c| c.uri == call.parent_uri && c.id != call.id))
+                .flatten()
+                .map(|c| c.id.clone());
+            call.consult_of = named.or_else(|| self.consult_parent(&call.id));
         }
         if let Some(i) = i {
             let old_id = self.calls[i].id.clone();

@@ -243,6 +243,26 @@ fn consult_call_links_to_held_parent_and_leaves_no_card() {
 }
 
 #[test]
+fn a_consult_call_naming_its_parent_links_to_that_call_not_the_likeliest_one() {
+    let mut s = CallStore::new();
+    // Two held calls; "b" looks likelier (it offers to complete a transfer, and is newer).
+    s.reduce(upd(call("a", CallState::Held), 1_000));
+    let mut b = call("b", CallState::Held);
+    b.capabilities = Capabilities::from_names(["CompleteTransfer"]);
+    s.reduce(upd(b, 2_000));
+    let mut consult = call("c", CallState::Dialing);
+    consult.kind = CallKind::Consult;
+    consult.parent_uri = call("a", CallState::Held).uri;
+    s.reduce(upd(consult, 3_000));
+    assert_eq!(s.call("c").unwrap().consult_of.as_deref(), Some("a"), "parentCallUri names a");
+    // Without the URI, the guess stands.
+    let mut guessed = call("d", CallState::Dialing);
+    guessed.kind = CallKind::Consult;
+    s.reduce(upd(guessed, 4_000));
+    assert_eq!(s.call("d").unwrap().consult_of.as_deref(), Some("b"));
+}
+
+#[test]
 fn active_prefers_established_then_recent() {
     let mut s = CallStore::new();
     s.reduce(upd(call("a", CallState::Established), 1_000));

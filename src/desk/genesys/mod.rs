@@ -42,6 +42,26 @@ struct Inner {
     took_over: Cell<bool>,
     /// The last connection status, for tabs that join.
     connection: RefCell<ConnectionStatus>,
+    /// Notifications heard per subject (`call:<id>`, `agent`, `dial` for a new call), so an
+    /// operation GWS accepted can be checked for the notification that should follow.
+    heard: RefCell<std::collections::HashMap<String, u32>>,
+}
+
+/// How long an accepted operation may go without its notification before the panel
+/// looks again (real servers have answered statusCode 0 and then done nothing).
+const CONFIRM_WAIT_MS: u32 = 5_000;
+
+/// The subject whose notification confirms `pending`, for the operations that always
+/// bring one; `None` for the others (tones, attached data, …).
+fn confirming_subject(pending: &Pending) -> Option<String> {
+    match &pending.target {
+        OpTarget::Call(id) if matches!(pending.op, "Answer" | "Hangup" | "ClearCall" | "Hold" | "Retrieve") => {
+            Some(format!("call:{id}"))
+        }
+        OpTarget::Agent if matches!(pending.op, "Ready" | "NotReady" | "AfterCallWork") => Some("agent".into()),
+        OpTarget::Dial => Some("dial".into()),
+        _ => None,
+    }
 }
 
 impl GenesysLine {
@@ -59,6 +79,7 @@ impl GenesysLine {
             retry_timer: RefCell::new(None),
             took_over: Cell::new(false),
             connection: RefCell::new(ConnectionStatus::Connecting),
+            heard: RefCell::new(std::collections::HashMap::new()),
         });
         Inner::read_state(&inner);
         Self { inner }
@@ -172,10 +193,65 @@ impl Inner {
         self.core.emit(DeskEvent::Started(pending.clone()));
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err((e, server)) = this.gws.post_detailed(&req).await {
-                this.report(pending, &e, &server);
+            let subject = confirming_subject(&pending);
+            let mark = subject.as_ref().map(|s| this.heard(s));
+            match this.gws.post_detailed(&req).await {
+                Err((e, server)) => this.report(pending, &e, &server),
+                Ok(_) => {
+                    if let (Some(subject), Some(mark)) = (subject, mark) {
+                        Inner::expect_notification(&this, pending, subject, mark);
+                    }
+                }
             }
         });
+    }
+
+    fn heard(&self, subject: &str) -> u32 {
+        self.heard.borrow().get(subject).copied().unwrap_or(0)
+    }
+
+    /// GWS accepted `pending`; its notification should follow. If none has come by
+    /// `CONFIRM_WAIT_MS` while the channel is up, the operation may not have happened: the
+    /// control stops waiting, the agent is told, and the calls are read again.
+    fn expect_notification(this: &Rc<Self>, pending: Pending, subject: String, mark: u32) {
+        let weak = Rc::downgrade(this);
+        gloo_timers::callback::Timeout::new(CONFIRM_WAIT_MS, move || {
+            let Some(this) = weak.upgrade() else { return };
+            let connected = *this.connection.borrow() == ConnectionStatus::Connected;
+            if this.core.closed.get() || !connected || this.heard(&subject) != mark {
+                return;
+            }
+            let lang = this.core.lang;
+            this.core.emit(DeskEvent::Failed {
+                pending,
+                text: crate::i18n::Text::NotConfirmed.in_(lang).into(),
+                next_step: crate::i18n::Text::TryAgainIfUnchanged.in_(lang).into(),
+            });
+            Inner::read_state(&this);
+        })
+        .forget();
+    }
+
+    /// Counts what a notification's actions confirm (see `heard`).
+    fn hear(&self, actions: &[StoreAction]) {
+        let mut heard = self.heard.borrow_mut();
+        if heard.len() > 256 {
+            heard.clear();
+        }
+        for action in actions {
+            let subject = match action {
+                StoreAction::CallUpdated(u) => {
+                    let key = format!("call:{}", u.call.id);
+                    if !heard.contains_key(&key) {
+                        *heard.entry("dial".into()).or_default() += 1;
+                    }
+                    key
+                }
+                StoreAction::AgentStateChanged(_) => "agent".into(),
+                _ => continue,
+            };
+            *heard.entry(subject).or_default() += 1;
+        }
     }
 
     fn report(self: &Rc<Self>, pending: Pending, e: &GwsError, server: &str) {
@@ -347,6 +423,7 @@ impl Inner {
         if !actions.is_empty() {
             self.notes_applied.set(self.notes_applied.get().wrapping_add(1));
         }
+        self.hear(&actions);
         self.core.apply(actions);
     }
 
