@@ -145,6 +145,7 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
                 "listUris": a.list_uris,
                 "newConnIdOnComplete": a.new_conn_id_on_complete,
                 "legacyCallIds": a.legacy_call_ids,
+                "parentCallUri": a.sends_parent_call_uri(),
             })
         })
         .collect();
@@ -569,6 +570,13 @@ async fn agent_options(
             }
         }
     }
+    // `parentCallUri`: a boolean, or null for the shape's default (on in `real`).
+    let parent_call_uri = match body.get("parentCallUri") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::Bool(b)) => Some(Some(*b)),
+        Some(_) => return bad_request("parentCallUri must be a boolean or null"),
+    };
     let names = [text(&body, "firstName"), text(&body, "lastName")];
     let mut world = lock(&sim.world);
     let Some(agent) = world.agent_index(&username) else {
@@ -588,6 +596,9 @@ async fn agent_options(
             "newConnIdOnComplete" => a.new_conn_id_on_complete = value,
             _ => a.legacy_call_ids = value,
         }
+    }
+    if let Some(choice) = parent_call_uri {
+        world.agents[agent].parent_call_uri = choice;
     }
     let [first, last] = names;
     if let Some(first) = first {

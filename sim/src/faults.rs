@@ -1,7 +1,8 @@
 //! Injected faults for the vendor APIs (never /sim): added latency, an HTTP 5xx rate, a
 //! network cut (blackhole, or a full cut that also loses answers on their way out),
 //! malformed JSON on the next answers, slow connect answers, duplicated or reordered
-//! notifications, GWS operations that fail with an HTTP error status — plus the one-shot
+//! notifications, GWS operations that fail with an HTTP error status, call operations
+//! accepted with statusCode 0 and never carried out — plus the one-shot
 //! actions (session expiry, CSRF rotation, restart, dropped connects, token expiry).
 
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub struct Faults {
     pub connect_delay_ms: u64,
     /// The next GWS operations fail with an HTTP error status (`failNextOperation`).
     pub fail_operation: Option<FailOperation>,
+    /// The next call operations are accepted and never carried out (`silentNextOperation`).
+    pub silent_operation: Option<SilentOperation>,
     rng: StdRng,
 }
 
@@ -101,6 +104,54 @@ impl FailOperation {
     }
 }
 
+/// `silentNextOperation`: the next `left` call operations (`POST /api/v2/me/calls/{id}`),
+/// or only those named `operation`, are accepted — HTTP 200 `{"statusCode":0}` — and never
+/// carried out: no change, no notification, as a real server once answered an Answer.
+/// An operation that GWS would refuse is refused as usual and does not count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SilentOperation {
+    pub left: u64,
+    pub operation: Option<String>,
+}
+
+impl SilentOperation {
+    fn to_json(&self) -> Value {
+        json!({"count": self.left, "operationName": self.operation})
+    }
+
+    /// Parse the fault's JSON: an object (`count`, default 1, and `operationName`, both
+    /// optional), `true` for one operation of any name; `null`, `false` or `count: 0`
+    /// clear it (→ `Ok(None)`).
+    fn parse(v: &Value) -> Result<Option<SilentOperation>, String> {
+        let defaults = Map::new();
+        let o = match v {
+            Value::Null | Value::Bool(false) => return Ok(None),
+            Value::Bool(true) => &defaults,
+            Value::Object(o) => o,
+            _ => return Err("silentNextOperation must be an object, true, false or null".into()),
+        };
+        let left = match o.get("count") {
+            None | Some(Value::Null) => 1,
+            Some(v) => v.as_u64().ok_or_else(|| {
+                "silentNextOperation.count must be a non-negative integer".to_string()
+            })?,
+        };
+        let operation = match o.get("operationName") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err("silentNextOperation.operationName must be a string".into()),
+        };
+        if left == 0 {
+            return Ok(None);
+        }
+        Ok(Some(SilentOperation { left, operation }))
+    }
+
+    fn takes(&self, operation: &str) -> bool {
+        self.operation.as_deref().is_none_or(|o| o == operation)
+    }
+}
+
 impl Default for Faults {
     fn default() -> Self {
         Faults {
@@ -111,6 +162,7 @@ impl Default for Faults {
             cut: false,
             connect_delay_ms: 0,
             fail_operation: None,
+            silent_operation: None,
             rng: StdRng::from_os_rng(),
         }
     }
@@ -130,7 +182,32 @@ impl Faults {
             "cut": self.cut && blackhole_ms > 0,
             "connectDelayMs": self.connect_delay_ms,
             "failNextOperation": self.fail_operation.as_ref().map(FailOperation::to_json),
+            "silentNextOperation": self.silent_operation.as_ref().map(SilentOperation::to_json),
         })
+    }
+
+    /// Whether `silentNextOperation` is waiting for a call operation of this name.
+    pub fn silences(&self, operation: &str) -> bool {
+        self.silent_operation
+            .as_ref()
+            .is_some_and(|s| s.takes(operation))
+    }
+
+    /// An operation the `silentNextOperation` fault took was accepted: count it down.
+    /// False when the fault does not take it (any more).
+    pub fn take_silent_operation(&mut self, operation: &str) -> bool {
+        let Some(s) = self
+            .silent_operation
+            .as_mut()
+            .filter(|s| s.takes(operation))
+        else {
+            return false;
+        };
+        s.left -= 1;
+        if s.left == 0 {
+            self.silent_operation = None;
+        }
+        true
     }
 
     /// Whether the fault takes this operation: counts it down and says how to fail.
@@ -183,6 +260,10 @@ pub fn apply(sim: &Arc<Sim>, body: &Value) -> Result<(), String> {
         .get("failNextOperation")
         .map(FailOperation::parse)
         .transpose()?;
+    let silent_operation = body
+        .get("silentNextOperation")
+        .map(SilentOperation::parse)
+        .transpose()?;
 
     {
         let mut faults = lock(&sim.faults);
@@ -211,6 +292,9 @@ pub fn apply(sim: &Arc<Sim>, body: &Value) -> Result<(), String> {
         }
         if let Some(f) = fail_operation {
             faults.fail_operation = f;
+        }
+        if let Some(s) = silent_operation {
+            faults.silent_operation = s;
         }
     }
     if duplicate.is_some() || reverse.is_some() {
@@ -260,6 +344,7 @@ pub fn clear(sim: &Arc<Sim>) {
         faults.cut = false;
         faults.connect_delay_ms = 0;
         faults.fail_operation = None;
+        faults.silent_operation = None;
     }
     {
         let mut hub = lock(&sim.hub);

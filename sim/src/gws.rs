@@ -1,6 +1,7 @@
 //! GWS v2 voice routes: the user, devices and calls of the authenticated agent, and the
 //! operations that change them. Answers are `{"statusCode":N[,"statusMessage"]}`; the
-//! outcome travels as CometD notifications.
+//! outcome travels as CometD notifications. The `failNextOperation` fault fails an
+//! operation before it runs; `silentNextOperation` accepts a call operation and drops it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -240,7 +241,24 @@ async fn call_operation(
     body: Bytes,
 ) -> Response {
     operate(&sim, &caller, &body, |body| {
-        reply(sim.apply(|w, out| w.call_operation(caller.agent, &id, &body, out)))
+        reply(sim.apply(|w, out| {
+            let op = body
+                .get("operationName")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            // The `silentNextOperation` fault: GWS accepts the operation (statusCode 0 when
+            // its checks pass) and the switch never carries it out. A refused one does
+            // not count.
+            let silenced = lock(&sim.faults).silences(op);
+            if silenced {
+                let accepted = w.try_call_operation(caller.agent, &id, &body);
+                if accepted.is_ok() {
+                    lock(&sim.faults).take_silent_operation(op);
+                }
+                return accepted;
+            }
+            w.call_operation(caller.agent, &id, &body, out)
+        }))
     })
 }
 

@@ -1,8 +1,8 @@
 //! GWS v2 JSON as the seeds show it (the `doc` shape): the call resource (seeds
 //! 000/001/002), both shapes of CallStateChangeMessage, the device with its user state, and
 //! the user resource — and as the captured GWS 8.5 servers send it (the `real` shape,
-//! GWS-REAL.md): `metrics`, T-Server `extensions`, `case`, no empty userData, the user
-//! states of the captures, and the device `ErrorMessage`.
+//! GWS-REAL.md): `metrics`, T-Server `extensions`, `case`, no empty userData, a consult's
+//! `parentCallUri`, the user states of the captures, and the device `ErrorMessage`.
 
 use serde_json::{json, Map, Value};
 
@@ -60,6 +60,13 @@ pub fn call(world: &World, leg: &Leg) -> Value {
     }
     call.insert("dnis".into(), json!(leg.dnis));
     call.insert("callType".into(), json!(leg.call_type.as_str()));
+    // A consult call names its original call by the original's own `uri` (the real shape,
+    // or the agent option `parentCallUri`).
+    if agent.sends_parent_call_uri() {
+        if let Some(original) = leg.consult_of.as_ref().and_then(|(o, _)| world.leg(o)) {
+            call.insert("parentCallUri".into(), json!(call_uri(world, original)));
+        }
+    }
     let capabilities = if hidden {
         Vec::new()
     } else {

@@ -136,7 +136,8 @@ impl ParticipantShape {
 /// Which GWS an agent hears: the documented shape of the seeds and `GWS.md` (`doc`), or
 /// what the captured GWS 8.5 servers send (`real`, `GWS-REAL.md`): their capability lists,
 /// the LoggedIn step of the login, no reason codes, `metrics`, T-Server `extensions`,
-/// `case`, the WWE party in userData, no empty userData, and DtmfSent after SendDtmf.
+/// `case`, the WWE party in userData, no empty userData, DtmfSent after SendDtmf, and a
+/// consult call's `parentCallUri` (unless the agent option says otherwise).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum GwsShape {
     #[default]
@@ -203,6 +204,9 @@ pub struct Agent {
     /// New calls of this agent get the 16-hex-digit connId as their `id`, with a separate
     /// `callUuid` and no `connId` key, as older GWS servers sent them.
     pub legacy_call_ids: bool,
+    /// Whether a consult call names its original call (`parentCallUri`): `None` follows
+    /// the shape (on in `real`, off in `doc`); `Some` is the agent option's choice.
+    pub parent_call_uri: Option<bool>,
     /// Host the agent last reached us on; `uri` fields are built from it.
     pub host: String,
     /// `http`, or `https` when the simulator serves HTTPS; the scheme of `uri` fields.
@@ -212,6 +216,13 @@ pub struct Agent {
 impl Agent {
     pub fn display_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// Whether this agent's consult calls carry `parentCallUri` now: the option when it
+    /// was set, else the shape's default (the real shape sends it, the documented not).
+    pub fn sends_parent_call_uri(&self) -> bool {
+        self.parent_call_uri
+            .unwrap_or(self.gws_shape == GwsShape::Real)
     }
 }
 
@@ -451,6 +462,9 @@ const REAL_ESTABLISHED_CAPABILITIES: [&str; 12] = [
     "InitiateTransfer",
 ];
 
+/// Cloneable, so that an operation can be tried on a copy and forgotten (the
+/// `silentNextOperation` fault: accepted, never carried out).
+#[derive(Clone)]
 pub struct World {
     pub agents: Vec<Agent>,
     legs: Vec<Leg>,
@@ -495,6 +509,7 @@ fn agent(
         list_uris: false,
         new_conn_id_on_complete: false,
         legacy_call_ids: false,
+        parent_call_uri: None,
         host: host.into(),
         scheme: "http",
     }
@@ -1374,6 +1389,20 @@ impl World {
         }
         self.settle(conn, out);
         Ok(())
+    }
+
+    /// An operation on `/api/v2/me/calls/{id}` that is accepted and never carried out
+    /// (the `silentNextOperation` fault): every check runs, on a copy of the world that is
+    /// then forgotten with all it would have sent and armed. The answer is what the
+    /// operation would have answered; nothing changes.
+    pub fn try_call_operation(
+        &self,
+        agent: usize,
+        call_id: &str,
+        body: &Value,
+    ) -> Result<(), GwsError> {
+        let mut copy = self.clone();
+        copy.call_operation(agent, call_id, body, &mut Outcome::default())
     }
 
     /// An operation on `/api/v2/me/calls/{id}`.

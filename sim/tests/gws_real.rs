@@ -5,7 +5,9 @@
 //! ack extension — and the real notifications compared with the captures on disk. Then the
 //! switches of the remaining facts: StartContactCenterSession's partial success, `uris`
 //! list GETs, connIds that change under the same id, legacy connId ids, the `info`
-//! participants, DtmfSent, MonitoredUserMutedStateChange and the Error notification.
+//! participants, DtmfSent, MonitoredUserMutedStateChange, the Error notification, a
+//! consult's `parentCallUri`, and a call operation accepted with statusCode 0 that never
+//! happens (`silentNextOperation`).
 
 mod common;
 
@@ -1628,4 +1630,314 @@ async fn an_error_notification_names_the_call_and_changes_nothing() {
             .await;
         assert_eq!(status, 404);
     }
+}
+
+// ----- a consult's parentCallUri -----
+
+/// The call notifications of one call among `events`.
+fn of_call<'a>(events: &'a [Value], id: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["call"]["id"] == id).collect()
+}
+
+#[tokio::test]
+async fn a_real_consult_call_names_its_original_by_parent_call_uri() {
+    let sim = start().await;
+    make_real(&sim, "ava").await;
+    make_real(&sim, "ben").await;
+    let ava = tuned_in(&sim, "ava").await;
+    let ben = tuned_in(&sim, "ben").await;
+    assert_eq!(sim.state().await["agents"][0]["parentCallUri"], true);
+
+    let id = sim.ring("ava", "5551234").await;
+    ava.op(&id, json!({"operationName": "Answer"})).await;
+    let events = call_notifications(&ava).await;
+    assert!(!events.is_empty());
+    assert!(
+        events.iter().all(|e| !has_key(&e["call"], "parentCallUri")),
+        "not on a call that is no consult: {events:?}"
+    );
+
+    ava.op(
+        &id,
+        json!({"operationName": "InitiateTransfer", "destination": {"phoneNumber": "5006"}}),
+    )
+    .await;
+    let events = call_notifications(&ava).await;
+    let held = of_call(&events, &id);
+    assert_eq!(held[0]["call"]["state"], "Held");
+    assert!(!has_key(&held[0]["call"], "parentCallUri"), "{held:?}");
+    // The original's own `uri`, as its resource has it.
+    let original_uri = held[0]["call"]["uri"].as_str().unwrap().to_string();
+    assert!(original_uri.ends_with(&format!("/api/v2/me/calls/{id}")));
+    let consult = events
+        .iter()
+        .find(|e| e["call"]["id"] != id.as_str())
+        .expect("the consult's Dialing")["call"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dialing = of_call(&events, &consult);
+    assert_eq!(dialing[0]["call"]["state"], "Dialing");
+    assert_eq!(dialing[0]["call"]["callType"], "Consult");
+    assert_eq!(dialing[0]["call"]["parentCallUri"], original_uri.as_str());
+
+    // The listings: /api/v2/me?subresources=* and the call itself.
+    let (_, _, me) = ava.get("/api/v2/me?subresources=*").await;
+    let calls = me["user"]["calls"].as_array().unwrap();
+    let listed = calls.iter().find(|c| c["id"] == consult.as_str()).unwrap();
+    assert_eq!(listed["callType"], "Consult");
+    assert_eq!(listed["parentCallUri"], original_uri.as_str());
+    let listed_original = calls.iter().find(|c| c["id"] == id.as_str()).unwrap();
+    assert_eq!(listed_original["uri"], original_uri.as_str());
+    assert!(!has_key(listed_original, "parentCallUri"));
+    let (_, _, one) = ava.get(&format!("/api/v2/me/calls/{consult}")).await;
+    assert_eq!(one["call"]["parentCallUri"], original_uri.as_str());
+
+    // Ben's leg rings as an Internal call, no consult of his.
+    let ben_events = call_notifications(&ben).await;
+    let ben_id = ben_events[0]["call"]["id"].as_str().unwrap().to_string();
+    assert!(ben_events
+        .iter()
+        .all(|e| !has_key(&e["call"], "parentCallUri")));
+
+    // Every later notification of the consult names the original, the Released one too.
+    ben.op(&ben_id, json!({"operationName": "Answer"})).await;
+    let events = call_notifications(&ava).await;
+    let established = of_call(&events, &consult);
+    assert_eq!(established[0]["call"]["state"], "Established");
+    assert_eq!(
+        established[0]["call"]["parentCallUri"],
+        original_uri.as_str()
+    );
+    ava.op(&id, json!({"operationName": "CompleteTransfer"}))
+        .await;
+    let events = call_notifications(&ava).await;
+    let released = of_call(&events, &consult);
+    assert_eq!(released.last().unwrap()["call"]["state"], "Released");
+    assert!(released
+        .iter()
+        .all(|e| e["call"]["parentCallUri"] == original_uri.as_str()));
+    assert!(of_call(&events, &id)
+        .iter()
+        .all(|e| !has_key(&e["call"], "parentCallUri")));
+}
+
+#[tokio::test]
+async fn the_parent_call_uri_option_overrides_the_shape_either_way() {
+    let sim = start().await;
+    let ava = tuned_in(&sim, "ava").await;
+    let id = sim.ring("ava", "5551234").await;
+    ava.op(&id, json!({"operationName": "Answer"})).await;
+    ava.op(
+        &id,
+        json!({"operationName": "InitiateConference", "destination": {"phoneNumber": "5551313"}}),
+    )
+    .await;
+    let events = call_notifications(&ava).await;
+    let consult = events
+        .iter()
+        .find(|e| e["call"]["id"] != id.as_str())
+        .unwrap()["call"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let original_uri = of_call(&events, &id)[0]["call"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shown = |body: &Value| body["call"].get("parentCallUri").cloned();
+    let consult_path = format!("/api/v2/me/calls/{consult}");
+
+    // The documented shape: none by default.
+    assert!(of_call(&events, &consult)
+        .iter()
+        .all(|e| !has_key(&e["call"], "parentCallUri")));
+    assert_eq!(shown(&ava.get(&consult_path).await.2), None);
+    assert_eq!(sim.state().await["agents"][0]["parentCallUri"], false);
+
+    // `true` adds it in the documented shape.
+    options(&sim, "ava", json!({"parentCallUri": true})).await;
+    assert_eq!(sim.state().await["agents"][0]["parentCallUri"], true);
+    assert_eq!(
+        shown(&ava.get(&consult_path).await.2),
+        Some(json!(original_uri))
+    );
+    ava.op(
+        &consult,
+        json!({"operationName": "AttachUserData", "userData": {"k": "v"}}),
+    )
+    .await;
+    let events = call_notifications(&ava).await;
+    assert_eq!(
+        of_call(&events, &consult)[0]["call"]["parentCallUri"],
+        original_uri.as_str()
+    );
+
+    // `false` leaves it out of the real shape; `null` gives the shape's default back.
+    options(
+        &sim,
+        "ava",
+        json!({"gwsShape": "real", "parentCallUri": false}),
+    )
+    .await;
+    assert_eq!(sim.state().await["agents"][0]["parentCallUri"], false);
+    assert_eq!(shown(&ava.get(&consult_path).await.2), None);
+    options(&sim, "ava", json!({"parentCallUri": null})).await;
+    assert_eq!(sim.state().await["agents"][0]["parentCallUri"], true);
+    assert_eq!(
+        shown(&ava.get(&consult_path).await.2),
+        Some(json!(original_uri))
+    );
+    options(&sim, "ava", json!({"gwsShape": "doc"})).await;
+    assert_eq!(shown(&ava.get(&consult_path).await.2), None);
+
+    let (status, _) = sim
+        .control("/sim/agents/ava/options", json!({"parentCallUri": "yes"}))
+        .await;
+    assert_eq!(status, 400);
+}
+
+// ----- an operation accepted with statusCode 0 that never happens -----
+
+/// No event reaches the agent within `ms` milliseconds (a held connect times out empty).
+async fn nothing_follows(agent: &Agent, ms: u64) {
+    let reply = agent.connect(Some(ms)).await;
+    let events: Vec<&Value> = reply
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m.get("data").is_some())
+        .collect();
+    assert!(events.is_empty(), "{events:?}");
+}
+
+#[tokio::test]
+async fn a_silent_operation_answers_status_0_and_never_happens() {
+    let sim = start().await;
+    let ava = tuned_in(&sim, "ava").await;
+    let silent = |state: &Value| state["faults"]["silentNextOperation"].clone();
+    sim.faults(json!({"silentNextOperation": {"count": 1, "operationName": "Answer"}}))
+        .await;
+    assert_eq!(
+        silent(&sim.state().await),
+        json!({"count": 1, "operationName": "Answer"})
+    );
+    let id = sim.ring("ava", "5551234").await;
+    drain(&ava).await;
+
+    // Another operation is carried out.
+    ava.op(
+        &id,
+        json!({"operationName": "AttachUserData", "userData": {"a": "1"}}),
+    )
+    .await;
+    assert!(!call_notifications(&ava).await.is_empty());
+    // One that GWS refuses is refused as usual and does not count.
+    let (status, body) = ava
+        .post_status(
+            "/api/v2/me/calls/NOSUCHCALL",
+            json!({"operationName": "Answer"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["statusCode"], 6, "{body}");
+    assert_eq!(silent(&sim.state().await)["count"], 1);
+
+    // The Answer: HTTP 200 {"statusCode":0}, and nothing happens, then or later.
+    let (status, body) = ava
+        .post_status(
+            &format!("/api/v2/me/calls/{id}"),
+            json!({"operationName": "Answer"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({"statusCode": 0}));
+    nothing_follows(&ava, 400).await;
+    assert_eq!(sim.call(&id).await["state"], "Ringing");
+    assert!(silent(&sim.state().await).is_null());
+    // The next one is carried out.
+    ava.op(&id, json!({"operationName": "Answer"})).await;
+    let events = call_notifications(&ava).await;
+    assert_eq!(events[0]["call"]["state"], "Established");
+
+    // `true`: one call operation of any name. Agent-state operations are no call
+    // operations; a refused consult does not count; an accepted one leaves nothing behind.
+    sim.faults(json!({"silentNextOperation": true})).await;
+    assert_eq!(
+        silent(&sim.state().await),
+        json!({"count": 1, "operationName": null})
+    );
+    ava.post(
+        "/api/v2/me/channels/voice",
+        json!({"operationName": "NotReady"}),
+    )
+    .await;
+    assert_eq!(device_notifications(&ava).await.len(), 1);
+    let refused = ava
+        .op(&id, json!({"operationName": "InitiateTransfer"}))
+        .await;
+    assert_eq!(refused["statusCode"], 1, "{refused}");
+    assert_eq!(silent(&sim.state().await)["count"], 1);
+    let accepted = ava
+        .op(
+            &id,
+            json!({"operationName": "InitiateTransfer", "destination": {"phoneNumber": "5006"}}),
+        )
+        .await;
+    assert_eq!(accepted, json!({"statusCode": 0}));
+    nothing_follows(&ava, 300).await;
+    assert_eq!(sim.calls_of("ava").await.len(), 1);
+    assert_eq!(sim.call(&id).await["state"], "Established");
+    assert!(sim.calls_of("ben").await.is_empty());
+    assert!(silent(&sim.state().await).is_null());
+
+    // A count, with a name: two Holds vanish, the third is carried out.
+    sim.faults(json!({"silentNextOperation": {"count": 2, "operationName": "Hold"}}))
+        .await;
+    for left in [1, 0] {
+        assert_eq!(
+            ava.op(&id, json!({"operationName": "Hold"})).await,
+            json!({"statusCode": 0})
+        );
+        let state = sim.state().await;
+        if left == 0 {
+            assert!(silent(&state).is_null());
+        } else {
+            assert_eq!(silent(&state)["count"], left);
+        }
+    }
+    nothing_follows(&ava, 200).await;
+    assert_eq!(sim.call(&id).await["state"], "Established");
+    ava.op(&id, json!({"operationName": "Hold"})).await;
+    assert_eq!(call_notifications(&ava).await[0]["call"]["state"], "Held");
+
+    // Cleared by null, false, count 0 and DELETE; bad values are refused.
+    for clear in [json!(null), json!(false), json!({"count": 0})] {
+        sim.faults(json!({"silentNextOperation": {"count": 2}}))
+            .await;
+        assert_eq!(silent(&sim.state().await)["count"], 2);
+        sim.faults(json!({"silentNextOperation": clear})).await;
+        assert!(silent(&sim.state().await).is_null(), "{clear}");
+    }
+    sim.faults(json!({"silentNextOperation": true})).await;
+    let res = sim
+        .http
+        .delete(sim.url("/sim/faults"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(silent(&sim.state().await).is_null());
+    for bad in [
+        json!("yes"),
+        json!({"count": -1}),
+        json!({"operationName": 5}),
+    ] {
+        let (status, _) = sim
+            .control("/sim/faults", json!({"silentNextOperation": bad}))
+            .await;
+        assert_eq!(status, 400, "{bad}");
+    }
+    ava.op(&id, json!({"operationName": "Retrieve"})).await;
+    assert_eq!(sim.call(&id).await["state"], "Established");
 }
