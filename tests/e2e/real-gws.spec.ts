@@ -153,3 +153,52 @@ test.describe('a CometD server that ignores the ack extension', () => {
     await expect(c).toHaveClass(/wrap-up/);
   });
 });
+
+test('an operation answered with statusCode 0 that never happens: the control stops waiting, the agent is told, the panel re-reads', async ({ page, sim }) => {
+  await open(page, sim);
+  const id = await sim.ring('5551234');
+  const c = card(page, id);
+  await sim.faults({ silentNextOperation: { count: 1, operationName: 'Answer' } });
+  await button(c, 'Answer').click();
+  await expect(button(c, 'Answer')).toHaveAttribute('aria-busy', 'true');
+  // No notification follows: after a while the panel says so and looks again.
+  await expect(widget(page).locator('.notices')).toContainText('The phone system accepted that, but nothing has happened yet.', { timeout: 9_000 });
+  await expect(button(c, 'Answer')).toHaveAttribute('aria-busy', 'false');
+  expect((await sim.call(id)).state).toBe('Ringing');
+  // The second press works.
+  await button(c, 'Answer').click();
+  await expect(c).toHaveAttribute('data-state', 'Established');
+});
+
+test('an Error notification on a call: the agent is told, the calls are read again, nothing is guessed', async ({ page, sim }) => {
+  await open(page, sim);
+  const id = await sim.ring('5551234');
+  const c = card(page, id);
+  await button(c, 'Answer').click();
+  await expect(c).toHaveAttribute('data-state', 'Established');
+  await sim.post(`/sim/calls/${id}/error-notification`);
+  await expect(widget(page).locator('.notices')).toContainText('The phone system reported a problem with a call.');
+  await expect(c).toHaveAttribute('data-state', 'Established');
+  await expect(button(c, 'Hang up')).toBeVisible();
+});
+
+test('a consult call names its original (parentCallUri): the consult links to that call', async ({ page, sim }) => {
+  await open(page, sim);
+  const id = await sim.ring('5551234');
+  const c = card(page, id);
+  await button(c, 'Answer').click();
+  await expect(c).toHaveAttribute('data-state', 'Established');
+  await button(c, 'Transfer').click();
+  await c.getByRole('textbox', { name: 'Number to transfer to' }).fill('5006');
+  await button(c, 'Consult first').click();
+  let consultId = '';
+  await expect.poll(async () => (consultId = (await sim.state()).calls.find((x: any) => x.agent === 'ava' && x.consultOf === id)?.id ?? '')).not.toBe('');
+  const consult = card(page, consultId);
+  await expect(consult).toBeVisible();
+  await expect(c).toHaveAttribute('data-state', 'Held');
+  // Ben answers; the held original offers to complete the transfer with its consult.
+  await sim.post(`/sim/calls/${consultId}/remote-answer`);
+  await expect(consult).toHaveAttribute('data-state', 'Established');
+  await button(c, 'Complete transfer').click();
+  await expect.poll(async () => (await sim.call(id))?.state).toBe('Released');
+});
