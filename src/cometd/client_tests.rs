@@ -1150,8 +1150,7 @@ fn rehandshake(h: &mut Harness, after: &[Action]) -> Request {
 
 #[test]
 fn sessions_the_server_never_keeps_stop_the_client_instead_of_opening_more() {
-    let mut config = Config::default();
-    config.max_unkept_sessions = 3;
+    let config = Config { max_unkept_sessions: 3, ..Config::default() };
     let (mut h, connect) = Harness::connected_with(config, &[]);
     // The session that had worked is lost once: that alone is a plain re-handshake.
     let after = h.reply(&connect, SESSION_UNKNOWN);
@@ -1170,8 +1169,7 @@ fn sessions_the_server_never_keeps_stop_the_client_instead_of_opening_more() {
 
 #[test]
 fn a_session_that_connects_once_resets_the_count_of_unkept_ones() {
-    let mut config = Config::default();
-    config.max_unkept_sessions = 2;
+    let config = Config { max_unkept_sessions: 2, ..Config::default() };
     let (mut h, connect) = Harness::connected_with(config, &[]);
     let after = h.reply(&connect, SESSION_UNKNOWN);
     let connect = rehandshake(&mut h, &after);

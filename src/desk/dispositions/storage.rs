@@ -83,8 +83,7 @@ impl Rt {
         }
     }
 
-    /// Applies `f` to the outbox, then: reacts to entries that became Queued or Saved,
-
+    /// Writes the outbox to storage, merged with what other tabs stored there.
     pub(super) fn persist(&self) {
         let Some(ns) = self.namespace.borrow().clone() else { return };
         let key = self.outbox_key(&ns);

@@ -230,7 +230,7 @@ impl Inner {
             let live = |c: &&Call| !c.state.is_released();
             match ucid {
                 Some(u) => calls.iter().filter(live).find(|c| c.id == u).cloned(),
-                None => calls.iter().filter(live).last().cloned(),
+                None => calls.iter().rev().find(live).cloned(),
             }
         };
         let Some(mut call) = call else {
