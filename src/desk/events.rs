@@ -24,6 +24,7 @@ pub struct Pending {
 
 /// One thing the desk reports.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeskEvent {
     Store(StoreAction),
     /// Several store actions at once (a state re-read, a batch of notifications): one render.
