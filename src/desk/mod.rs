@@ -99,29 +99,27 @@ impl AgentDesk {
     /// telephony it becomes a card; with Genesys telephony it is the call Ozonetel
     /// dispositions are recorded for.
     pub fn set_page_call(&self, call: Option<PageCall>) -> Result<(), &'static str> {
-        match self.line.page_call(call.clone()) {
-            Err("not-this-vendor") => {
-                let call = call.map(|c| OzonetelCall {
-                    ucid: c.ucid,
-                    did: c.did,
-                    agent_id: c.agent_id,
-                    caller_id: c.caller_id,
-                    ended_at_ms: None,
-                });
-                self.core.dispositions.set_ozonetel_call(call);
-                Ok(())
-            }
-            other => other,
+        if self.line.features().calls_from_page {
+            return self.line.page_call(call);
         }
+        let call = call.map(|c| OzonetelCall {
+            ucid: c.ucid,
+            did: c.did,
+            agent_id: c.agent_id,
+            caller_id: c.caller_id,
+            ended_at_ms: None,
+        });
+        self.core.dispositions.set_ozonetel_call(call);
+        Ok(())
     }
 
     /// The host page says a call hung up (`None`: the active one).
     pub fn page_call_ended(&self, ucid: Option<&str>) {
-        if self.line.features().call_operations {
-            // Genesys carries the calls: the page's call is the Ozonetel disposition's.
-            self.core.dispositions.ozonetel_call_ended(ucid);
-        } else {
+        if self.line.features().calls_from_page {
             self.line.page_call_ended(ucid);
+        } else {
+            // The page's call is the one Ozonetel dispositions are recorded for.
+            self.core.dispositions.ozonetel_call_ended(ucid);
         }
     }
 

@@ -25,6 +25,9 @@ pub struct Features {
     pub connection: bool,
     /// Operations on calls (hold, transfer, attached data …) go through the panel.
     pub call_operations: bool,
+    /// The calls come from the host page (`setActiveCall`, `callEnded`, the screen-pop
+    /// URL); otherwise a page's call is the one Ozonetel dispositions are recorded for.
+    pub calls_from_page: bool,
 }
 
 /// A call the host page announces (a screen pop, `setActiveCall`).
@@ -54,7 +57,8 @@ pub trait Telephony {
     fn follow(&self);
     /// A message from the agent's other tabs (the outbox's are handled by the desk).
     fn on_tab_message(&self, message: TabMessage);
-    /// The host page says which call is on the line now (`None`: none).
+    /// The host page says which call is on the line now (`None`: none); only asked of a
+    /// vendor whose `Features::calls_from_page`.
     fn page_call(&self, call: Option<PageCall>) -> Result<(), &'static str>;
     /// The host page says a call hung up (`None`: the active one).
     fn page_call_ended(&self, ucid: Option<&str>);
@@ -131,7 +135,7 @@ impl DeskCore {
     /// Once, after the first look at the vendor's calls: the calls kept from before the
     /// reload, less those the vendor lists (`listed`) and those whose disposition was
     /// already saved (their card was about to leave).
-    pub fn shelved_calls(&self, agent: &str, listed: &[Call]) -> Option<Vec<Call>> {
+    pub fn shelved_calls(&self, agent: &str, listed: &[&Call]) -> Option<Vec<Call>> {
         if self.shelf_restored.replace(true) {
             return None;
         }
@@ -141,6 +145,11 @@ impl DeskCore {
             .filter(|c| !self.dispositions.is_saved(&self.dispositions.key_of(c)))
             .collect();
         Some(calls)
+    }
+
+    /// Whether the kept calls were handed back already (they are, once).
+    pub fn shelf_restored(&self) -> bool {
+        self.shelf_restored.get()
     }
 
     /// Keeps the store's calls in storage (the leading tab does, once the shelf was read).

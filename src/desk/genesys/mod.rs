@@ -42,9 +42,20 @@ struct Inner {
     took_over: Cell<bool>,
     /// The last connection status, for tabs that join.
     connection: RefCell<ConnectionStatus>,
-    /// Notifications heard per subject (`call:<id>`, `agent`, `dial` for a new call), so an
-    /// operation GWS accepted can be checked for the notification that should follow.
-    heard: RefCell<std::collections::HashMap<String, u32>>,
+    /// Notifications heard per call, so an operation GWS accepted can be checked for the
+    /// notification that should follow (see `Subject`).
+    heard_calls: RefCell<std::collections::HashMap<String, u32>>,
+    /// Agent-state notifications heard.
+    heard_agent: Cell<u32>,
+    /// Calls first heard of (what a Dial brings).
+    heard_new_calls: Cell<u32>,
+}
+
+/// What confirms an operation: a notification about its call, the agent, or a new call.
+enum Subject {
+    Call(String),
+    Agent,
+    NewCall,
 }
 
 /// How long an accepted operation may go without its notification before the panel
@@ -53,13 +64,13 @@ const CONFIRM_WAIT_MS: u32 = 5_000;
 
 /// The subject whose notification confirms `pending`, for the operations that always
 /// bring one; `None` for the others (tones, attached data, …).
-fn confirming_subject(pending: &Pending) -> Option<String> {
+fn confirming_subject(pending: &Pending) -> Option<Subject> {
     match &pending.target {
         OpTarget::Call(id) if matches!(pending.op, "Answer" | "Hangup" | "ClearCall" | "Hold" | "Retrieve") => {
-            Some(format!("call:{id}"))
+            Some(Subject::Call(id.clone()))
         }
-        OpTarget::Agent if matches!(pending.op, "Ready" | "NotReady" | "AfterCallWork") => Some("agent".into()),
-        OpTarget::Dial => Some("dial".into()),
+        OpTarget::Agent if matches!(pending.op, "Ready" | "NotReady" | "AfterCallWork") => Some(Subject::Agent),
+        OpTarget::Dial => Some(Subject::NewCall),
         _ => None,
     }
 }
@@ -79,7 +90,9 @@ impl GenesysLine {
             retry_timer: RefCell::new(None),
             took_over: Cell::new(false),
             connection: RefCell::new(ConnectionStatus::Connecting),
-            heard: RefCell::new(std::collections::HashMap::new()),
+            heard_calls: RefCell::new(std::collections::HashMap::new()),
+            heard_agent: Cell::new(0),
+            heard_new_calls: Cell::new(0),
         });
         Inner::read_state(&inner);
         Self { inner }
@@ -88,7 +101,7 @@ impl GenesysLine {
 
 impl Telephony for GenesysLine {
     fn features(&self) -> Features {
-        Features { agent_state: true, connection: true, call_operations: true }
+        Features { agent_state: true, connection: true, call_operations: true, calls_from_page: false }
     }
 
     fn dial(&self, destination: &str, user_data: Option<Map<String, Value>>) {
@@ -169,8 +182,8 @@ impl Telephony for GenesysLine {
     }
 
     fn page_call(&self, _call: Option<PageCall>) -> Result<(), &'static str> {
-        // With Genesys the calls come from GWS; the page's call is Ozonetel's (dispositions).
-        Err("not-this-vendor")
+        // With Genesys the calls come from GWS (`calls_from_page` is false).
+        Ok(())
     }
 
     fn page_call_ended(&self, _ucid: Option<&str>) {}
@@ -206,14 +219,18 @@ impl Inner {
         });
     }
 
-    fn heard(&self, subject: &str) -> u32 {
-        self.heard.borrow().get(subject).copied().unwrap_or(0)
+    fn heard(&self, subject: &Subject) -> u32 {
+        match subject {
+            Subject::Call(id) => self.heard_calls.borrow().get(id).copied().unwrap_or(0),
+            Subject::Agent => self.heard_agent.get(),
+            Subject::NewCall => self.heard_new_calls.get(),
+        }
     }
 
     /// GWS accepted `pending`; its notification should follow. If none has come by
     /// `CONFIRM_WAIT_MS` while the channel is up, the operation may not have happened: the
     /// control stops waiting, the agent is told, and the calls are read again.
-    fn expect_notification(this: &Rc<Self>, pending: Pending, subject: String, mark: u32) {
+    fn expect_notification(this: &Rc<Self>, pending: Pending, subject: Subject, mark: u32) {
         let weak = Rc::downgrade(this);
         gloo_timers::callback::Timeout::new(CONFIRM_WAIT_MS, move || {
             let Some(this) = weak.upgrade() else { return };
@@ -232,25 +249,24 @@ impl Inner {
         .forget();
     }
 
-    /// Counts what a notification's actions confirm (see `heard`).
+    /// Counts what a notification's actions confirm (see `Subject`).
     fn hear(&self, actions: &[StoreAction]) {
-        let mut heard = self.heard.borrow_mut();
-        if heard.len() > 256 {
-            heard.clear();
-        }
+        let mut calls = self.heard_calls.borrow_mut();
         for action in actions {
-            let subject = match action {
-                StoreAction::CallUpdated(u) => {
-                    let key = format!("call:{}", u.call.id);
-                    if !heard.contains_key(&key) {
-                        *heard.entry("dial".into()).or_default() += 1;
+            match action {
+                StoreAction::CallUpdated(u) => match calls.get_mut(&u.call.id) {
+                    Some(n) => *n += 1,
+                    None => {
+                        if calls.len() >= 256 {
+                            calls.clear();
+                        }
+                        calls.insert(u.call.id.clone(), 1);
+                        self.heard_new_calls.set(self.heard_new_calls.get().wrapping_add(1));
                     }
-                    key
-                }
-                StoreAction::AgentStateChanged(_) => "agent".into(),
-                _ => continue,
-            };
-            *heard.entry(subject).or_default() += 1;
+                },
+                StoreAction::AgentStateChanged(_) => self.heard_agent.set(self.heard_agent.get().wrapping_add(1)),
+                _ => {}
+            }
         }
     }
 
@@ -336,15 +352,18 @@ impl Inner {
     /// After the first state read: the calls kept from before the reload that the read
     /// does not list.
     fn restore_shelf(&self, actions: &[StoreAction]) -> Option<StoreAction> {
+        if self.core.shelf_restored() {
+            return None;
+        }
         let agent = actions.iter().find_map(|a| match a {
             StoreAction::AgentIdentified(who) => Some(who.user_name.trim().to_string()),
             _ => None,
         })?;
-        let listed: Vec<crate::model::Call> = actions
+        let listed: Vec<&crate::model::Call> = actions
             .iter()
             .flat_map(|a| match a {
-                StoreAction::Snapshot { calls, .. } => calls.clone(),
-                _ => Vec::new(),
+                StoreAction::Snapshot { calls, .. } => calls.as_slice(),
+                _ => &[],
             })
             .collect();
         let calls = self.core.shelved_calls(&agent, &listed)?;

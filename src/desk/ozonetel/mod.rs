@@ -90,7 +90,7 @@ impl OzonetelLine {
 
 impl Telephony for OzonetelLine {
     fn features(&self) -> Features {
-        Features { agent_state: false, connection: false, call_operations: false }
+        Features { agent_state: false, connection: false, call_operations: false, calls_from_page: true }
     }
 
     /// Click-to-dial: AgentManualDial from the agent's toolbar; the ucid it answers
