@@ -116,7 +116,10 @@ export async function hostPages(pages: Record<string, string>, csp: string,
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise(r => server.close(r)) };
+  // Closing ends the browser's kept-alive connections too: waiting for them to go idle could
+  // outlast the test.
+  const close = () => new Promise(r => { server.close(r); server.closeAllConnections(); });
+  return { url: `http://127.0.0.1:${address.port}`, close };
 }
 
 /** A simulator over HTTPS (`ccsim --tls`): every listener speaks TLS with a certificate the
