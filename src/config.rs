@@ -168,13 +168,13 @@ impl WidgetConfig {
     /// Reads a configuration from JSON text (used by tests and by `config='{…}'`).
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
         let config: Self =
-            serde_json::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
+            crate::json::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
         config.validated()
     }
 
     /// Reads a configuration from a JSON value (the host's config object).
-    pub fn from_value(value: serde_json::Value) -> Result<Self, ConfigError> {
-        let config: Self = serde_json::from_value(value).map_err(|e| ConfigError(e.to_string()))?;
+    pub fn from_value(value: crate::json::Value) -> Result<Self, ConfigError> {
+        let config: Self = crate::json::from_value(value).map_err(|e| ConfigError(e.to_string()))?;
         config.validated()
     }
 

@@ -11,6 +11,7 @@ pub mod desk;
 pub mod genesys;
 pub mod host;
 pub mod i18n;
+pub mod json;
 pub mod model;
 pub mod net;
 pub mod ozonetel;
@@ -25,7 +26,7 @@ mod entry {
     use crate::host::HostLink;
     use crate::ui::i18n::{Lang, Text};
     use crate::ui::{App, AppProps};
-    use serde_json::{Map, Value};
+    use crate::json::{Map, Value};
     use std::rc::Rc;
     use wasm_bindgen::prelude::*;
 
@@ -42,7 +43,7 @@ mod entry {
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
-        match serde_wasm_bindgen::from_value::<Value>(value.clone()) {
+        match crate::json::from_js(value.clone()) {
             Ok(Value::Object(map)) => Ok(Some(map)),
             _ => Err(JsValue::from_str("crm-call-widget: userData must be a plain object of keys and values")),
         }
@@ -182,9 +183,9 @@ mod entry {
         let parsed = if config.is_undefined() || config.is_null() {
             Ok(WidgetConfig::default())
         } else {
-            // Through serde_json, so unknown fields are refused (serde-wasm-bindgen only
-            // looks up the fields it knows).
-            serde_wasm_bindgen::from_value::<Value>(config)
+            // Through a JSON value, so unknown fields are refused (serde-wasm-bindgen's own
+            // struct reading only looks up the fields it knows).
+            crate::json::from_js(config)
                 .map_err(|e| crate::config::ConfigError(e.to_string()))
                 .and_then(WidgetConfig::from_value)
         };

@@ -200,7 +200,7 @@ impl OursProcessing {
 
     /// Carries out the actions: deliveries go to `deliver`; the new connect is kept; the
     /// first other request is returned.
-    fn drain(&mut self, mut deliver: impl FnMut(&serde_json::Value)) -> Option<RequestId> {
+    fn drain(&mut self, mut deliver: impl FnMut(&ccw::json::Value)) -> Option<RequestId> {
         let mut other = None;
         while let Some(action) = self.client.poll_action() {
             match action {

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use ccw::cometd::{ClientEvent, CometdDriver, CometdHandle, DriverConfig, Status};
 use gloo_net::http::Request;
 use gloo_timers::future::TimeoutFuture;
-use serde_json::{json, Value};
+use ccw::json::{json, Value};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -181,7 +181,7 @@ async fn post(url: String, body: Value) -> Value {
     let status = reply.status();
     let text = reply.text().await.unwrap_or_default();
     assert!((200..300).contains(&status), "POST {url} → {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
+    ccw::json::parse(&text).unwrap_or(Value::Null)
 }
 
 async fn get(url: String) -> Value {
@@ -190,7 +190,7 @@ async fn get(url: String) -> Value {
         .await
         .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     assert!(reply.ok(), "GET {url} → {}", reply.status());
-    reply.json().await.expect("JSON")
+    ccw::json::parse(&reply.text().await.unwrap_or_default()).expect("JSON")
 }
 
 // ---- the client under test ----

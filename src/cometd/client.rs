@@ -35,7 +35,7 @@
 
 use std::collections::VecDeque;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::backoff::Backoff;
 use super::channel;

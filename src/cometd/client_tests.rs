@@ -1,6 +1,6 @@
 //! Unit tests of the Bayeux state machine, with a fake clock (plain numbers for `now_ms`).
 
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 
 use super::client::Client;
 use super::events::{Action, ClientEvent, Config, Event, Request, RequestKind, TimerToken, TransportError};
@@ -131,7 +131,7 @@ fn only_send(actions: &[Action], kind: RequestKind) -> Request {
 }
 
 fn body(request: &Request) -> Vec<Value> {
-    serde_json::from_str(&request.body).expect("the client writes JSON arrays")
+    crate::json::from_str(&request.body).expect("the client writes JSON arrays")
 }
 
 fn wake(actions: &[Action]) -> Option<(TimerToken, u64)> {

@@ -1,7 +1,7 @@
 //! The state machine's vocabulary: its settings, the events a driver feeds it, the
 //! actions it asks for, and the requests those carry.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::message::BayeuxError;
 use super::status::Status;

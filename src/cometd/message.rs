@@ -8,7 +8,7 @@
 //!
 //! A body is read in one pass by two small hand-written visitors: the envelope fields are
 //! picked as they stream by (no map is built for them), and each field's value is read
-//! as a [`serde_json::Value`] and interpreted by hand, so a field of the wrong type is
+//! as a [`crate::json::Value`] and interpreted by hand, so a field of the wrong type is
 //! simply absent. A test-only reference decoder, `decode_value`, does the same for an
 //! already-parsed `Value`; the two agree on every input (a property test checks it).
 
@@ -16,7 +16,7 @@ use core::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The largest advice value (ms) taken from a server; larger values are clamped, so a
 /// garbled advice can neither overflow the arithmetic nor park the client for days.
@@ -136,12 +136,20 @@ pub enum CodecError {
 
 /// Reads a reply body: one message object or an array of them.
 pub fn decode_batch(body: &[u8]) -> Result<Vec<Message>, CodecError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let batch = de
-        .deserialize_any(BatchVisitor)
-        .map_err(|_| CodecError::NotJson)?;
-    de.end().map_err(|_| CodecError::NotJson)?;
+    let text = core::str::from_utf8(body).map_err(|_| CodecError::NotJson)?;
+    let batch = crate::json::read_with(text, BatchSeed).map_err(|_| CodecError::NotJson)?;
     batch.ok_or(CodecError::NotABatch)
+}
+
+/// The whole body, read by [`BatchVisitor`].
+struct BatchSeed;
+
+impl<'de> DeserializeSeed<'de> for BatchSeed {
+    type Value = Option<Vec<Message>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(BatchVisitor)
+    }
 }
 
 /// The scalar `visit_*` methods of a visitor whose value is an `Option`: every JSON scalar
@@ -217,7 +225,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         // The raw values of the fields read; a repeated key keeps its last value, as a
-        // `serde_json::Map` does.
+        // `crate::json::Map` does.
         let mut fields: [Option<Value>; FIELDS.len()] = Default::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match key {
@@ -429,7 +437,7 @@ impl Outgoing {
 /// Serialises a batch into a request body (a JSON array).
 pub(crate) fn encode_batch(messages: &[Outgoing]) -> String {
     // Serialising plain structs with string keys cannot fail; keep a valid body regardless.
-    serde_json::to_string(messages).unwrap_or_else(|_| String::from("[]"))
+    crate::json::to_string(messages).unwrap_or_else(|_| String::from("[]"))
 }
 
 #[cfg(test)]
@@ -488,8 +496,8 @@ mod tests {
             br#"{"channel":"/v2/me/calls","data":{"x":1},"ext":{"ack":3},"weird":[1,2]}"#,
         )
         .unwrap_or_default();
-        assert_eq!(batch[0].data, Some(serde_json::json!({"x":1})));
-        assert_eq!(batch[0].ext, Some(serde_json::json!({"ack":3})));
+        assert_eq!(batch[0].data, Some(crate::json::json!({"x":1})));
+        assert_eq!(batch[0].ext, Some(crate::json::json!({"ack":3})));
         assert!(!batch[0].is_meta());
     }
 

@@ -20,7 +20,7 @@ pub use events::{DeskEvent, OpTarget, Pending};
 use genesys::{GenesysLine, GwsSession};
 pub use ozonetel::api::OzonetelApi;
 use ozonetel::OzonetelLine;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::rc::Rc;
 pub use telephony::{Features, PageCall};
 use telephony::{DeskCore, Telephony};
@@ -232,7 +232,7 @@ impl AgentDesk {
         *core.tabs.borrow_mut() = Some(tabs);
         if !core.leading.get() {
             // Ask the sender where the outbox stands (it answers with its state).
-            core.tell_tabs(TabMessage::Outbox { payload: serde_json::json!({"hello": true}) });
+            core.tell_tabs(TabMessage::Outbox { payload: crate::json::json!({"hello": true}) });
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::config::WidgetConfig;
 use crate::host::tabs::{TabCoordinator, TabMessage};
 use crate::i18n::Lang;
 use crate::model::{AgentStateOperation, Call, CallOperation, StoreAction};
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::Callback;

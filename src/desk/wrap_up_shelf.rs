@@ -11,7 +11,7 @@
 //! - Calls older than a working day are let go, and at most `MAX_CARDS` are kept.
 
 use crate::model::{Call, CallStore};
-use gloo_storage::{LocalStorage, Storage};
+use crate::host::storage;
 
 /// Cards older than this are not brought back (ms).
 const MAX_AGE_MS: u64 = 12 * 60 * 60 * 1000;
@@ -37,7 +37,7 @@ pub fn shelf_json(store: &CallStore) -> String {
         .collect();
     calls.sort_by_key(|c| std::cmp::Reverse(since_ms(c)));
     calls.truncate(MAX_CARDS);
-    serde_json::to_string(&calls).unwrap_or_else(|_| "[]".into())
+    crate::json::to_string(&calls).unwrap_or_else(|_| "[]".into())
 }
 
 /// The calls in a shelf's JSON still worth bringing back at `now_ms`; nothing for a bad
@@ -56,7 +56,7 @@ pub fn calls_from_json(json: &str, now_ms: u64) -> Vec<Call> {
 /// reader for every place calls arrive as text, so its code is in the widget once.
 #[inline(never)]
 pub fn parse_calls(json: &str) -> Vec<Call> {
-    serde_json::from_str(json).unwrap_or_default()
+    crate::json::from_str(json).unwrap_or_default()
 }
 
 /// Writes the shelf when it differs from what `last` says was written.
@@ -69,9 +69,9 @@ pub fn save(vendor: &str, agent: &str, store: &CallStore, last: &mut String) {
         return;
     }
     let result = if store.calls().is_empty() {
-        LocalStorage::raw().remove_item(&key(vendor, agent))
+        storage::remove(&key(vendor, agent))
     } else {
-        LocalStorage::raw().set_item(&key(vendor, agent), &json)
+        storage::set(&key(vendor, agent), &json)
     };
     match result {
         Ok(()) => *last = json,
@@ -81,9 +81,9 @@ pub fn save(vendor: &str, agent: &str, store: &CallStore, last: &mut String) {
 
 /// The agent's shelf as it was left.
 pub fn load(vendor: &str, agent: &str, now_ms: u64) -> Vec<Call> {
-    match LocalStorage::raw().get_item(&key(vendor, agent)) {
-        Ok(Some(json)) => calls_from_json(&json, now_ms),
-        _ => Vec::new(),
+    match storage::get(&key(vendor, agent)) {
+        Some(json) => calls_from_json(&json, now_ms),
+        None => Vec::new(),
     }
 }
 

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 
 use super::mapping::{
     agent_state, call_from_wire, notification_actions, presence, snapshot_actions,
@@ -48,7 +48,7 @@ macro_rules! capture {
 }
 
 fn json(body: &str) -> Value {
-    serde_json::from_str(body).expect("every capture is valid JSON")
+    crate::json::from_str(body).expect("every capture is valid JSON")
 }
 
 // ---------------------------------------------------------------------------------------

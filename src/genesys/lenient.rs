@@ -1,8 +1,8 @@
 //! Forgiving readers for GWS JSON fields whose type varies between versions (numbers as
-//! strings, `null` for empty, a single object for a list). Reading a `serde_json::Value`
+//! strings, `null` for empty, a single object for a list). Reading a `crate::json::Value`
 //! by hand keeps the wasm small: no derived deserializer per wire type.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// Any scalar as text: strings as they are, numbers and booleans printed, else empty.
 pub fn value_text(v: &Value) -> String {

@@ -209,10 +209,10 @@ mod tests {
     use super::*;
     use crate::genesys::wire::tests::{DEVICES, ME, SEED000_FLAT, SEED001_DIAL, SEED002_CALL};
     use crate::model::{CallKind, CallStore, Capability};
-    use serde_json::{json, Value};
+    use crate::json::{json, Value};
 
     fn note(s: &str) -> GwsNotification {
-        GwsNotification::from_envelope(&serde_json::from_str::<Value>(s).unwrap())
+        GwsNotification::from_envelope(&crate::json::from_str::<Value>(s).unwrap())
     }
 
     #[test]
@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn wrap_up_time_becomes_a_deadline() {
         let mut store = CallStore::new();
-        let mut v: Value = serde_json::from_str(SEED001_DIAL).unwrap();
+        let mut v: Value = crate::json::from_str(SEED001_DIAL).unwrap();
         v["data"]["call"]["state"] = json!("Established");
         store.reduce(notification_actions(&GwsNotification::from_envelope(&v), 1_000).remove(0));
         v["data"]["call"]["state"] = json!("Released");

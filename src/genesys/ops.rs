@@ -1,7 +1,7 @@
 //! Request builders for every GWS v2 voice operation: the path under the base URL and the
 //! JSON body (`{"operationName":…}`), with inputs checked before anything is sent.
 
-use serde_json::{json, Map, Value};
+use crate::json::{json, Map, Value};
 
 use crate::i18n::Text;
 pub use crate::model::{AgentStateOperation, CallOperation};
@@ -238,7 +238,7 @@ mod tests {
     use super::*;
 
     fn fixture(s: &str) -> Value {
-        serde_json::from_str(s).unwrap()
+        crate::json::from_str(s).unwrap()
     }
 
     #[test]

@@ -211,21 +211,21 @@ impl GwsError {
     }
 }
 
-fn body_field(body: &str, key: &str) -> Option<serde_json::Value> {
-    let mut v: serde_json::Value = serde_json::from_str(body).ok()?;
-    v.get_mut(key).map(serde_json::Value::take)
+fn body_field(body: &str, key: &str) -> Option<crate::json::Value> {
+    let mut v: crate::json::Value = crate::json::from_str(body).ok()?;
+    v.get_mut(key).map(crate::json::Value::take)
 }
 
 /// The statusCode in a GWS body, if one is readable (a number or a numeric string).
 pub fn status_code(body: &str) -> Option<i64> {
-    super::wire::status_code(&serde_json::from_str(body).ok()?)
+    super::wire::status_code(&crate::json::from_str(body).ok()?)
 }
 
 /// The server's `statusMessage` exactly as sent, for logs. (What the agent sees beside the
 /// statusCode's sentence is `server_message`: trimmed and bounded.)
 pub fn status_message(body: &str) -> Option<String> {
     match body_field(body, "statusMessage")? {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s),
+        crate::json::Value::String(s) if !s.is_empty() => Some(s),
         _ => None,
     }
 }
@@ -238,7 +238,7 @@ pub const SERVER_MESSAGE_MAX: usize = 200;
 /// (ending in "…" when cut). `None` when the body is not JSON or `statusMessage` is absent,
 /// empty or not a string. Plain text kept as the server wrote it: whoever shows it escapes it.
 pub fn server_message(body: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let v: crate::json::Value = crate::json::from_str(body).ok()?;
     let message = v.get("statusMessage")?.as_str()?.trim();
     if message.is_empty() {
         return None;
@@ -478,21 +478,21 @@ mod tests {
             "line one\nline two",
             "{{template}} ${x} %s \u{0}",
         ] {
-            let body = serde_json::json!({"statusCode": 4, "statusMessage": hostile}).to_string();
+            let body = crate::json::json!({"statusCode": 4, "statusMessage": hostile}).to_string();
             assert_eq!(m(&body).as_deref(), Some(hostile), "{hostile}");
         }
         // At most SERVER_MESSAGE_MAX characters (not bytes), cut with an ellipsis.
         let exact = "x".repeat(SERVER_MESSAGE_MAX);
-        let body = serde_json::json!({"statusMessage": exact}).to_string();
+        let body = crate::json::json!({"statusMessage": exact}).to_string();
         assert_eq!(m(&body).as_deref(), Some(exact.as_str()));
         let long = "é".repeat(SERVER_MESSAGE_MAX + 1);
-        let body = serde_json::json!({"statusMessage": long}).to_string();
+        let body = crate::json::json!({"statusMessage": long}).to_string();
         let cut = m(&body).unwrap();
         assert_eq!(cut.chars().count(), SERVER_MESSAGE_MAX);
         assert!(cut.ends_with('…'));
         assert!(cut.starts_with("éé"));
         let huge = "🙂".repeat(10_000);
-        let body = serde_json::json!({"statusMessage": huge}).to_string();
+        let body = crate::json::json!({"statusMessage": huge}).to_string();
         assert_eq!(m(&body).unwrap().chars().count(), SERVER_MESSAGE_MAX);
     }
 

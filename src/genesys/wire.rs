@@ -2,7 +2,7 @@
 //! shapes), DeviceStateChangeMessage, and the `/me` and `/me/calls` answers. Read loosely:
 //! unknown fields are ignored, missing or mistyped fields fall back to defaults.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::lenient::{flag, items, map, object, objects, seconds, strings, text, value_text};
 
@@ -158,7 +158,7 @@ impl WireCall {
     }
 
     pub fn parse(body: &str) -> Option<Self> {
-        let v: Value = serde_json::from_str(body).ok()?;
+        let v: Value = crate::json::from_str(body).ok()?;
         v.is_object().then(|| Self::from_value(&v))
     }
 
@@ -347,7 +347,7 @@ pub struct MeResponse {
 impl MeResponse {
     /// `None` unless the body is a JSON object.
     pub fn parse(body: &str) -> Option<Self> {
-        let v: Value = serde_json::from_str(body).ok()?;
+        let v: Value = crate::json::from_str(body).ok()?;
         if !v.is_object() {
             return None;
         }
@@ -410,7 +410,7 @@ pub struct CallsResponse {
 impl CallsResponse {
     /// `None` unless the body is a JSON object.
     pub fn parse(body: &str) -> Option<Self> {
-        let v: Value = serde_json::from_str(body).ok()?;
+        let v: Value = crate::json::from_str(body).ok()?;
         if !v.is_object() {
             return None;
         }

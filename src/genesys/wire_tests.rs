@@ -1,7 +1,7 @@
 //! Wire-type tests fed the seeds' samples (repaired into valid JSON under `fixtures/`).
 
 use super::*;
-use serde_json::json;
+use crate::json::json;
 
 pub(crate) const SEED000_FLAT: &str = include_str!("fixtures/000_attached_data_changed_flat.json");
 pub(crate) const SEED001_DIAL: &str = include_str!("fixtures/001_status_change_dialing.json");
@@ -12,7 +12,7 @@ pub(crate) const ME: &str = include_str!("fixtures/synthetic_me_subresources.jso
 pub(crate) const DEVICES: &str = include_str!("fixtures/synthetic_device_state_change.json");
 
 fn value(s: &str) -> Value {
-    serde_json::from_str(s).unwrap()
+    crate::json::from_str(s).unwrap()
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! `connection-changed`). The diff is pure (`events_between`), so it is tested natively.
 
 use crate::model::{Call, CallKind, CallState, CallStore, ConnectionStatus};
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 
 /// One event for the host page: its name and its detail.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,7 +3,6 @@
 
 use crate::desk::AgentDesk;
 use crate::host::ringing_alert::RingingAlert;
-use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -44,7 +43,7 @@ impl HostLink {
     }
 
     /// The ringing alert follows the call events it sends.
-    fn alert_on(&self, name: &str, detail: &serde_json::Value) {
+    fn alert_on(&self, name: &str, detail: &crate::json::Value) {
         let id = detail.get("callId").and_then(|v| v.as_str()).unwrap_or("");
         match name {
             "call-ringing" => {
@@ -58,10 +57,9 @@ impl HostLink {
 
     /// Sends `name` as a bubbling, composed CustomEvent on the widget's element, with
     /// `detail` as a plain JS object, and calls the `on(name)` listeners.
-    pub fn emit(&self, name: &str, detail: &serde_json::Value) {
+    pub fn emit(&self, name: &str, detail: &crate::json::Value) {
         self.alert_on(name, detail);
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
+        let detail = crate::json::to_js(detail).unwrap_or(JsValue::NULL);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);

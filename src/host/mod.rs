@@ -7,5 +7,6 @@ mod link;
 pub mod ringing_alert;
 pub mod tabs;
 mod shadow;
+pub mod storage;
 pub use link::HostLink;
 pub use shadow::prepare_shadow_root;

@@ -12,15 +12,14 @@
 //! - Without Web Locks (old browsers, insecure origins) every tab leads its own session,
 //!   as a lone tab does.
 //!
-//! Messages are JSON strings (`TabMessage`), so the protocol is tested natively.
+//! Messages are JSON strings (`TabMessage`: an object with its kind in `type`), written
+//! and read by hand, so the protocol is tested natively and costs the wasm little.
 
+use crate::json::{json, Map, Value};
 use crate::model::ConnectionStatus;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// What tabs tell each other.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TabMessage {
     /// A tab started; the others answer `Here`.
     Hello { tab: String },
@@ -47,12 +46,85 @@ pub enum TabMessage {
 
 impl TabMessage {
     pub fn encode(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let (kind, mut body) = match self {
+            TabMessage::Hello { tab } => ("Hello", json!({"tab": tab})),
+            TabMessage::Here { tab, leader } => ("Here", json!({"tab": tab, "leader": leader})),
+            TabMessage::Bye { tab } => ("Bye", json!({"tab": tab})),
+            TabMessage::Ping { tab } => ("Ping", json!({"tab": tab})),
+            TabMessage::Pong { tab } => ("Pong", json!({"tab": tab})),
+            TabMessage::Notification { channel, data } => ("Notification", json!({"channel": channel, "data": data})),
+            TabMessage::Connection { status } => ("Connection", json!({"status": status_value(status)})),
+            TabMessage::Reread => ("Reread", json!({})),
+            TabMessage::Outbox { payload } => ("Outbox", json!({"payload": payload})),
+            TabMessage::PageCalls { calls } => ("PageCalls", json!({"calls": calls})),
+        };
+        body["type"] = json!(kind);
+        body.to_string()
     }
 
     /// `None` for anything that is not one of ours (other scripts may share the channel name).
     pub fn decode(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
+        let Ok(Value::Object(mut m)) = crate::json::parse(text) else { return None };
+        let mut text = |key: &str| match m.remove(key) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        let kind = text("type")?;
+        Some(match kind.as_str() {
+            "Hello" => TabMessage::Hello { tab: text("tab")? },
+            "Bye" => TabMessage::Bye { tab: text("tab")? },
+            "Ping" => TabMessage::Ping { tab: text("tab")? },
+            "Pong" => TabMessage::Pong { tab: text("tab")? },
+            "PageCalls" => TabMessage::PageCalls { calls: text("calls")? },
+            "Here" => {
+                let tab = text("tab")?;
+                TabMessage::Here { tab, leader: m.get("leader")?.as_bool()? }
+            }
+            "Notification" => {
+                let channel = text("channel")?;
+                TabMessage::Notification { channel, data: m.remove("data")? }
+            }
+            "Connection" => TabMessage::Connection { status: status_from(m.get("status")?)? },
+            "Reread" => TabMessage::Reread,
+            "Outbox" => TabMessage::Outbox { payload: m.remove("payload")? },
+            _ => return None,
+        })
+    }
+}
+
+/// A connection status as JSON: `"Connected"`, or `{"Reconnecting": {"attempt": 2, …}}`
+/// for one with fields.
+fn status_value(status: &ConnectionStatus) -> Value {
+    match status {
+        ConnectionStatus::Connecting => json!("Connecting"),
+        ConnectionStatus::Connected => json!("Connected"),
+        ConnectionStatus::SessionExpired => json!("SessionExpired"),
+        ConnectionStatus::SessionNotKept => json!("SessionNotKept"),
+        ConnectionStatus::Reconnecting { attempt, next_retry_ms } => {
+            json!({"Reconnecting": {"attempt": attempt, "next_retry_ms": next_retry_ms}})
+        }
+        ConnectionStatus::Stopped { reason } => json!({"Stopped": {"reason": reason}}),
+    }
+}
+
+fn status_from(v: &Value) -> Option<ConnectionStatus> {
+    if let Some(name) = v.as_str() {
+        return match name {
+            "Connecting" => Some(ConnectionStatus::Connecting),
+            "Connected" => Some(ConnectionStatus::Connected),
+            "SessionExpired" => Some(ConnectionStatus::SessionExpired),
+            "SessionNotKept" => Some(ConnectionStatus::SessionNotKept),
+            _ => None,
+        };
+    }
+    let (name, fields): (&String, &Value) = v.as_object().filter(|m: &&Map<String, Value>| m.len() == 1)?.iter().next()?;
+    match name.as_str() {
+        "Reconnecting" => Some(ConnectionStatus::Reconnecting {
+            attempt: u32::try_from(fields.get("attempt")?.as_u64()?).ok()?,
+            next_retry_ms: fields.get("next_retry_ms")?.as_u64()?,
+        }),
+        "Stopped" => Some(ConnectionStatus::Stopped { reason: fields.get("reason")?.as_str()?.to_owned() }),
+        _ => None,
     }
 }
 
@@ -379,13 +451,59 @@ mod tests {
             TabMessage::Bye { tab: "c".into() },
             TabMessage::Ping { tab: "d".into() },
             TabMessage::Pong { tab: "e".into() },
-            TabMessage::Notification { channel: "/v2/me/calls".into(), data: serde_json::json!({"x": [1, 2]}) },
+            TabMessage::Notification { channel: "/v2/me/calls".into(), data: crate::json::json!({"x": [1, 2]}) },
             TabMessage::Connection { status: ConnectionStatus::Reconnecting { attempt: 2, next_retry_ms: 3000 } },
             TabMessage::Reread,
-            TabMessage::Outbox { payload: serde_json::json!({"k": "v"}) },
+            TabMessage::Outbox { payload: crate::json::json!({"k": "v"}) },
         ];
         for m in all {
             assert_eq!(TabMessage::decode(&m.encode()), Some(m));
+        }
+    }
+
+    #[test]
+    fn every_status_round_trips() {
+        for status in [
+            ConnectionStatus::Connecting,
+            ConnectionStatus::Connected,
+            ConnectionStatus::SessionExpired,
+            ConnectionStatus::SessionNotKept,
+            ConnectionStatus::Reconnecting { attempt: 7, next_retry_ms: 12_000 },
+            ConnectionStatus::Stopped { reason: "gone".into() },
+        ] {
+            let m = TabMessage::Connection { status };
+            assert_eq!(TabMessage::decode(&m.encode()), Some(m));
+        }
+        let m = TabMessage::PageCalls { calls: "[]".into() };
+        assert_eq!(TabMessage::decode(&m.encode()), Some(m));
+    }
+
+    /// The texts earlier releases wrote (serde's internally tagged form), so tabs of two
+    /// releases open side by side during a deploy still understand each other.
+    #[test]
+    fn reads_the_wire_format_of_earlier_releases() {
+        let earlier = [
+            (r#"{"type":"Here","tab":"b","leader":true}"#, TabMessage::Here { tab: "b".into(), leader: true }),
+            (
+                r#"{"type":"Notification","channel":"/v2/me/calls","data":{"x":[1,2]}}"#,
+                TabMessage::Notification { channel: "/v2/me/calls".into(), data: crate::json::json!({"x": [1, 2]}) },
+            ),
+            (
+                r#"{"type":"Connection","status":{"Reconnecting":{"attempt":2,"next_retry_ms":3000}}}"#,
+                TabMessage::Connection { status: ConnectionStatus::Reconnecting { attempt: 2, next_retry_ms: 3000 } },
+            ),
+            (
+                r#"{"type":"Connection","status":{"Stopped":{"reason":"r"}}}"#,
+                TabMessage::Connection { status: ConnectionStatus::Stopped { reason: "r".into() } },
+            ),
+            (r#"{"type":"Connection","status":"SessionNotKept"}"#, TabMessage::Connection { status: ConnectionStatus::SessionNotKept }),
+            (r#"{"type":"Reread"}"#, TabMessage::Reread),
+            (r#"{"type":"Outbox","payload":{"k":"v"}}"#, TabMessage::Outbox { payload: crate::json::json!({"k": "v"}) }),
+            (r#"{"type":"PageCalls","calls":"[]"}"#, TabMessage::PageCalls { calls: "[]".into() }),
+        ];
+        for (text, message) in earlier {
+            assert_eq!(TabMessage::decode(text).as_ref(), Some(&message), "{text}");
+            assert_eq!(crate::json::parse(&message.encode()), crate::json::parse(text), "written as before: {text}");
         }
     }
 
@@ -394,5 +512,9 @@ mod tests {
         assert_eq!(TabMessage::decode("hello"), None);
         assert_eq!(TabMessage::decode(r#"{"type":"Launch"}"#), None);
         assert_eq!(TabMessage::decode(r#"{"type":"Hello"}"#), None);
+        assert_eq!(TabMessage::decode(r#"{"type":"Here","tab":"a","leader":"yes"}"#), None);
+        assert_eq!(TabMessage::decode(r#"{"type":"Connection","status":{"Reconnecting":{}}}"#), None);
+        assert_eq!(TabMessage::decode(r#"{"type":"Connection","status":"Sideways"}"#), None);
+        assert_eq!(TabMessage::decode(r#"["Hello"]"#), None);
     }
 }

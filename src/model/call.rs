@@ -367,7 +367,7 @@ pub struct Call {
     pub parties: Vec<Party>,
     pub dnis: String,
     pub capabilities: Capabilities,
-    pub user_data: BTreeMap<String, serde_json::Value>,
+    pub user_data: BTreeMap<String, crate::json::Value>,
     /// Seconds of call time the vendor reported with the latest update.
     pub duration_s: Option<u64>,
     /// When the call started, on the UI's clock (first sighting minus its duration).
@@ -473,8 +473,8 @@ mod tests {
         s.remove(&Capability::Hold);
         s.remove(&Capability::Other("Teleport".into()));
         assert_eq!(s.len(), 1);
-        let json = serde_json::to_string(&s).unwrap();
-        let back: Capabilities = serde_json::from_str(&json).unwrap();
+        let json = crate::json::to_string(&s).unwrap();
+        let back: Capabilities = crate::json::from_str(&json).unwrap();
         assert_eq!(back, s);
     }
 

@@ -2,7 +2,7 @@
 //! hold, transfer …) and on the agent's own state. Each telephony adapter turns them into
 //! its own requests (GWS: `genesys::ops`).
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::Capability;
 

@@ -171,8 +171,8 @@ impl DispositionOutbox {
 
     /// Restores a saved outbox. Entries that were InFlight when the page went away are
     /// due again now.
-    pub fn from_json(json: &str, now_ms: u64) -> Result<Self, serde_json::Error> {
-        let mut outbox: Self = serde_json::from_str(json)?;
+    pub fn from_json(json: &str, now_ms: u64) -> Result<Self, crate::json::Error> {
+        let mut outbox: Self = crate::json::from_str(json)?;
         for e in outbox.entries.iter_mut() {
             if matches!(e.state, EntryState::InFlight { .. }) {
                 e.state = EntryState::Pending;
@@ -184,7 +184,7 @@ impl DispositionOutbox {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{\"entries\":[]}".into())
+        crate::json::to_string(self).unwrap_or_else(|_| "{\"entries\":[]}".into())
     }
 
     pub fn entries(&self) -> &[OutboxEntry] {

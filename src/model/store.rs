@@ -52,7 +52,7 @@ impl NotificationKind {
 }
 
 /// The link to the vendor, as the UI shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum ConnectionStatus {
     #[default]
     Connecting,

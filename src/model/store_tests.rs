@@ -287,7 +287,7 @@ fn snapshot_replaces_live_calls_and_keeps_wrap_up_cards() {
     s.reduce(upd(call("w", CallState::Released), 2_000));
     s.reduce(upd(call("gone", CallState::Established), 1_000));
     let mut a = call("a", CallState::Held);
-    a.user_data.insert("k".into(), serde_json::json!("v"));
+    a.user_data.insert("k".into(), crate::json::json!("v"));
     let snap = vec![a, call("new", CallState::Ringing)];
     s.reduce(StoreAction::Snapshot {
         calls: snap,

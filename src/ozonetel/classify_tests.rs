@@ -12,7 +12,7 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    serde_json::from_str(include_str!("fixtures/004_disposition_responses.json")).unwrap()
+    crate::json::from_str(include_str!("fixtures/004_disposition_responses.json")).unwrap()
 }
 
 fn expected() -> Vec<(&'static str, OzonetelOutcome)> {
@@ -229,7 +229,7 @@ mod prop {
 
         #[test]
         fn any_text_in_any_field_never_panics(status in ".*", text in ".*", key in prop_oneof!["message", "details"]) {
-            let body = serde_json::json!({ "status": status, key: text }).to_string();
+            let body = crate::json::json!({ "status": status, key: text }).to_string();
             let o = classify(&body);
             prop_assert!(!o.text().in_(Lang::En).is_empty());
         }
@@ -249,7 +249,7 @@ fn the_simulators_callback_answer_is_its_own_rejection() {
 mod prop_any_input {
     use super::*;
     use proptest::prelude::*;
-    use serde_json::Value;
+    use crate::json::Value;
 
     fn arb_field() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
@@ -279,7 +279,7 @@ mod prop_any_input {
 
         #[test]
         fn fields_of_any_type(status in arb_field(), message in arb_field(), details in arb_field(), http in any::<u16>()) {
-            let body = serde_json::json!({"status": status, "message": message, "details": details}).to_string();
+            let body = crate::json::json!({"status": status, "message": message, "details": details}).to_string();
             let o = classify_response(http, &body);
             prop_assert!(!o.text().in_(Lang::En).is_empty());
             let _ = o.disposition_outcome();

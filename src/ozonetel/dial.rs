@@ -2,7 +2,7 @@
 //! The call goes out from the agent's toolbar (the agent must be logged in and free);
 //! with `UCID: "true"` the answer names the new call, which becomes the panel's call.
 
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 
 use super::classify::{classify_response, OzonetelOutcome};
 use super::request::{required, RequestError};
@@ -50,7 +50,7 @@ pub fn manual_dial_body(user_name: &str, agent_id: &str, campaign: &str, number:
 
 /// Reads an AgentManualDial answer (HTTP status and body). Never panics.
 pub fn classify_dial(http: u16, body: &str) -> DialOutcome {
-    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let v: Value = crate::json::from_str(body).unwrap_or(Value::Null);
     let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").trim().to_ascii_lowercase();
     let status = text("status");
     let said = format!("{} {}", text("message"), text("details"));

@@ -27,6 +27,6 @@ pub fn disposition_target(ucid: &str, did: &str, agent_id: &str) -> DispositionT
 }
 
 /// The `Set` body for an outbox entry (`user_name` comes from the widget's config).
-pub fn entry_body(user_name: &str, entry: &OutboxEntry) -> Result<serde_json::Value, RequestError> {
+pub fn entry_body(user_name: &str, entry: &OutboxEntry) -> Result<crate::json::Value, RequestError> {
     set_body(user_name, &entry.target, &entry.choice)
 }

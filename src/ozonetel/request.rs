@@ -2,7 +2,7 @@
 //! to generateToken and to the disposition list. All body values are strings, as
 //! CloudAgent expects.
 
-use serde_json::{json, Map, Value};
+use crate::json::{json, Map, Value};
 
 use super::classify::{classify, OzonetelOutcome};
 use crate::model::{DispositionChoice, DispositionTarget};
@@ -47,7 +47,7 @@ pub fn generate_token_body(user_name: &str) -> Result<Value, RequestError> {
 
 /// A token from a generateToken answer, or what went wrong.
 pub fn parse_token(body: &str) -> Result<String, OzonetelOutcome> {
-    let v: Value = serde_json::from_str(body).map_err(|_| classify(body))?;
+    let v: Value = crate::json::from_str(body).map_err(|_| classify(body))?;
     match v.get("token").and_then(Value::as_str).map(str::trim) {
         Some(t) if !t.is_empty() => Ok(t.to_string()),
         _ => Err(classify(body)),
@@ -170,7 +170,7 @@ pub(crate) fn required<'a>(name: &'static str, v: &'a str) -> Result<&'a str, Re
 /// The disposition list from a `get` answer: `details` (or `data`/`dispositions`) as
 /// strings or objects with a name field. "No disposition found" is an empty list.
 pub fn parse_disposition_list(body: &str) -> Result<Vec<String>, OzonetelOutcome> {
-    let v: Value = serde_json::from_str(body).map_err(|_| classify(body))?;
+    let v: Value = crate::json::from_str(body).map_err(|_| classify(body))?;
     let status = v
         .get("status")
         .and_then(Value::as_str)
@@ -188,7 +188,7 @@ pub fn parse_disposition_list(body: &str) -> Result<Vec<String>, OzonetelOutcome
     }
     let list = ["details", "data", "dispositions", "message"]
         .iter()
-        .find_map(|k| v.get(*k).and_then(Value::as_array))
+        .find_map(|k| v.get(k).and_then(Value::as_array))
         .or_else(|| v.as_array());
     match list {
         Some(items) if status.is_empty() || status == "success" => {
@@ -240,7 +240,7 @@ mod tests {
                 "pauseAfterDispose": "true", "pauseReason": "Break", "callBackTime": "2025-01-31 17:00"
             })
         );
-        for (_, v) in b.as_object().unwrap() {
+        for v in b.as_object().unwrap().values() {
             assert!(v.is_string());
         }
     }

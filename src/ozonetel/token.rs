@@ -37,7 +37,7 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
 pub fn jwt_exp(token: &str) -> Option<u64> {
     let payload = token.trim().split('.').nth(1)?;
     let json = base64url_decode(payload)?;
-    let v: serde_json::Value = serde_json::from_slice(&json).ok()?;
+    let v = crate::json::parse(core::str::from_utf8(&json).ok()?).ok()?;
     let exp = v.get("exp")?;
     exp.as_u64()
         .or_else(|| {

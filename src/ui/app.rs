@@ -49,7 +49,7 @@ pub fn app(props: &AppProps) -> Html {
             let events = Callback::from(move |e: crate::desk::DeskEvent| dispatch.emit(PanelAction::from(e)));
             let desk = AgentDesk::start(&config, lang, events);
             // `disposition-saved` goes to the host page.
-            desk.set_host_events(Callback::from(move |(name, detail): (String, serde_json::Value)| host.emit(&name, &detail)));
+            desk.set_host_events(Callback::from(move |(name, detail): (String, crate::json::Value)| host.emit(&name, &detail)));
             desk
         })
     };
@@ -163,7 +163,7 @@ fn use_error_events(host: &HostLink, notices: &[crate::ui::state::Notice]) {
     let host = host.clone();
     use_effect_with(notices.to_vec(), move |notices| {
         for n in notices.iter().filter(|n| n.id > *last_seen.borrow()) {
-            host.emit("error", &serde_json::json!({"message": n.text, "nextStep": n.next_step}));
+            host.emit("error", &crate::json::json!({"message": n.text, "nextStep": n.next_step}));
         }
         if let Some(max) = notices.iter().map(|n| n.id).max() {
             *last_seen.borrow_mut() = max;

@@ -33,7 +33,7 @@ use crate::model::{AgentStateOperation, Call, DispositionChoice, DispositionOutb
 use crate::ozonetel;
 use via_genesys::SeenCall;
 use gloo_timers::callback::Timeout;
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;

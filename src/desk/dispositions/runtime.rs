@@ -10,7 +10,7 @@ use crate::model::{
 };
 use crate::ozonetel;
 use gloo_timers::callback::Timeout;
-use serde_json::json;
+use crate::json::json;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
@@ -36,7 +36,10 @@ impl Rt {
         });
         if result.is_ok() {
             if let Some(e) = self.outbox.borrow().entries().iter().find(|e| e.key == key_of) {
-                self.forward(json!({"pick": {"target": e.target, "choice": e.choice, "label": label}}));
+                let (target, choice) = (crate::json::to_value(&e.target), crate::json::to_value(&e.choice));
+                if let (Ok(target), Ok(choice)) = (target, choice) {
+                    self.forward(json!({"pick": {"target": target, "choice": choice, "label": label}}));
+                }
             }
         }
         result

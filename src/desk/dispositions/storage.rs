@@ -4,15 +4,14 @@
 use super::{now_ms, Rt, RECENT_MAX};
 use crate::config::DispositionVendor;
 use crate::model::DispositionOutbox;
-use gloo_storage::{LocalStorage, Storage};
 use std::rc::Rc;
 
 pub(super) fn storage_get(key: &str) -> Option<String> {
-    LocalStorage::raw().get_item(key).ok().flatten()
+    crate::host::storage::get(key)
 }
 
 pub(super) fn storage_set(key: &str, value: &str) {
-    if let Err(e) = LocalStorage::raw().set_item(key, value) {
+    if let Err(e) = crate::host::storage::set(key, value) {
         web_sys::console::warn_2(&wasm_bindgen::JsValue::from_str("crm-call-widget: could not save dispositions"), &e);
     }
 }
@@ -59,7 +58,7 @@ impl Rt {
             }
         }
         if let Some(json) = storage_get(&self.recent_key(agent)) {
-            if let Ok(list) = serde_json::from_str::<Vec<String>>(&json) {
+            if let Ok(list) = crate::json::from_str::<Vec<String>>(&json) {
                 let mut recent = self.recent.borrow_mut();
                 for code in list {
                     if !recent.contains(&code) && recent.len() < RECENT_MAX {
@@ -79,7 +78,7 @@ impl Rt {
             recent.truncate(RECENT_MAX);
         }
         if let Some(ns) = self.namespace.borrow().as_deref() {
-            storage_set(&self.recent_key(ns), &serde_json::to_string(&*self.recent.borrow()).unwrap_or_default());
+            storage_set(&self.recent_key(ns), &crate::json::to_string(&*self.recent.borrow()).unwrap_or_default());
         }
     }
 
@@ -88,7 +87,7 @@ impl Rt {
         let Some(ns) = self.namespace.borrow().clone() else { return };
         let key = self.outbox_key(&ns);
         let stored = storage_get(&key)
-            .and_then(|json| serde_json::from_str::<DispositionOutbox>(&json).ok())
+            .and_then(|json| crate::json::from_str::<DispositionOutbox>(&json).ok())
             .unwrap_or_default();
         // The sender's word is final on the entries it knows; another tab only adds picks.
         let merged = if self.leading.get() {

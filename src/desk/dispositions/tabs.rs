@@ -3,7 +3,7 @@
 
 use super::{now_ms, Rt};
 use crate::model::{DispositionChoice, DispositionOutbox, DispositionTarget};
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 use std::rc::Rc;
 
 impl Rt {
@@ -22,8 +22,8 @@ impl Rt {
         let now = now_ms();
         if this.leading.get() {
             if let Some(pick) = payload.get("pick") {
-                let target = serde_json::from_value::<DispositionTarget>(pick.get("target").cloned().unwrap_or_default());
-                let choice = serde_json::from_value::<DispositionChoice>(pick.get("choice").cloned().unwrap_or_default());
+                let target = crate::json::from_value::<DispositionTarget>(pick.get("target").cloned().unwrap_or_default());
+                let choice = crate::json::from_value::<DispositionChoice>(pick.get("choice").cloned().unwrap_or_default());
                 let label = pick.get("label").and_then(Value::as_str).unwrap_or("").to_string();
                 if let (Ok(target), Ok(choice)) = (target, choice) {
                     // The other tab showed the agent any refusal already.

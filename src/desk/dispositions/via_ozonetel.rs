@@ -8,7 +8,7 @@ use super::storage::{storage_get, storage_set};
 use crate::config::DispositionVendor;
 use crate::model::{DispositionOutcome, DispositionTarget, OutboxEntry};
 use crate::ozonetel::{self, classify_response, OzonetelOutcome};
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 use std::rc::Rc;
 
 /// The Ozonetel call in the page's URL (`?ucid=…&did=…&agentID=…&callerID=…`).
@@ -86,7 +86,7 @@ impl Rt {
 
     /// The codes kept from the last list (shown at once), then the account's list.
     pub(super) fn load_codes(self: &Rc<Self>) {
-        if let Some(cached) = storage_get(&self.codes_key()).and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok()) {
+        if let Some(cached) = storage_get(&self.codes_key()).and_then(|j| crate::json::from_str::<Vec<String>>(&j).ok()) {
             *self.codes.borrow_mut() = cached;
         }
         Rt::fetch_codes(self);
@@ -150,7 +150,7 @@ impl Rt {
             }
             match result {
                 Ok(list) => {
-                    storage_set(&rt.codes_key(), &serde_json::to_string(&list).unwrap_or_default());
+                    storage_set(&rt.codes_key(), &crate::json::to_string(&list).unwrap_or_default());
                     *rt.codes.borrow_mut() = list;
                     *rt.codes_status.borrow_mut() = CodesStatus::Ready;
                 }

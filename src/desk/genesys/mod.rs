@@ -13,7 +13,7 @@ use crate::cometd::status::{Status, StopReason};
 use crate::genesys::{self, GwsError, GwsNotification, MeResponse};
 use crate::host::tabs::TabMessage;
 use crate::model::{AgentStateOperation, CallOperation, ConnectionStatus, StoreAction};
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 pub use session::GwsSession;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};

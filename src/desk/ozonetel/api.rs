@@ -6,7 +6,7 @@ use super::auth::{OzonetelAuth, OFFLINE, TOKEN_REFUSED};
 use crate::config::OzonetelConfig;
 use crate::net::{self, HttpRequest};
 use crate::ozonetel::{classify_response, AuthRetry};
-use serde_json::Value;
+use crate::json::Value;
 
 pub struct OzonetelApi {
     pub auth: OzonetelAuth,

@@ -9,7 +9,7 @@
 use crate::config::OzonetelConfig;
 use crate::net::{self, HttpRequest};
 use crate::ozonetel::{self, AuthRetry, TokenAction, TokenPolicy};
-use serde_json::Value;
+use crate::json::Value;
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -143,7 +143,7 @@ impl OzonetelAuth {
 /// A token from an answer body: a JSON string, `{"token": …}`, or bare text.
 pub fn token_from_text(body: &str) -> Option<String> {
     let body = body.trim();
-    match serde_json::from_str::<Value>(body) {
+    match crate::json::from_str::<Value>(body) {
         Ok(Value::String(s)) => Some(s),
         Ok(Value::Object(o)) => o.get("token").and_then(Value::as_str).map(str::to_string),
         Ok(_) => None,
@@ -176,7 +176,7 @@ async fn from_provider(f: &js_sys::Function) -> Result<String, String> {
             .and_then(|o| js_sys::Reflect::get(o, &JsValue::from_str("token")).ok())
             .and_then(|t| t.as_string())
     });
-    text.and_then(|t| token_from_text(&serde_json::to_string(&t).unwrap_or_default()))
+    text.and_then(|t| token_from_text(&crate::json::to_string(&t).unwrap_or_default()))
         .ok_or_else(|| NO_TOKEN.into())
 }
 

@@ -22,7 +22,7 @@ use crate::model::{
 };
 use crate::ozonetel::{classify_dial, manual_dial_body, DialOutcome, MANUAL_DIAL_PATH};
 use api::OzonetelApi;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Callback;
@@ -272,7 +272,7 @@ impl Inner {
         let update = CallUpdate { call: call.clone(), kind: NotificationKind::StatusChange, wrap_up_secs: wrap_up, at_ms: now_ms() };
         self.core.apply(vec![StoreAction::CallUpdated(update)]);
         if tell_tabs {
-            let calls = serde_json::to_string(&[call]).unwrap_or_default();
+            let calls = crate::json::to_string(&[call]).unwrap_or_default();
             self.core.tell_tabs(TabMessage::PageCalls { calls });
         }
     }

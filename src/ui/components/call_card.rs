@@ -14,7 +14,7 @@ use crate::ui::components::transfer_form::{Mode, TransferForm};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use crate::ui::state::PanelAction;
-use serde_json::Value;
+use crate::json::Value;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -211,11 +211,11 @@ pub fn call_card(props: &CallCardProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::user_data_value;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn a_user_data_key_can_name_a_nested_value() {
-        let data: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(json!({
+        let data: std::collections::BTreeMap<String, crate::json::Value> = crate::json::from_value(json!({
             "AccountNumber": "A-1",
             "WWE_PARTY_5005": {"firstname": "Ava", "lastname": "Patel"},
             "a.b": "dotted key",

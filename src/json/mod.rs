@@ -1,0 +1,85 @@
+//! JSON for the widget: a small value type, and one way in and out of text — the
+//! browser's own `JSON.parse`/`JSON.stringify` bridged by serde-wasm-bindgen in the wasm,
+//! serde_json in native builds (tests), so no JSON parser or formatter ships in the wasm.
+//!
+//! Typed data is always read through [`Value`] ([`from_value`]), so the code that turns
+//! JSON into the widget's types is the same in the browser and in the native tests; only
+//! the step from text to a `Value` differs, and that step is `Value`'s own `Deserialize`.
+
+mod de;
+mod ser;
+mod text;
+mod value;
+
+pub use de::{from_value, Error};
+pub use text::{from_js, from_str, parse, read_with, to_js, to_string, to_value};
+pub use value::{Map, Number, ToJson, Value};
+#[doc(inline)]
+pub use crate::json_value as json;
+
+/// Builds a [`Value`] from JSON-like syntax: `json!({"a": 1, "b": [x, "y"], "c": null})`.
+/// Keys are string literals (or `/// Keys are string literals; a valuestr` variables); a value is a nested object or array, `null`, or any
+/// expression whose type is [`ToJson`] (read by reference, as `serde_json::json!` does).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! json_value {
+    (null) => { $crate::json::Value::Null };
+    ([]) => { $crate::json::Value::Array(::std::vec::Vec::new()) };
+    ([ $($items:tt)+ ]) => {{
+        let mut items = $crate::json::new_list();
+        $crate::json_items!(items () $($items)+);
+        $crate::json::Value::Array(items)
+    }};
+    ({}) => { $crate::json::Value::Object($crate::json::Map::new()) };
+    ({ $($entries:tt)+ }) => {{
+        let mut map = $crate::json::Map::new();
+        $crate::json_entries!(map $($entries)+);
+        $crate::json::Value::Object(map)
+    }};
+    ($value:expr) => { $crate::json::ToJson::to_json(&$value) };
+}
+
+/// The entries of a `json!` object, one `"key": value` at a time.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! json_entries {
+    ($map:ident) => {};
+    ($map:ident ,) => {};
+    ($map:ident $key:tt : $($rest:tt)+) => { $crate::json_entries!(@value $map $key () $($rest)+) };
+    (@value $map:ident $key:tt ($($value:tt)+) , $($rest:tt)*) => {
+        $map.insert(::std::string::String::from($key), $crate::json::json!($($value)+));
+        $crate::json_entries!($map $($rest)*);
+    };
+    (@value $map:ident $key:tt ($($value:tt)*) $next:tt $($rest:tt)*) => {
+        $crate::json_entries!(@value $map $key ($($value)* $next) $($rest)*)
+    };
+    (@value $map:ident $key:tt ($($value:tt)+)) => {
+        $map.insert(::std::string::String::from($key), $crate::json::json!($($value)+));
+    };
+}
+
+/// The items of a `json!` array, one at a time.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! json_items {
+    ($items:ident ()) => {};
+    ($items:ident ($($item:tt)+) , $($rest:tt)*) => {
+        $items.push($crate::json::json!($($item)+));
+        $crate::json_items!($items () $($rest)*);
+    };
+    ($items:ident ($($item:tt)*) $next:tt $($rest:tt)*) => {
+        $crate::json_items!($items ($($item)* $next) $($rest)*)
+    };
+    ($items:ident ($($item:tt)+)) => {
+        $items.push($crate::json::json!($($item)+));
+    };
+}
+
+/// An empty list for `json!` to fill.
+#[doc(hidden)]
+pub fn new_list() -> Vec<Value> {
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests;
