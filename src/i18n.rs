@@ -1,4 +1,9 @@
 //! The one catalog of every sentence the agent reads, in English and Hindi.
+//!
+//! English is compiled into the widget. In a wasm build the Hindi half is left out: it
+//! ships as its own content-hashed asset (`www/i18n/hi.json`, generated from this catalog;
+//! see `hindi_asset`), which the loader fetches only for a Hindi widget and hands to
+//! `installCatalog` before the first render. Natively (tests) both halves are compiled in.
 
 /// Interface languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,14 +33,189 @@ macro_rules! catalog {
         impl Text {
             pub const ALL: &'static [Text] = &[$(Text::$key),*];
 
-            /// The sentence in `lang`.
-            pub fn in_(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Text::$key, Lang::En) => $en, (Text::$key, Lang::Hi) => $hi,)*
-                }
+            /// The variants' names in order, hashed at compile time (the names themselves
+            /// stay out of the wasm): a Hindi asset made for another catalog is refused.
+            const KEYS: u64 = fingerprint(&[$(stringify!($key)),*]);
+
+            /// The English sentence.
+            fn english(self) -> &'static str {
+                match self { $(Text::$key => $en,)* }
+            }
+
+            /// The Hindi sentence as written here; a wasm build leaves these out.
+            #[cfg(not(target_arch = "wasm32"))]
+            fn hindi_written(self) -> &'static str {
+                match self { $(Text::$key => $hi,)* }
             }
         }
     };
+}
+
+impl Text {
+    /// The sentence in `lang`. In wasm, Hindi is the installed catalog's sentence, or the
+    /// English one when no catalog was installed (its fetch failed or it was refused).
+    pub fn in_(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.english(),
+            Lang::Hi => self.hindi(),
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn hindi(self) -> &'static str {
+        self.hindi_written()
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn hindi(self) -> &'static str {
+        installed::sentence(self).unwrap_or_else(|| self.english())
+    }
+}
+
+/// FNV-1a over `keys`, each followed by a newline; `const` so it runs at compile time.
+const fn fingerprint(keys: &[&str]) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < keys.len() {
+        let bytes = keys[i].as_bytes();
+        let mut j = 0;
+        while j < bytes.len() {
+            hash = (hash ^ bytes[j] as u64).wrapping_mul(PRIME);
+            j += 1;
+        }
+        hash = (hash ^ b'\n' as u64).wrapping_mul(PRIME);
+        i += 1;
+    }
+    hash
+}
+
+/// The first entry of a Hindi asset: the format, the language and the catalog's keys.
+fn asset_header() -> String {
+    format!("ccw-catalog/1 hi {:016x}", Text::KEYS)
+}
+
+/// Why a Hindi asset was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AssetError {
+    /// Not a JSON array.
+    NotAList,
+    /// Its header is not this build's: made for another catalog (keys added, removed,
+    /// renamed or reordered) or another format.
+    OtherCatalog,
+    /// Not one sentence for each `Text`.
+    Count { expected: usize, found: usize },
+    /// The entry at this index (the header is 0) is not a non-empty string.
+    NotASentence(usize),
+}
+
+impl std::fmt::Display for AssetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AssetError::NotAList => write!(f, "it is not a JSON array"),
+            AssetError::OtherCatalog => write!(f, "it was made for another build (its first entry is not \"{}\")", asset_header()),
+            AssetError::Count { expected, found } => write!(f, "it has {found} sentences, this build has {expected}"),
+            AssetError::NotASentence(i) => write!(f, "entry {i} is not a sentence"),
+        }
+    }
+}
+
+/// Checks a Hindi asset's entries (`None` for one that is not a string): the header, then
+/// one non-empty sentence per `Text`, in `Text::ALL` order. Gives the sentences.
+pub fn check_hindi_asset(entries: Vec<Option<String>>) -> Result<Vec<String>, AssetError> {
+    let mut entries = entries.into_iter();
+    if entries.next().flatten() != Some(asset_header()) {
+        return Err(AssetError::OtherCatalog);
+    }
+    let sentences: Vec<Option<String>> = entries.collect();
+    if sentences.len() != Text::ALL.len() {
+        return Err(AssetError::Count { expected: Text::ALL.len(), found: sentences.len() });
+    }
+    sentences
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| s.filter(|s| !s.is_empty()).ok_or(AssetError::NotASentence(i + 1)))
+        .collect()
+}
+
+/// The Hindi asset's text as the build ships it (`www/i18n/hi.json`): a JSON array of the
+/// header and the Hindi sentences in `Text::ALL` order, one a line.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn hindi_asset() -> String {
+    let header = std::iter::once(asset_header());
+    let sentences = Text::ALL.iter().map(|t| t.hindi_written().to_string());
+    let lines: Vec<String> = header.chain(sentences).map(|s| json_string(&s)).collect();
+    format!("[\n{}\n]\n", lines.join(",\n"))
+}
+
+/// `text` as a JSON string literal (non-ASCII kept as it is).
+#[cfg(not(target_arch = "wasm32"))]
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The Hindi sentences installed in this page (wasm): leaked once, kept for the page's life.
+#[cfg(target_arch = "wasm32")]
+mod installed {
+    use super::Text;
+    use std::cell::Cell;
+
+    thread_local! {
+        static HINDI: Cell<Option<&'static [&'static str]>> = const { Cell::new(None) };
+    }
+
+    pub fn sentence(text: Text) -> Option<&'static str> {
+        HINDI.with(Cell::get).and_then(|all| all.get(text as usize).copied())
+    }
+
+    /// Keeps `sentences` (checked, in `Text::ALL` order). The first catalog installed stays:
+    /// a later one is dropped, so no widget's text changes under it.
+    pub fn keep(sentences: Vec<String>) {
+        if HINDI.with(Cell::get).is_some() {
+            return;
+        }
+        let all: Vec<&'static str> = sentences.into_iter().map(|s| &*Box::leak(s.into_boxed_str())).collect();
+        HINDI.with(|h| h.set(Some(Box::leak(all.into_boxed_slice()))));
+    }
+}
+
+/// The loader's door for the Hindi asset (wasm).
+#[cfg(target_arch = "wasm32")]
+mod install {
+    use super::{check_hindi_asset, AssetError};
+    use wasm_bindgen::prelude::*;
+
+    /// Installs the Hindi catalog: the asset's text, or its already-parsed array. Call it
+    /// before mounting a Hindi widget. Throws (and installs nothing) when the asset is not
+    /// this build's; Hindi widgets then speak English. A second install is ignored.
+    #[wasm_bindgen(js_name = installCatalog)]
+    pub fn install_catalog(asset: JsValue) -> Result<(), JsValue> {
+        let parsed = match asset.as_string() {
+            Some(text) => js_sys::JSON::parse(&text).map_err(|_| refused(AssetError::NotAList))?,
+            None => asset,
+        };
+        if !js_sys::Array::is_array(&parsed) {
+            return Err(refused(AssetError::NotAList));
+        }
+        let entries = js_sys::Array::from(&parsed).iter().map(|v| v.as_string()).collect();
+        let sentences = check_hindi_asset(entries).map_err(refused)?;
+        super::installed::keep(sentences);
+        Ok(())
+    }
+
+    fn refused(err: AssetError) -> JsValue {
+        JsValue::from_str(&format!("crm-call-widget: the Hindi catalog was refused: {err}"))
+    }
 }
 
 catalog! {
@@ -280,5 +460,82 @@ mod tests {
             assert!(!t.in_(Lang::En).is_empty() && !t.in_(Lang::Hi).is_empty());
             assert_ne!(t.in_(Lang::En), t.in_(Lang::Hi), "{t:?} is not translated");
         }
+    }
+
+    /// Where the build takes the Hindi asset from (scripts/stamp-loader.sh).
+    const HINDI_ASSET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/i18n/hi.json");
+
+    #[test]
+    fn the_hindi_asset_is_the_catalogs_hindi() {
+        let want = hindi_asset();
+        if std::env::var_os("CCW_WRITE_CATALOG").is_some() {
+            std::fs::write(HINDI_ASSET, &want).expect("write www/i18n/hi.json");
+            return;
+        }
+        let have = std::fs::read_to_string(HINDI_ASSET).unwrap_or_default();
+        let first_difference = have.lines().zip(want.lines()).position(|(h, w)| h != w).map_or(String::new(), |line| {
+            format!(" (line {}: the file has {:?}, the catalog gives {:?})", line + 1, have.lines().nth(line).unwrap_or(""), want.lines().nth(line).unwrap_or(""))
+        });
+        assert!(
+            have == want,
+            "www/i18n/hi.json is not the Hindi half of src/i18n.rs's catalog{first_difference}. \
+             Regenerate it: CCW_WRITE_CATALOG=1 cargo test -p crm-call-widget --lib i18n"
+        );
+    }
+
+    fn hindi_entries() -> Vec<Option<String>> {
+        let mut all = vec![Some(asset_header())];
+        all.extend(Text::ALL.iter().map(|t| Some(t.in_(Lang::Hi).to_string())));
+        all
+    }
+
+    #[test]
+    fn a_hindi_asset_of_this_catalog_is_taken_in_order() {
+        let sentences = check_hindi_asset(hindi_entries()).expect("the catalog's own Hindi");
+        assert_eq!(sentences.len(), Text::ALL.len());
+        for (t, s) in Text::ALL.iter().zip(&sentences) {
+            assert_eq!(t.in_(Lang::Hi), s, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_hindi_asset_of_another_catalog_or_shape_is_refused() {
+        let expected = Text::ALL.len();
+        let mut short = hindi_entries();
+        short.pop();
+        assert_eq!(check_hindi_asset(short), Err(AssetError::Count { expected, found: expected - 1 }));
+        let mut long = hindi_entries();
+        long.push(Some("और".into()));
+        assert_eq!(check_hindi_asset(long), Err(AssetError::Count { expected, found: expected + 1 }));
+        // No header, or another catalog's (another format, or its keys in another order).
+        assert_eq!(check_hindi_asset(hindi_entries()[1..].to_vec()), Err(AssetError::OtherCatalog));
+        assert_eq!(check_hindi_asset(vec![]), Err(AssetError::OtherCatalog));
+        let mut old = hindi_entries();
+        old[0] = Some(format!("ccw-catalog/0 hi {:016x}", Text::KEYS));
+        assert_eq!(check_hindi_asset(old), Err(AssetError::OtherCatalog));
+        let mut reordered = hindi_entries();
+        reordered[0] = Some(format!("ccw-catalog/1 hi {:016x}", fingerprint(&["Connecting", "Reconnecting"])));
+        assert_eq!(check_hindi_asset(reordered), Err(AssetError::OtherCatalog));
+        // An entry that is not a string, or an empty one.
+        let mut number = hindi_entries();
+        number[3] = None;
+        assert_eq!(check_hindi_asset(number), Err(AssetError::NotASentence(3)));
+        let mut empty = hindi_entries();
+        empty[expected] = Some(String::new());
+        assert_eq!(check_hindi_asset(empty), Err(AssetError::NotASentence(expected)));
+        assert!(AssetError::OtherCatalog.to_string().contains(&asset_header()));
+    }
+
+    #[test]
+    fn the_keys_fingerprint_follows_names_and_order() {
+        assert_ne!(fingerprint(&["Ready", "NotReady"]), fingerprint(&["NotReady", "Ready"]));
+        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
+        assert_eq!(fingerprint(&["Ready"]), fingerprint(&["Ready"]));
+    }
+
+    #[test]
+    fn json_strings_escape_quotes_backslashes_and_controls_only() {
+        assert_eq!(json_string("कॉल \"x\" \\ \n\t"), "\"कॉल \\\"x\\\" \\\\ \\u000a\\u0009\"");
+        assert_eq!(hindi_asset().lines().count(), Text::ALL.len() + 3);
     }
 }

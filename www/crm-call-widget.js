@@ -1,18 +1,20 @@
 /* crm-call-widget loader — the one script a CRM page includes:
  *   <script src="https://widgets.example.com/crm-call-widget.js" defer></script>
  *   <crm-call-widget gws-url="https://gws.example.com"></crm-call-widget>
- * It finds its own URL, loads the WebAssembly module that sits beside it, defines the
- * <crm-call-widget> element and exposes window.CrmCallWidget. No inline script, no eval:
- * it runs under `script-src 'self' 'wasm-unsafe-eval'`.
+ * It finds its own URL, loads the WebAssembly module (and for Hindi, the Hindi text) that
+ * sits beside it, defines the <crm-call-widget> element and exposes window.CrmCallWidget.
+ * No inline script, no eval: it runs under `script-src 'self' 'wasm-unsafe-eval'`.
  * The build writes the content-hashed file names below (scripts/stamp-loader.sh). */
 (function () {
   "use strict";
   if (window.CrmCallWidget) return;
   var MODULE = "__CCW_MODULE__";
   var WASM = "__CCW_WASM__";
+  var HINDI = "__CCW_HI__";
   var self = document.currentScript;
   var base = new URL(".", self && self.src ? self.src : document.baseURI);
   var loading = null;
+  var hindi = null;
 
   /** Why the widget could not start, for the CRM's developer (console) and the agent
    *  (a short line in the element). */
@@ -62,6 +64,26 @@
     return loading;
   }
 
+  /** Whether a widget speaks Hindi, decided as Lang::choose (src/i18n.rs) does. */
+  function wantsHindi(config) {
+    return /^hi/i.test(config && typeof config.lang === "string" && config.lang || navigator.language || "");
+  }
+
+  /** The Hindi text: fetched once a page, alongside the wasm, and installed before a Hindi
+   *  widget mounts. Never rejects: on a failure, one console warning, and English. */
+  function hindiReady() {
+    var url = new URL(HINDI, base).href;
+    return hindi || (hindi = fetch(url).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.text();
+    }).then(function (text) {
+      // A module that cannot start is reported by `load`.
+      return load().then(function (m) { m.installCatalog(text); }, function () {});
+    }).catch(function (e) {
+      console.warn("crm-call-widget: its Hindi text (" + url + ") could not be used, so the panel shows English: " + (e && e.message || e));
+    }));
+  }
+
   /** Shows a start-up failure inside the element (it has no shadow root yet). */
   function showFailure(el, err) {
     if (!err || err.name !== "CrmCallWidgetLoadError" || el.shadowRoot) return;
@@ -101,10 +123,11 @@
   }
 
   function mount(el, config) {
-    return load().catch(function (err) {
+    return Promise.all([load().catch(function (err) {
       showFailure(el, err);
       throw err;
-    }).then(function (m) {
+    }), wantsHindi(config) && hindiReady()]).then(function (ready) {
+      var m = ready[0];
       try {
         return m.mount(el, config);
       } catch (err) {
