@@ -6,15 +6,9 @@
 //! `channel`) are skipped. Only a body that is not JSON, or is neither an object nor an
 //! array, is an error. Nothing here panics on any input.
 //!
-//! A body is read in one pass by two small hand-written visitors: the envelope fields are
-//! picked as they stream by (no map is built for them), and each field's value is read
-//! as a [`crate::json::Value`] and interpreted by hand, so a field of the wrong type is
-//! simply absent. A test-only reference decoder, `decode_value`, does the same for an
-//! already-parsed `Value`; the two agree on every input (a property test checks it).
+//! A body is read as a [`crate::json::Value`] and each envelope field is interpreted by
+//! hand, so a field of the wrong type is simply absent.
 
-use core::fmt;
-
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use crate::json::{Map, Value};
 
@@ -137,113 +131,18 @@ pub enum CodecError {
 /// Reads a reply body: one message object or an array of them.
 pub fn decode_batch(body: &[u8]) -> Result<Vec<Message>, CodecError> {
     let text = core::str::from_utf8(body).map_err(|_| CodecError::NotJson)?;
-    let batch = crate::json::read_with(text, BatchSeed).map_err(|_| CodecError::NotJson)?;
-    batch.ok_or(CodecError::NotABatch)
-}
-
-/// The whole body, read by [`BatchVisitor`].
-struct BatchSeed;
-
-impl<'de> DeserializeSeed<'de> for BatchSeed {
-    type Value = Option<Vec<Message>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(BatchVisitor)
+    let value = crate::json::parse(text).map_err(|_| CodecError::NotJson)?;
+    match value {
+        Value::Array(items) => Ok(items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::Object(map) => decode_message(map),
+                _ => None,
+            })
+            .collect()),
+        Value::Object(map) => Ok(decode_message(map).into_iter().collect()),
+        _ => Err(CodecError::NotABatch),
     }
-}
-
-/// The scalar `visit_*` methods of a visitor whose value is an `Option`: every JSON scalar
-/// (`true`, a number, a string, `null`) reads as `None`.
-macro_rules! scalars_read_as_none {
-    () => {
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    };
-}
-
-/// The body: an array of messages, one message, or (`None`) anything else.
-struct BatchVisitor;
-
-impl<'de> Visitor<'de> for BatchVisitor {
-    type Value = Option<Vec<Message>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Bayeux message or an array of them")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(message) = seq.next_element_seed(ElementSeed)? {
-            messages.extend(message);
-        }
-        Ok(Some(messages))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        Ok(Some(MessageVisitor.visit_map(map)?.into_iter().collect()))
-    }
-
-    scalars_read_as_none!();
-}
-
-/// One array element: a message, or `None` for anything that is not one.
-struct ElementSeed;
-
-impl<'de> DeserializeSeed<'de> for ElementSeed {
-    type Value = Option<Message>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(MessageVisitor)
-    }
-}
-
-/// A message object, field by field; anything but an object reads as `None`.
-struct MessageVisitor;
-
-impl<'de> Visitor<'de> for MessageVisitor {
-    type Value = Option<Message>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Bayeux message")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        // The raw values of the fields read; a repeated key keeps its last value, as a
-        // `crate::json::Map` does.
-        let mut fields: [Option<Value>; FIELDS.len()] = Default::default();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            match key {
-                Some(i) => fields[i] = Some(map.next_value()?),
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(message_from(fields))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    scalars_read_as_none!();
 }
 
 /// The message fields the client reads, in the order [`message_from`] takes them.
@@ -259,47 +158,6 @@ const FIELDS: [&str; 9] = [
     "ext",
 ];
 
-/// A key: the index of a known field, or `None` (read without allocating).
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Option<usize>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_identifier(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(FIELDS.iter().position(|f| *f == key))
-    }
-}
-
-/// Reads an already-parsed reply body (see [`decode_batch`]); the reference the property
-/// test checks [`decode_batch`] against.
-#[cfg(all(test, not(target_arch = "wasm32")))]
-pub(crate) fn decode_value(value: Value) -> Result<Vec<Message>, CodecError> {
-    match value {
-        Value::Array(items) => Ok(items
-            .into_iter()
-            .filter_map(|item| match item {
-                Value::Object(map) => decode_message(map),
-                _ => None,
-            })
-            .collect()),
-        Value::Object(map) => Ok(decode_message(map).into_iter().collect()),
-        _ => Err(CodecError::NotABatch),
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
 fn decode_message(mut map: Map<String, Value>) -> Option<Message> {
     message_from(FIELDS.map(|f| map.remove(f)))
 }

@@ -207,7 +207,7 @@ fn read_everything(text: &str) {
     for http in [0, 200, 401, 403, 404, 503] {
         let _ = parse_reply(http, text).map_err(|e| (e.message(), e.next_step()));
     }
-    if let Ok(value) = crate::json::from_str::<Value>(text) {
+    if let Ok(value) = crate::json::parse(text) {
         read_value(&value);
     }
 }

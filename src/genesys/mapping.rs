@@ -212,7 +212,7 @@ mod tests {
     use crate::json::{json, Value};
 
     fn note(s: &str) -> GwsNotification {
-        GwsNotification::from_envelope(&crate::json::from_str::<Value>(s).unwrap())
+        GwsNotification::from_envelope(&crate::json::parse(s).unwrap())
     }
 
     #[test]
@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn wrap_up_time_becomes_a_deadline() {
         let mut store = CallStore::new();
-        let mut v: Value = crate::json::from_str(SEED001_DIAL).unwrap();
+        let mut v: Value = crate::json::parse(SEED001_DIAL).unwrap();
         v["data"]["call"]["state"] = json!("Established");
         store.reduce(notification_actions(&GwsNotification::from_envelope(&v), 1_000).remove(0));
         v["data"]["call"]["state"] = json!("Released");

@@ -212,13 +212,13 @@ impl GwsError {
 }
 
 fn body_field(body: &str, key: &str) -> Option<crate::json::Value> {
-    let mut v: crate::json::Value = crate::json::from_str(body).ok()?;
+    let mut v: crate::json::Value = crate::json::parse(body).ok()?;
     v.get_mut(key).map(crate::json::Value::take)
 }
 
 /// The statusCode in a GWS body, if one is readable (a number or a numeric string).
 pub fn status_code(body: &str) -> Option<i64> {
-    super::wire::status_code(&crate::json::from_str(body).ok()?)
+    super::wire::status_code(&crate::json::parse(body).ok()?)
 }
 
 /// The server's `statusMessage` exactly as sent, for logs. (What the agent sees beside the
@@ -238,7 +238,7 @@ pub const SERVER_MESSAGE_MAX: usize = 200;
 /// (ending in "…" when cut). `None` when the body is not JSON or `statusMessage` is absent,
 /// empty or not a string. Plain text kept as the server wrote it: whoever shows it escapes it.
 pub fn server_message(body: &str) -> Option<String> {
-    let v: crate::json::Value = crate::json::from_str(body).ok()?;
+    let v: crate::json::Value = crate::json::parse(body).ok()?;
     let message = v.get("statusMessage")?.as_str()?.trim();
     if message.is_empty() {
         return None;

@@ -158,7 +158,7 @@ impl WireCall {
     }
 
     pub fn parse(body: &str) -> Option<Self> {
-        let v: Value = crate::json::from_str(body).ok()?;
+        let v: Value = crate::json::parse(body).ok()?;
         v.is_object().then(|| Self::from_value(&v))
     }
 
@@ -347,7 +347,7 @@ pub struct MeResponse {
 impl MeResponse {
     /// `None` unless the body is a JSON object.
     pub fn parse(body: &str) -> Option<Self> {
-        let v: Value = crate::json::from_str(body).ok()?;
+        let v: Value = crate::json::parse(body).ok()?;
         if !v.is_object() {
             return None;
         }
@@ -410,7 +410,7 @@ pub struct CallsResponse {
 impl CallsResponse {
     /// `None` unless the body is a JSON object.
     pub fn parse(body: &str) -> Option<Self> {
-        let v: Value = crate::json::from_str(body).ok()?;
+        let v: Value = crate::json::parse(body).ok()?;
         if !v.is_object() {
             return None;
         }

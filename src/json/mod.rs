@@ -1,10 +1,8 @@
-//! JSON for the widget: a small value type, and one way in and out of text — the
-//! browser's own `JSON.parse`/`JSON.stringify` bridged by serde-wasm-bindgen in the wasm,
-//! serde_json in native builds (tests), so no JSON parser or formatter ships in the wasm.
-//!
-//! Typed data is always read through [`Value`] ([`from_value`]), so the code that turns
-//! JSON into the widget's types is the same in the browser and in the native tests; only
-//! the step from text to a `Value` differs, and that step is `Value`'s own `Deserialize`.
+//! JSON for the widget: a small value type and one way in and out of text. Text is read
+//! into a [`Value`] (serde_json's parser, compiled once) and typed data is read from the
+//! `Value` ([`from_value`]: one deserializer per type); text is written by the browser's
+//! `JSON.stringify`; JavaScript objects from the host page convert through
+//! serde-wasm-bindgen. The same readers run natively in the tests.
 
 mod de;
 mod ser;
@@ -12,7 +10,7 @@ mod text;
 mod value;
 
 pub use de::{from_value, Error};
-pub use text::{from_js, from_str, parse, read_with, to_js, to_string, to_value};
+pub use text::{from_js, from_str, parse, to_js, to_string, to_value};
 pub use value::{Map, Number, ToJson, Value};
 #[doc(inline)]
 pub use crate::json_value as json;

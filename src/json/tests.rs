@@ -1,4 +1,4 @@
-//! The JSON value type, its macro and its readers, natively (serde_json as the parser).
+//! The JSON value type, its macro, and reading and writing it natively.
 
 use super::*;
 use serde::{Deserialize, Serialize};

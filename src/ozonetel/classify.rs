@@ -121,7 +121,7 @@ fn clip(s: &str) -> String {
 
 /// Reads an Ozonetel body. Never panics, whatever the input.
 pub fn classify(body: &str) -> OzonetelOutcome {
-    let v: Value = match crate::json::from_str(body) {
+    let v: Value = match crate::json::parse(body) {
         Ok(v) => v,
         Err(_) => return OzonetelOutcome::Unknown(clip(body.trim())),
     };
@@ -194,7 +194,7 @@ fn classify_text(status: &str, text: &str) -> OzonetelOutcome {
 /// Reads an answer with its HTTP status: a readable body wins (Ozonetel errors are
 /// HTTP 200); otherwise no answer, 408, 429 and 5xx are transient, 401 a bad token.
 pub fn classify_response(http: u16, body: &str) -> OzonetelOutcome {
-    let readable = crate::json::from_str::<Value>(body).is_ok_and(|v| v.is_object());
+    let readable = crate::json::parse(body).is_ok_and(|v| v.is_object());
     if readable && http != 0 {
         return classify(body);
     }

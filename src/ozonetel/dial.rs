@@ -50,7 +50,7 @@ pub fn manual_dial_body(user_name: &str, agent_id: &str, campaign: &str, number:
 
 /// Reads an AgentManualDial answer (HTTP status and body). Never panics.
 pub fn classify_dial(http: u16, body: &str) -> DialOutcome {
-    let v: Value = crate::json::from_str(body).unwrap_or(Value::Null);
+    let v: Value = crate::json::parse(body).unwrap_or(Value::Null);
     let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").trim().to_ascii_lowercase();
     let status = text("status");
     let said = format!("{} {}", text("message"), text("details"));

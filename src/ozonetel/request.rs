@@ -47,7 +47,7 @@ pub fn generate_token_body(user_name: &str) -> Result<Value, RequestError> {
 
 /// A token from a generateToken answer, or what went wrong.
 pub fn parse_token(body: &str) -> Result<String, OzonetelOutcome> {
-    let v: Value = crate::json::from_str(body).map_err(|_| classify(body))?;
+    let v: Value = crate::json::parse(body).map_err(|_| classify(body))?;
     match v.get("token").and_then(Value::as_str).map(str::trim) {
         Some(t) if !t.is_empty() => Ok(t.to_string()),
         _ => Err(classify(body)),
@@ -170,7 +170,7 @@ pub(crate) fn required<'a>(name: &'static str, v: &'a str) -> Result<&'a str, Re
 /// The disposition list from a `get` answer: `details` (or `data`/`dispositions`) as
 /// strings or objects with a name field. "No disposition found" is an empty list.
 pub fn parse_disposition_list(body: &str) -> Result<Vec<String>, OzonetelOutcome> {
-    let v: Value = crate::json::from_str(body).map_err(|_| classify(body))?;
+    let v: Value = crate::json::parse(body).map_err(|_| classify(body))?;
     let status = v
         .get("status")
         .and_then(Value::as_str)

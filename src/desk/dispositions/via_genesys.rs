@@ -190,7 +190,7 @@ pub(super) fn before_resend(read: Result<&str, GwsError>, key: &str, code: &str)
 
 /// A call resource's state and `userData[key]` (`GET /api/v2/me/calls/{id}`).
 pub(super) fn read_call(body: &str, key: &str) -> Option<(bool, Option<String>)> {
-    let v: Value = crate::json::from_str(body).ok()?;
+    let v: Value = crate::json::parse(body).ok()?;
     let call = v.get("call").unwrap_or(&v);
     let released = call.get("state").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("Released"));
     let value = call.get("userData").and_then(|u| u.get(key)).and_then(Value::as_str).map(str::to_string);

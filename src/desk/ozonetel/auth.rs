@@ -143,7 +143,7 @@ impl OzonetelAuth {
 /// A token from an answer body: a JSON string, `{"token": …}`, or bare text.
 pub fn token_from_text(body: &str) -> Option<String> {
     let body = body.trim();
-    match crate::json::from_str::<Value>(body) {
+    match crate::json::parse(body) {
         Ok(Value::String(s)) => Some(s),
         Ok(Value::Object(o)) => o.get("token").and_then(Value::as_str).map(str::to_string),
         Ok(_) => None,
