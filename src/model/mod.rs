@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod call;
+pub mod call_json;
 pub mod operation;
 pub mod outbox;
 pub mod store;

@@ -1,0 +1,234 @@
+//! Reading a `Call` back from the JSON its `Serialize` writes (the wrap-up shelf in
+//! localStorage, a tab's announcement of page calls). Read by hand from a `json::Value`:
+//! a derived `Deserialize` for `Call` and its parts cost the wasm ~30 KB.
+//!
+//! Each field is read as serde would: a field a call must have (not an `Option`) is
+//! required, `null` or a missing `Option` is `None`, and a value of the wrong type makes
+//! the call unreadable — it is left out, and the other calls are kept.
+
+use super::call::{Call, CallKind, CallState, Capabilities, Party, Recording, WrapUp};
+use crate::json::{Map, Value};
+
+/// The calls in a JSON list; nothing from text that is not a list.
+pub fn calls_from_text(text: &str) -> Vec<Call> {
+    match crate::json::parse(text) {
+        Ok(Value::Array(items)) => items.iter().filter_map(call_from_value).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One call, or `None` when a field is missing or of the wrong type.
+pub fn call_from_value(v: &Value) -> Option<Call> {
+    let o = v.as_object()?;
+    Some(Call {
+        id: text(o, "id")?,
+        uuid: text(o, "uuid")?,
+        conn_id: text(o, "conn_id")?,
+        uri: text(o, "uri")?,
+        state: state(o.get("state")?)?,
+        kind: kind(o.get("kind")?)?,
+        parties: o.get("parties")?.as_array()?.iter().map(party).collect::<Option<_>>()?,
+        dnis: text(o, "dnis")?,
+        capabilities: capabilities(o.get("capabilities")?)?,
+        user_data: o.get("user_data")?.as_object()?.clone(),
+        duration_s: optional(o, "duration_s", Value::as_u64)?,
+        started_at_ms: optional(o, "started_at_ms", Value::as_u64)?,
+        muted: o.get("muted")?.as_bool()?,
+        recording: recording(o.get("recording")?)?,
+        supervisor_listening: o.get("supervisor_listening")?.as_bool()?,
+        wrap_up: optional(o, "wrap_up", wrap_up)?,
+        consult_of: optional(o, "consult_of", owned_str)?,
+        parent_uri: optional(o, "parent_uri", owned_str)?.unwrap_or_default(),
+        disposition: optional(o, "disposition", owned_str)?,
+        answered: o.get("answered")?.as_bool()?,
+        updated_at_ms: o.get("updated_at_ms")?.as_u64()?,
+    })
+}
+
+fn owned_str(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_owned)
+}
+
+fn text(o: &Map<String, Value>, key: &str) -> Option<String> {
+    owned_str(o.get(key)?)
+}
+
+/// An optional field: `Some(None)` when missing or `null`, `None` when of the wrong type.
+fn optional<T>(o: &Map<String, Value>, key: &str, read: impl Fn(&Value) -> Option<T>) -> Option<Option<T>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(v) => read(v).map(Some),
+    }
+}
+
+/// An enum variant as serde writes it: `"Name"`, or `{"Name": content}`.
+fn variant(v: &Value) -> Option<(&str, Option<&Value>)> {
+    match v {
+        Value::String(name) => Some((name, None)),
+        Value::Object(m) if m.len() == 1 => m.iter().next().map(|(name, content)| (name.as_str(), Some(content))),
+        _ => None,
+    }
+}
+
+fn state(v: &Value) -> Option<CallState> {
+    Some(match variant(v)? {
+        ("Dialing", None) => CallState::Dialing,
+        ("Ringing", None) => CallState::Ringing,
+        ("Established", None) => CallState::Established,
+        ("Held", None) => CallState::Held,
+        ("Released", None) => CallState::Released,
+        ("Other", Some(name)) => CallState::Other(owned_str(name)?),
+        _ => return None,
+    })
+}
+
+fn kind(v: &Value) -> Option<CallKind> {
+    Some(match variant(v)? {
+        ("Internal", None) => CallKind::Internal,
+        ("Inbound", None) => CallKind::Inbound,
+        ("Outbound", None) => CallKind::Outbound,
+        ("Consult", None) => CallKind::Consult,
+        ("Other", Some(name)) => CallKind::Other(owned_str(name)?),
+        _ => return None,
+    })
+}
+
+fn recording(v: &Value) -> Option<Recording> {
+    Some(match v.as_str()? {
+        "Stopped" => Recording::Stopped,
+        "Recording" => Recording::Recording,
+        "Paused" => Recording::Paused,
+        _ => return None,
+    })
+}
+
+fn party(v: &Value) -> Option<Party> {
+    let o = v.as_object()?;
+    Some(Party { number: text(o, "number")?, display: text(o, "display")? })
+}
+
+fn capabilities(v: &Value) -> Option<Capabilities> {
+    let o = v.as_object()?;
+    let known = u32::try_from(o.get("known")?.as_u64()?).ok()?;
+    let other = match optional(o, "other", |list| list.as_array()?.iter().map(owned_str).collect::<Option<Vec<_>>>())? {
+        Some(names) => names,
+        None => Vec::new(),
+    };
+    Some(Capabilities::from_parts(known, other))
+}
+
+fn wrap_up(v: &Value) -> Option<WrapUp> {
+    let o = v.as_object()?;
+    Some(WrapUp { released_at_ms: o.get("released_at_ms")?.as_u64()?, deadline_ms: optional(o, "deadline_ms", Value::as_u64)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Capability;
+
+    fn every_kind_of_call() -> Vec<Call> {
+        let mut rich = Call {
+            id: "c1".into(),
+            uuid: "u1".into(),
+            conn_id: "006a02".into(),
+            uri: "http://gws/api/v2/me/calls/c1".into(),
+            state: CallState::Released,
+            kind: CallKind::Consult,
+            parties: vec![Party::new("5001", "Ava \"A\" Patel"), Party::new("", "")],
+            dnis: "8001".into(),
+            capabilities: Capabilities::from_names(["Answer", "Hold", "FancyNewOp"]),
+            duration_s: Some(62),
+            started_at_ms: Some(1_700_000_000_000),
+            muted: true,
+            recording: Recording::Paused,
+            supervisor_listening: true,
+            wrap_up: Some(WrapUp { released_at_ms: 1_700_000_062_000, deadline_ms: Some(1_700_000_092_000) }),
+            consult_of: Some("c0".into()),
+            parent_uri: "http://gws/api/v2/me/calls/c0".into(),
+            disposition: Some("Sale".into()),
+            answered: true,
+            updated_at_ms: 1_700_000_062_001,
+            ..Default::default()
+        };
+        rich.user_data.insert("Account".into(), crate::json::json!({"n": 1, "tags": ["a"]}));
+        let mut calls = vec![rich, Call::default()];
+        for (state, kind) in [
+            (CallState::Dialing, CallKind::Outbound),
+            (CallState::Ringing, CallKind::Inbound),
+            (CallState::Established, CallKind::Internal),
+            (CallState::Held, CallKind::Other("Monitoring".into())),
+            (CallState::Other("Parked".into()), CallKind::Inbound),
+        ] {
+            calls.push(Call {
+                id: format!("{state:?}"),
+                state,
+                kind,
+                recording: Recording::Recording,
+                wrap_up: Some(WrapUp { released_at_ms: 5, deadline_ms: None }),
+                ..Default::default()
+            });
+        }
+        calls
+    }
+
+    #[test]
+    fn every_call_reads_back_as_it_was_written() {
+        let calls = every_kind_of_call();
+        let text = crate::json::to_string(&calls).unwrap_or_default();
+        assert_eq!(calls_from_text(&text), calls, "{text}");
+        assert!(calls[0].can(Capability::parse("FancyNewOp")));
+    }
+
+    /// A shelf as releases before this reader wrote it (the format is `Call`'s
+    /// `Serialize`, unchanged): what agents have in their browsers comes back.
+    #[test]
+    fn reads_a_shelf_written_by_earlier_releases() {
+        let stored = r#"[{"id":"000001","uuid":"u-1","conn_id":"","uri":"http://127.0.0.1:8765/api/v2/me/calls/000001","state":"Released","kind":"Inbound","parties":[{"number":"5551234","display":"+1 555 1234"}],"dnis":"8001","capabilities":{"known":0},"user_data":{},"duration_s":41,"started_at_ms":1764547200000,"muted":false,"recording":"Stopped","supervisor_listening":false,"wrap_up":{"released_at_ms":1764547241000,"deadline_ms":1764547301000},"consult_of":null,"disposition":null,"answered":true,"updated_at_ms":0},{"id":"000002","uuid":"","conn_id":"","uri":"","state":{"Other":"Parked"},"kind":{"Other":""},"parties":[],"dnis":"","capabilities":{"known":3,"other":["X"]},"user_data":{},"duration_s":null,"started_at_ms":null,"muted":false,"recording":"Stopped","supervisor_listening":false,"wrap_up":null,"consult_of":"000001","parent_uri":"u","disposition":"Sale","answered":false,"updated_at_ms":0}]"#;
+        let calls = calls_from_text(stored);
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].id, "000001");
+        assert_eq!(calls[0].state, CallState::Released);
+        assert_eq!(calls[0].parties[0].label(), "+1 555 1234");
+        assert_eq!(calls[0].wrap_up, Some(WrapUp { released_at_ms: 1_764_547_241_000, deadline_ms: Some(1_764_547_301_000) }));
+        assert_eq!((calls[0].duration_s, calls[0].answered, calls[0].consult_of.clone()), (Some(41), true, None));
+        assert_eq!(calls[1].state, CallState::Other("Parked".into()));
+        assert_eq!(calls[1].capabilities.len(), 3);
+        assert_eq!((calls[1].consult_of.as_deref(), calls[1].parent_uri.as_str(), calls[1].disposition.as_deref()), (Some("000001"), "u", Some("Sale")));
+        // Re-written, it is the same text.
+        assert_eq!(crate::json::parse(&crate::json::to_string(&calls).unwrap_or_default()), crate::json::parse(stored));
+    }
+
+    #[test]
+    fn a_call_with_a_missing_or_wrong_field_is_left_out_and_the_rest_kept() {
+        let good = crate::json::to_value(&Call { id: "ok".into(), ..Default::default() }).unwrap_or_default();
+        let mut cases = Vec::new();
+        for (key, bad) in [
+            ("id", Value::Null),
+            ("state", crate::json::json!("Sideways")),
+            ("state", crate::json::json!({"Other": 5})),
+            ("kind", crate::json::json!({"Inbound": "x"})),
+            ("parties", crate::json::json!([{"number": "1"}])),
+            ("capabilities", crate::json::json!({"known": -1})),
+            ("duration_s", crate::json::json!("12")),
+            ("wrap_up", crate::json::json!({"deadline_ms": 1})),
+            ("recording", crate::json::json!("Loud")),
+            ("muted", crate::json::json!(1)),
+            ("user_data", crate::json::json!([])),
+        ] {
+            let mut call = good.clone();
+            call[key] = bad;
+            cases.push(call);
+        }
+        let mut missing = good.clone();
+        if let Some(o) = missing.as_object_mut() {
+            o.remove("updated_at_ms");
+        }
+        cases.push(missing);
+        cases.push(good);
+        let read = calls_from_text(&Value::Array(cases).to_string());
+        assert_eq!(read.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["ok"]);
+        assert!(calls_from_text("{not json").is_empty());
+        assert!(calls_from_text(r#"{"id":"x"}"#).is_empty());
+    }
+}
