@@ -16,7 +16,7 @@ const MAX_DEPTH: u16 = 128;
 pub struct Error(String);
 
 impl Error {
-    pub(super) fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<String>) -> Self {
         Error(text.into())
     }
 }

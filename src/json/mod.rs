@@ -5,6 +5,7 @@
 //! serde-wasm-bindgen. The same readers run natively in the tests.
 
 mod de;
+pub mod read;
 mod ser;
 mod text;
 mod value;

@@ -7,7 +7,8 @@
 //! the call unreadable — it is left out, and the other calls are kept.
 
 use super::call::{Call, CallKind, CallState, Capabilities, Party, Recording, WrapUp};
-use crate::json::{Map, Value};
+use crate::json::read::{optional, or_default, string as owned_str, text, u32_of, variant};
+use crate::json::Value;
 
 /// The calls in a JSON list; nothing from text that is not a list.
 pub fn calls_from_text(text: &str) -> Vec<Call> {
@@ -38,36 +39,11 @@ pub fn call_from_value(v: &Value) -> Option<Call> {
         supervisor_listening: o.get("supervisor_listening")?.as_bool()?,
         wrap_up: optional(o, "wrap_up", wrap_up)?,
         consult_of: optional(o, "consult_of", owned_str)?,
-        parent_uri: optional(o, "parent_uri", owned_str)?.unwrap_or_default(),
+        parent_uri: or_default(o, "parent_uri", owned_str)?,
         disposition: optional(o, "disposition", owned_str)?,
         answered: o.get("answered")?.as_bool()?,
         updated_at_ms: o.get("updated_at_ms")?.as_u64()?,
     })
-}
-
-fn owned_str(v: &Value) -> Option<String> {
-    v.as_str().map(str::to_owned)
-}
-
-fn text(o: &Map<String, Value>, key: &str) -> Option<String> {
-    owned_str(o.get(key)?)
-}
-
-/// An optional field: `Some(None)` when missing or `null`, `None` when of the wrong type.
-fn optional<T>(o: &Map<String, Value>, key: &str, read: impl Fn(&Value) -> Option<T>) -> Option<Option<T>> {
-    match o.get(key) {
-        None | Some(Value::Null) => Some(None),
-        Some(v) => read(v).map(Some),
-    }
-}
-
-/// An enum variant as serde writes it: `"Name"`, or `{"Name": content}`.
-fn variant(v: &Value) -> Option<(&str, Option<&Value>)> {
-    match v {
-        Value::String(name) => Some((name, None)),
-        Value::Object(m) if m.len() == 1 => m.iter().next().map(|(name, content)| (name.as_str(), Some(content))),
-        _ => None,
-    }
 }
 
 fn state(v: &Value) -> Option<CallState> {
@@ -109,11 +85,8 @@ fn party(v: &Value) -> Option<Party> {
 
 fn capabilities(v: &Value) -> Option<Capabilities> {
     let o = v.as_object()?;
-    let known = u32::try_from(o.get("known")?.as_u64()?).ok()?;
-    let other = match optional(o, "other", |list| list.as_array()?.iter().map(owned_str).collect::<Option<Vec<_>>>())? {
-        Some(names) => names,
-        None => Vec::new(),
-    };
+    let known = u32_of(o.get("known")?)?;
+    let other = or_default(o, "other", |list| list.as_array()?.iter().map(owned_str).collect())?;
     Some(Capabilities::from_parts(known, other))
 }
 

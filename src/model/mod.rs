@@ -6,6 +6,7 @@ pub mod call;
 pub mod call_json;
 pub mod operation;
 pub mod outbox;
+pub mod outbox_json;
 pub mod store;
 
 pub use agent::{AgentIdentity, AgentPresence, AgentState};

@@ -1,7 +1,7 @@
 //! The disposition outbox: a pure, persistable queue that holds every disposition the
 //! agent picked until a vendor gives a definite answer (principle 5: nothing is lost).
 //!
-//! The driver saves the outbox (serde → localStorage) after every change, sends what
+//! The driver saves the outbox (serde → localStorage; read back by `outbox_json`) after every change, sends what
 //! `due(now)` lists, and feeds back `mark_sent` / `record_outcome`. Rules:
 //! - One entry per call and vendor (`key`). Re-picking before the answer replaces the
 //!   entry's choice; after `Saved` the call is closed and a new pick is refused.
@@ -17,7 +17,7 @@
 //!   "already disposed" answer dedupes it.
 //! - No token, API key or password is ever stored here.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Retry backoff: first delay, cap.
 pub const BACKOFF_BASE_MS: u64 = 2_000;
@@ -32,7 +32,7 @@ pub const REASON_NO_ANSWER: &str = "no-answer";
 pub const REASON_DISPOSED_ELSEWHERE: &str = "already-disposed";
 
 /// Where the disposition goes; everything the vendor adapter needs except credentials.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum DispositionTarget {
     Genesys {
         call_id: String,
@@ -68,7 +68,7 @@ impl DispositionTarget {
 }
 
 /// What the agent picked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct DispositionChoice {
     pub disposition: String,
     #[serde(default)]
@@ -83,7 +83,7 @@ pub struct DispositionChoice {
 }
 
 /// Where an entry is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum EntryState {
     Pending,
     InFlight {
@@ -112,7 +112,7 @@ pub enum DispositionOutcome {
     AuthExpired,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OutboxEntry {
     pub key: String,
     pub target: DispositionTarget,
@@ -151,7 +151,7 @@ pub enum OutboxError {
 }
 
 /// The queue itself; serialize it whole to persist it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct DispositionOutbox {
     entries: Vec<OutboxEntry>,
 }
@@ -172,7 +172,7 @@ impl DispositionOutbox {
     /// Restores a saved outbox. Entries that were InFlight when the page went away are
     /// due again now.
     pub fn from_json(json: &str, now_ms: u64) -> Result<Self, crate::json::Error> {
-        let mut outbox: Self = crate::json::from_str(json)?;
+        let mut outbox = Self::from_stored(json)?;
         for e in outbox.entries.iter_mut() {
             if matches!(e.state, EntryState::InFlight { .. }) {
                 e.state = EntryState::Pending;
@@ -181,6 +181,13 @@ impl DispositionOutbox {
             }
         }
         Ok(outbox)
+    }
+
+    /// A saved outbox exactly as it was stored (another tab's, to merge with).
+    pub fn from_stored(json: &str) -> Result<Self, crate::json::Error> {
+        let value = crate::json::parse(json)?;
+        let entries = super::outbox_json::entries_from_value(&value).ok_or_else(|| crate::json::Error::new("not a stored outbox"))?;
+        Ok(Self { entries })
     }
 
     pub fn to_json(&self) -> String {

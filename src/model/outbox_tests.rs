@@ -264,7 +264,7 @@ fn round_trip_and_in_flight_resent_after_reload() {
     let json = o.to_json();
     assert!(!json.to_lowercase().contains("token"));
     assert!(!json.to_lowercase().contains("apikey"));
-    let same: DispositionOutbox = crate::json::from_str(&json).unwrap();
+    let same = DispositionOutbox::from_stored(&json).unwrap();
     assert_eq!(same, o);
 
     let loaded = DispositionOutbox::from_json(&json, 1_000).unwrap();

@@ -87,7 +87,7 @@ impl Rt {
         let Some(ns) = self.namespace.borrow().clone() else { return };
         let key = self.outbox_key(&ns);
         let stored = storage_get(&key)
-            .and_then(|json| crate::json::from_str::<DispositionOutbox>(&json).ok())
+            .and_then(|json| DispositionOutbox::from_stored(&json).ok())
             .unwrap_or_default();
         // The sender's word is final on the entries it knows; another tab only adds picks.
         let merged = if self.leading.get() {

@@ -2,7 +2,8 @@
 //! discards to the one that does, which tells every tab where each entry stands.
 
 use super::{now_ms, Rt};
-use crate::model::{DispositionChoice, DispositionOutbox, DispositionTarget};
+use crate::model::outbox_json::{choice_from_value, target_from_value};
+use crate::model::DispositionOutbox;
 use crate::json::{json, Value};
 use std::rc::Rc;
 
@@ -22,10 +23,10 @@ impl Rt {
         let now = now_ms();
         if this.leading.get() {
             if let Some(pick) = payload.get("pick") {
-                let target = crate::json::from_value::<DispositionTarget>(pick.get("target").cloned().unwrap_or_default());
-                let choice = crate::json::from_value::<DispositionChoice>(pick.get("choice").cloned().unwrap_or_default());
+                let target = pick.get("target").and_then(target_from_value);
+                let choice = pick.get("choice").and_then(choice_from_value);
                 let label = pick.get("label").and_then(Value::as_str).unwrap_or("").to_string();
-                if let (Ok(target), Ok(choice)) = (target, choice) {
+                if let (Some(target), Some(choice)) = (target, choice) {
                     // The other tab showed the agent any refusal already.
                     let _ = this.enqueue(target, label, choice);
                 }
