@@ -1,12 +1,13 @@
 //! WidgetConfig: what a CRM page tells the widget, read from the element's attributes or
 //! a JS object (`CrmCallWidget.mount(el, config)`), with a readable error for bad input.
+//! Read field by field from a `json::Value`: a missing field keeps its default, an unknown
+//! or mistyped one is named in the error.
 
-use serde::Deserialize;
+use crate::json::Value;
 
 /// Everything the host page can configure. Field names are camelCase in JSON and
 /// kebab-case as attributes (`gws-url` → `gwsUrl`); the loader does that mapping.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WidgetConfig {
     /// The phone system behind the panel: `genesys` (GWS: calls, agent state, controls)
     /// or `ozonetel` (CloudAgent alone: calls from the host page, click-to-dial,
@@ -47,8 +48,7 @@ pub struct WidgetConfig {
 
 /// Ozonetel CloudAgent settings. The token comes from the host page: `setTokenProvider`
 /// (a JS callback) or `tokenUrl` (the CRM's backend). `apiKey` is for the simulator only.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OzonetelConfig {
     /// API host, e.g. `https://in1-ccaas-api.ozonetel.com` (the default).
     pub base_url: String,
@@ -164,18 +164,102 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
+/// The fields of the configuration, as the host names them.
+const FIELDS: &[&str] = &[
+    "telephony", "gwsUrl", "username", "password", "lang", "notReadyReasons", "userDataKeys", "clickToDial",
+    "notifyWhenHidden", "ringSound", "dispositionVendor", "dispositions", "dispositionKey", "pauseReasons",
+    "callbackDispositions", "ozonetel",
+];
+
+/// The fields of `ozonetel`.
+const OZONETEL_FIELDS: &[&str] =
+    &["baseUrl", "userName", "agentId", "did", "tokenUrl", "apiKey", "wrapUpSecs", "agentName", "campaignName"];
+
+/// A field the widget does not know, with the one it probably meant.
+fn unknown_field(prefix: &str, key: &str, known: &[&str]) -> ConfigError {
+    let hint = match known.iter().find(|k| k.eq_ignore_ascii_case(key) || k.eq_ignore_ascii_case(&key.replace(['-', '_'], ""))) {
+        Some(k) => format!(" (did you mean \"{prefix}{k}\"?)"),
+        None => format!(" (the fields are: {})", known.join(", ")),
+    };
+    ConfigError(format!("unknown field \"{prefix}{key}\"{hint}"))
+}
+
+fn text_field(name: &str, v: &Value) -> Result<String, ConfigError> {
+    v.as_str().map(str::to_owned).ok_or_else(|| ConfigError(format!("{name} must be text (got {v})")))
+}
+
+fn flag_field(name: &str, v: &Value) -> Result<bool, ConfigError> {
+    v.as_bool().ok_or_else(|| ConfigError(format!("{name} must be true or false (got {v})")))
+}
+
+fn list_field(name: &str, v: &Value) -> Result<Vec<String>, ConfigError> {
+    v.as_array()
+        .and_then(|items| items.iter().map(|i| i.as_str().map(str::to_owned)).collect())
+        .ok_or_else(|| ConfigError(format!("{name} must be a list of texts (got {v})")))
+}
+
+fn object_of<'a>(name: &str, v: &'a Value) -> Result<&'a crate::json::Map<String, Value>, ConfigError> {
+    v.as_object().ok_or_else(|| ConfigError(format!("{name} must be an object of fields (got {v})")))
+}
+
+impl OzonetelConfig {
+    fn read(v: &Value) -> Result<Self, ConfigError> {
+        let mut c = Self::default();
+        for (key, v) in object_of("ozonetel", v)? {
+            let name = format!("ozonetel.{key}");
+            match key.as_str() {
+                "baseUrl" => c.base_url = text_field(&name, v)?,
+                "userName" => c.user_name = text_field(&name, v)?,
+                "agentId" => c.agent_id = text_field(&name, v)?,
+                "did" => c.did = text_field(&name, v)?,
+                "tokenUrl" => c.token_url = text_field(&name, v)?,
+                "apiKey" => c.api_key = text_field(&name, v)?,
+                "agentName" => c.agent_name = text_field(&name, v)?,
+                "campaignName" => c.campaign_name = text_field(&name, v)?,
+                "wrapUpSecs" => {
+                    c.wrap_up_secs = v.as_u64().ok_or_else(|| ConfigError(format!("{name} must be a whole number of seconds (got {v})")))?
+                }
+                _ => return Err(unknown_field("ozonetel.", key, OZONETEL_FIELDS)),
+            }
+        }
+        Ok(c)
+    }
+}
+
 impl WidgetConfig {
     /// Reads a configuration from JSON text (used by tests and by `config='{…}'`).
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        let config: Self =
-            crate::json::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
-        config.validated()
+        let value = crate::json::parse(text).map_err(|e| ConfigError(format!("not JSON: {e}")))?;
+        Self::from_value(value)
     }
 
-    /// Reads a configuration from a JSON value (the host's config object).
-    pub fn from_value(value: crate::json::Value) -> Result<Self, ConfigError> {
-        let config: Self = crate::json::from_value(value).map_err(|e| ConfigError(e.to_string()))?;
-        config.validated()
+    /// Reads a configuration from a JSON value (the host's config object): each field
+    /// given replaces its default.
+    pub fn from_value(value: Value) -> Result<Self, ConfigError> {
+        let mut c = Self::default();
+        for (key, v) in object_of("the configuration", &value)? {
+            let name = key.as_str();
+            match name {
+                "telephony" => c.telephony = text_field(name, v)?,
+                "gwsUrl" => c.gws_url = text_field(name, v)?,
+                "username" => c.username = text_field(name, v)?,
+                "password" => c.password = text_field(name, v)?,
+                "lang" => c.lang = text_field(name, v)?,
+                "ringSound" => c.ring_sound = text_field(name, v)?,
+                "dispositionVendor" => c.disposition_vendor = text_field(name, v)?,
+                "dispositionKey" => c.disposition_key = text_field(name, v)?,
+                "notReadyReasons" => c.not_ready_reasons = list_field(name, v)?,
+                "userDataKeys" => c.user_data_keys = list_field(name, v)?,
+                "dispositions" => c.dispositions = list_field(name, v)?,
+                "pauseReasons" => c.pause_reasons = list_field(name, v)?,
+                "callbackDispositions" => c.callback_dispositions = list_field(name, v)?,
+                "clickToDial" => c.click_to_dial = flag_field(name, v)?,
+                "notifyWhenHidden" => c.notify_when_hidden = flag_field(name, v)?,
+                "ozonetel" => c.ozonetel = OzonetelConfig::read(v)?,
+                _ => return Err(unknown_field("", name, FIELDS)),
+            }
+        }
+        c.validated()
     }
 
     /// Checks the fields that serde cannot: URLs and pairs that go together.
@@ -305,6 +389,38 @@ mod tests {
     fn unknown_field_is_named_in_the_error() {
         let err = WidgetConfig::from_json(r#"{"gwsURL":"x"}"#).unwrap_err();
         assert!(err.0.contains("gwsURL"), "{err}");
+    }
+
+    #[test]
+    fn every_field_is_read_and_mistyped_ones_are_named() {
+        let c = WidgetConfig::from_json(
+            r#"{"telephony":"genesys","gwsUrl":"https://g","username":"u","password":"p","lang":"hi",
+                "notReadyReasons":["A"],"userDataKeys":["K.x"],"clickToDial":true,"notifyWhenHidden":false,
+                "ringSound":"/r.mp3","dispositionVendor":"genesys","dispositions":["D"],"dispositionKey":"DK",
+                "pauseReasons":["P"],"callbackDispositions":["CB"],
+                "ozonetel":{"baseUrl":"https://o","userName":"n","agentId":"a","did":"1","tokenUrl":"/t",
+                            "wrapUpSecs":9,"agentName":"Ava","campaignName":"C"}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((c.gws_url.as_str(), c.username.as_str(), c.password.as_str(), c.lang.as_str()), ("https://g", "u", "p", "hi"));
+        assert_eq!((c.not_ready_reasons, c.user_data_keys, c.dispositions), (vec!["A".to_string()], vec!["K.x".to_string()], vec!["D".to_string()]));
+        assert_eq!((c.click_to_dial, c.notify_when_hidden, c.ring_sound.as_str(), c.disposition_key.as_str()), (true, false, "/r.mp3", "DK"));
+        assert_eq!((c.pause_reasons, c.callback_dispositions), (vec!["P".to_string()], vec!["CB".to_string()]));
+        let o = c.ozonetel;
+        assert_eq!((o.base_url.as_str(), o.user_name.as_str(), o.agent_id.as_str(), o.did.as_str()), ("https://o", "n", "a", "1"));
+        assert_eq!((o.token_url.as_str(), o.wrap_up_secs, o.agent_name.as_str(), o.campaign_name.as_str()), ("/t", 9, "Ava", "C"));
+
+        let err = |json: &str| WidgetConfig::from_json(json).unwrap_err().0;
+        assert!(err(r#"{"gwsUrl":5}"#).contains("gwsUrl must be text"));
+        assert!(err(r#"{"clickToDial":"yes"}"#).contains("clickToDial must be true or false"));
+        assert!(err(r#"{"dispositions":["A",1]}"#).contains("dispositions must be a list of texts"));
+        assert!(err(r#"{"ozonetel":{"wrapUpSecs":-1}}"#).contains("ozonetel.wrapUpSecs must be a whole number"));
+        assert!(err(r#"{"ozonetel":"x"}"#).contains("ozonetel must be an object"));
+        assert!(err("[]").contains("must be an object"));
+        assert!(err(r#"{"gwsURL":"x"}"#).contains("did you mean \"gwsUrl\""));
+        assert!(err(r#"{"ozonetel":{"agent_id":"x"}}"#).contains("did you mean \"ozonetel.agentId\""));
+        assert!(err(r#"{"bogus":1}"#).contains("the fields are: telephony, gwsUrl"));
+        assert!(err("{").contains("not JSON"));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! JSON for the widget: a small value type and one way in and out of text. Text is read
-//! into a [`Value`] (serde_json's parser, compiled once) and typed data is read from the
-//! `Value` ([`from_value`]: one deserializer per type); text is written by the browser's
-//! `JSON.stringify`; JavaScript objects from the host page convert through
-//! serde-wasm-bindgen. The same readers run natively in the tests.
+//! into a [`Value`] (serde_json's parser, compiled once); the widget's own types are read
+//! from the `Value` by hand ([`read`] has the pieces: a derived `Deserialize` per type
+//! costs the wasm far more); text is written by the browser's `JSON.stringify`;
+//! JavaScript objects from the host page convert through serde-wasm-bindgen. The same
+//! readers run natively in the tests. [`from_value`] reads any `Deserialize` type from a
+//! `Value` (the tests use it; the widget does not, to keep its size).
 
 mod de;
 pub mod read;

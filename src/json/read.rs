@@ -23,6 +23,11 @@ pub fn u32_of(v: &Value) -> Option<u32> {
     u32::try_from(v.as_u64()?).ok()
 }
 
+/// A list of strings, as JSON text (`["a","b"]`); `None` for anything else.
+pub fn strings_from_text(text: &str) -> Option<Vec<String>> {
+    super::parse(text).ok()?.as_array()?.iter().map(string).collect()
+}
+
 /// An optional member: `Some(None)` when missing or `null`, `None` when of the wrong type.
 pub fn optional<T>(o: &Object, key: &str, read: impl Fn(&Value) -> Option<T>) -> Option<Option<T>> {
     match o.get(key) {

@@ -133,3 +133,12 @@ fn index_mut_builds_objects() {
     assert!(w.pointer_mut("/data/a~1b").is_some());
     assert!(w.pointer_mut("/data/calls/9").is_none());
 }
+
+#[test]
+fn string_lists_read_by_hand() {
+    assert_eq!(read::strings_from_text(r#"["a","é"]"#), Some(vec!["a".to_string(), "é".to_string()]));
+    assert_eq!(read::strings_from_text("[]"), Some(Vec::new()));
+    assert_eq!(read::strings_from_text(r#"["a",1]"#), None);
+    assert_eq!(read::strings_from_text(r#"{"a":1}"#), None);
+    assert_eq!(read::strings_from_text("nope"), None);
+}

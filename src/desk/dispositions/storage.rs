@@ -58,7 +58,7 @@ impl Rt {
             }
         }
         if let Some(json) = storage_get(&self.recent_key(agent)) {
-            if let Ok(list) = crate::json::from_str::<Vec<String>>(&json) {
+            if let Some(list) = crate::json::read::strings_from_text(&json) {
                 let mut recent = self.recent.borrow_mut();
                 for code in list {
                     if !recent.contains(&code) && recent.len() < RECENT_MAX {

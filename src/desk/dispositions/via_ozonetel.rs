@@ -86,7 +86,7 @@ impl Rt {
 
     /// The codes kept from the last list (shown at once), then the account's list.
     pub(super) fn load_codes(self: &Rc<Self>) {
-        if let Some(cached) = storage_get(&self.codes_key()).and_then(|j| crate::json::from_str::<Vec<String>>(&j).ok()) {
+        if let Some(cached) = storage_get(&self.codes_key()).and_then(|j| crate::json::read::strings_from_text(&j)) {
             *self.codes.borrow_mut() = cached;
         }
         Rt::fetch_codes(self);
