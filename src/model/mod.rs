@@ -7,6 +7,7 @@ pub mod call_json;
 pub mod operation;
 pub mod outbox;
 pub mod outbox_json;
+pub mod sort;
 pub mod store;
 
 pub use agent::{AgentIdentity, AgentPresence, AgentState};

@@ -6,12 +6,12 @@ use crate::config::WidgetConfig;
 use crate::desk::AgentDesk;
 use crate::host::HostLink;
 use crate::model::{Call, CallStore};
-use crate::ui::components::agent_bar::AgentBar;
+use crate::ui::components::agent_bar::{agent_bar, AgentBarProps};
 use crate::ui::components::call_card::CallCard;
-use crate::ui::components::connection_banner::ConnectionBanner;
+use crate::ui::components::connection_banner::{connection_banner, ConnectionBannerProps};
 use crate::ui::components::dialer::Dialer;
-use crate::ui::components::disposition_dock::{DispositionDock, OzonetelCallCard};
-use crate::ui::components::notices::Notices;
+use crate::ui::components::disposition_dock::{ozonetel_call_card, DispositionDock, OzonetelCallCardProps};
+use crate::ui::components::notices::notices;
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::{Lang, Text};
 use crate::ui::state::{OpTarget, PanelAction, PanelState};
@@ -96,7 +96,7 @@ pub fn app(props: &AppProps) -> Html {
     let store = &state.store;
     let active_id = store.active_id().map(str::to_string);
     let mut calls: Vec<&Call> = store.calls().iter().collect();
-    calls.sort_by_key(|c| Some(c.id.as_str()) != active_id.as_deref());
+    crate::model::sort::by_key(&mut calls, |c| Some(c.id.as_str()) != active_id.as_deref());
     let agent_busy = state.is_busy(&OpTarget::Agent);
     let dial_busy = state.is_busy(&OpTarget::Dial);
     let dispositions = state.dispositions.clone();
@@ -107,9 +107,9 @@ pub fn app(props: &AppProps) -> Html {
         <ContextProvider<DeskContext> context={ctx.clone()}>
           <ContextProvider<Rc<crate::desk::DispositionView>> context={dispositions.clone()}>
             <section class="ccw" ref={root} data-tab-role={if state.leading { "leader" } else { "follower" }} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
-                <AgentBar agent={store.agent.clone()} state={store.presence.state.clone()} busy={agent_busy} dispatch={dispatch.clone()} with_state={features.agent_state} />
-                if features.connection { <ConnectionBanner status={store.connection.clone()} /> }
-                <Notices notices={state.notices.clone()} dispatch={dispatch.clone()} />
+                { agent_bar(&ctx, &AgentBarProps { agent: store.agent.clone(), state: store.presence.state.clone(), busy: agent_busy, dispatch: dispatch.clone(), with_state: features.agent_state }) }
+                if features.connection { { connection_banner(&ctx, &ConnectionBannerProps { status: store.connection.clone() }) } }
+                { notices(&ctx, &state.notices, &dispatch) }
                 if store.device_problem {
                     <p class="banner error device-problem" role="alert">{ ctx.t(Text::DeviceProblem) }</p>
                 }
@@ -118,7 +118,7 @@ pub fn app(props: &AppProps) -> Html {
                 } else {
                     <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
                         if dispositions.oz_call.is_some() {
-                            <div role="listitem" key="ozonetel-call"><OzonetelCallCard view={dispositions.clone()} /></div>
+                            <div role="listitem" key="ozonetel-call">{ ozonetel_call_card(&ctx, &OzonetelCallCardProps { view: dispositions.clone() }) }</div>
                         }
                         { for calls.iter().map(|c| {
                             let pending: Vec<&'static str> = state.pending.iter()

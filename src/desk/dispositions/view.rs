@@ -115,7 +115,7 @@ impl Rt {
         let mut ordered: Vec<String> = recent.iter().filter(|r| codes.contains(r)).cloned().collect();
         ordered.extend(codes.iter().filter(|c| !recent.contains(c)).cloned());
         let mut entries: Vec<EntryView> = self.outbox.borrow().entries().iter().map(entry_view).collect();
-        entries.sort_by_key(|e| std::cmp::Reverse(e.created_at_ms));
+        crate::model::sort::by_key(&mut entries, |e| std::cmp::Reverse(e.created_at_ms));
         let view = DispositionView {
             ozonetel: self.vendor == DispositionVendor::Ozonetel,
             codes: ordered,

@@ -9,7 +9,6 @@ use crate::ui::state::PanelAction;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct AgentBarProps {
     pub agent: AgentIdentity,
     pub state: AgentState,
@@ -17,7 +16,6 @@ pub struct AgentBarProps {
     pub dispatch: Callback<PanelAction>,
     /// The telephony offers the agent's state here (Genesys); otherwise the bar names the
     /// agent only (Ozonetel: the state lives in the CloudAgent toolbar).
-    #[prop_or(true)]
     pub with_state: bool,
 }
 
@@ -51,9 +49,8 @@ fn state_class(state: &AgentState) -> &'static str {
     }
 }
 
-#[function_component(AgentBar)]
-pub fn agent_bar(props: &AgentBarProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+/// The agent's bar (a view of the panel).
+pub fn agent_bar(ctx: &DeskContext, props: &AgentBarProps) -> Html {
     let current = state_key(&props.state);
     let onchange = {
         let (ctx, dispatch, current) = (ctx.clone(), props.dispatch.clone(), current.clone());

@@ -6,10 +6,10 @@
 
 use crate::config::{DispositionVendor, TelephonyVendor};
 use crate::model::{Call, CallKind, CallOperation, CallState, Capability, StoreAction};
-use crate::ui::components::call_controls::{CallControls, CardPanel};
+use crate::ui::components::call_controls::{call_controls, CallControlsProps, CardPanel};
 use crate::ui::components::call_timer::CallTimer;
 use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection};
-use crate::ui::components::keypad::Keypad;
+use crate::ui::components::keypad::{keypad, KeypadProps};
 use crate::ui::components::transfer_form::{Mode, TransferForm};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
@@ -183,12 +183,12 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 }
             } else {
                 if !props.active { <button type="button" class="link show-call" onclick={select}>{ ctx.t(Text::ShowCall) }</button> }
-                <CallControls call={call.clone()} other={props.other.clone()} pending={props.pending.clone()} open={*open} on_open={on_open} />
+                { call_controls(&ctx, &CallControlsProps { call: call.clone(), other: props.other.clone(), pending: props.pending.clone(), open: *open, on_open }) }
             }
             { match *open {
                 CardPanel::Keypad if call.can(Capability::SendDtmf) => html! {
                     <div class="tones">
-                        <Keypad on_key={on_tone} label={ctx.t(Text::Keypad)} />
+                        { keypad(&KeypadProps { on_key: on_tone, label: ctx.t(Text::Keypad).into(), disabled: false }) }
                         if !tones.is_empty() { <p class="sent">{ format!("{}: {}", ctx.t(Text::TonesSent), *tones) }</p> }
                     </div>
                 },

@@ -16,7 +16,6 @@ pub enum CardPanel {
     Conference,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct CallControlsProps {
     pub call: Call,
     /// The call's partner for CompleteTransfer/CompleteConference/SwapCalls/Merge.
@@ -27,9 +26,8 @@ pub struct CallControlsProps {
     pub on_open: Callback<CardPanel>,
 }
 
-#[function_component(CallControls)]
-pub fn call_controls(props: &CallControlsProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+/// The call's buttons (a view inside its card).
+pub fn call_controls(ctx: &DeskContext, props: &CallControlsProps) -> Html {
     let call = &props.call;
     let busy = |op: &str| props.pending.contains(&op);
 

@@ -6,14 +6,12 @@ use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct ConnectionBannerProps {
     pub status: ConnectionStatus,
 }
 
-#[function_component(ConnectionBanner)]
-pub fn connection_banner(props: &ConnectionBannerProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+/// The banner for the link's status (a view of the panel).
+pub fn connection_banner(ctx: &DeskContext, props: &ConnectionBannerProps) -> Html {
     let reconnect = {
         let desk = ctx.desk.clone();
         Callback::from(move |_| desk.reconnect())

@@ -1,6 +1,6 @@
 //! Dialer: a number field, an optional keypad and a Call button. Enter dials.
 
-use crate::ui::components::keypad::Keypad;
+use crate::ui::components::keypad::{keypad, KeypadProps};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use crate::ui::state::PanelAction;
@@ -83,7 +83,7 @@ pub fn dialer(props: &DialerProps) -> Html {
                     { if props.busy { ctx.t(Text::Working) } else { ctx.t(Text::Call) } }
                 </button>
             </div>
-            if *show_pad { <Keypad on_key={on_key} label={ctx.t(Text::Keypad)} /> }
+            if *show_pad { { keypad(&KeypadProps { on_key, label: ctx.t(Text::Keypad).into(), disabled: false }) } }
         </form>
     }
 }

@@ -4,7 +4,7 @@
 //! (after hang-up, after a reload) with their status and Retry.
 
 use crate::desk::{ozonetel_key, DispoStatus, DispositionView};
-use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection, EntryStatus};
+use crate::ui::components::disposition_picker::{entry_status, DispoTarget, DispositionSection, EntryStatusProps};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use std::rc::Rc;
@@ -14,15 +14,13 @@ use yew::prelude::*;
 const RECENT_SAVED_MS: u64 = 10 * 60_000;
 const RECENT_MAX: usize = 4;
 
-#[derive(Properties, PartialEq)]
 pub struct OzonetelCallCardProps {
     pub view: Rc<DispositionView>,
 }
 
-/// The host's active Ozonetel call: who, its state, and its disposition.
-#[function_component(OzonetelCallCard)]
-pub fn ozonetel_call_card(props: &OzonetelCallCardProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+/// The host's active Ozonetel call: who, its state, and its disposition (a view of the
+/// panel; its disposition section keeps its own state).
+pub fn ozonetel_call_card(ctx: &DeskContext, props: &OzonetelCallCardProps) -> Html {
     let Some(call) = props.view.oz_call.clone() else { return html! {} };
     let key = ozonetel_key(&call.ucid);
     let entry = props.view.entry(&key);
@@ -116,7 +114,7 @@ pub fn disposition_dock(props: &DispositionDockProps) -> Html {
                                         <button type="button" class="icon" aria-label={ctx.t(Text::Dismiss)} title={ctx.t(Text::Dismiss)} onclick={close}>{ "×" }</button>
                                     }
                                 </div>
-                                <EntryStatus entry={e.clone()} live=false />
+                                { entry_status(&ctx, &EntryStatusProps { entry: e.clone(), live: false, on_change: None }) }
                             </li>
                         }
                     }) }

@@ -132,7 +132,7 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
             let editing = editing.clone();
             Callback::from(move |_| editing.set(true))
         };
-        html! { <EntryStatus entry={e.clone()} live={props.live} on_change={Some(change)} /> }
+        entry_status(&ctx, &EntryStatusProps { entry: e.clone(), live: props.live, on_change: Some(change) })
     } else {
         let show = {
             let open = open.clone();
@@ -152,20 +152,17 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct EntryStatusProps {
     pub entry: EntryView,
     /// The call is still up ("Change" is offered while the pick is queued).
     pub live: bool,
     /// Opens the picker again (re-pick); `None` hides "Change".
-    #[prop_or_default]
     pub on_change: Option<Callback<MouseEvent>>,
 }
 
-/// Where one disposition is: Saving…, Queued, Saved, or Failed — why — Retry.
-#[function_component(EntryStatus)]
-pub fn entry_status(props: &EntryStatusProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+/// Where one disposition is: Saving…, Queued, Saved, or Failed — why — Retry (a view
+/// inside a disposition section or the recent list).
+pub fn entry_status(ctx: &DeskContext, props: &EntryStatusProps) -> Html {
     let e = &props.entry;
     let retry = {
         let (desk, key) = (ctx.desk.clone(), e.key.clone());

@@ -5,15 +5,13 @@ use yew::prelude::*;
 
 pub const KEYS: [char; 12] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
-#[derive(Properties, PartialEq)]
 pub struct KeypadProps {
     pub on_key: Callback<char>,
     pub label: AttrValue,
-    #[prop_or_default]
     pub disabled: bool,
 }
 
-#[function_component(Keypad)]
+/// The pad (a view inside the card or the dialer, not a component of its own).
 pub fn keypad(props: &KeypadProps) -> Html {
     let onkeydown = {
         let on_key = props.on_key.clone();

@@ -6,23 +6,16 @@ use crate::ui::i18n::Text;
 use crate::ui::state::{Notice, PanelAction};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct NoticesProps {
-    pub notices: Vec<Notice>,
-    pub dispatch: Callback<PanelAction>,
-}
-
-#[function_component(Notices)]
-pub fn notices(props: &NoticesProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
-    if props.notices.is_empty() {
+/// The notices, in the panel's language (a view of the panel, not a component of its own).
+pub fn notices(ctx: &DeskContext, notices: &[Notice], dispatch: &Callback<PanelAction>) -> Html {
+    if notices.is_empty() {
         return html! {};
     }
     html! {
         <div class="notices" role="alert">
           <ul>
-            { for props.notices.iter().map(|n| {
-                let dismiss = props.dispatch.reform({ let id = n.id; move |_| PanelAction::Dismiss(id) });
+            { for notices.iter().map(|n| {
+                let dismiss = dispatch.reform({ let id = n.id; move |_| PanelAction::Dismiss(id) });
                 html! {
                     <li key={n.id} class="notice">
                         <p><strong>{ &n.text }</strong>{ " " }<span>{ &n.next_step }</span></p>
