@@ -1,6 +1,6 @@
 //! The widget's JSON in the browser (wasm-bindgen-test in headless Chromium), as it ships:
-//! text read into the widget's value in the wasm, written by `JSON.stringify`, and the host
-//! page's objects converted through serde-wasm-bindgen.
+//! text read into the widget's value in the wasm and written by the value itself, and the
+//! host page's objects converted through js-sys.
 #![cfg(target_arch = "wasm32")]
 
 use ccw::cometd::message::decode_batch;
@@ -43,9 +43,9 @@ fn deep_nesting_is_refused_without_exhausting_the_stack() {
 }
 
 #[wasm_bindgen_test]
-fn text_written_by_the_browser_reads_back_the_same() {
+fn text_written_by_the_value_reads_back_the_same() {
     let v = json!({"n": 5005, "neg": -3, "f": 0.25, "s": "a\"b\\c\n\u{1}é", "l": [true, null, {}], "big": u64::MAX});
-    let text = json::to_string(&v).expect("serialisable");
+    let text = v.to_string();
     let back = json::parse(&text).expect("JSON");
     assert_eq!(back["s"], v["s"]);
     assert_eq!(back["n"].as_u64(), Some(5005));
@@ -62,10 +62,17 @@ fn javascript_objects_convert_both_ways() {
     let js = js_sys::JSON::parse(r#"{"a":{"b":[1,"two"]},"n":null}"#).expect("JSON");
     let v = json::from_js(js).expect("a plain object");
     assert_eq!(v, json!({"a": {"b": [1, "two"]}, "n": null}));
-    let back = json::to_js(&v).expect("serialisable");
+    let back = json::to_js(&v);
     let text: String = js_sys::JSON::stringify(&back).ok().and_then(|s| s.as_string()).unwrap_or_default();
     assert_eq!(text, r#"{"a":{"b":[1,"two"]},"n":null}"#, "objects, not Maps");
-    assert!(json::from_js(JsValue::UNDEFINED).map(|v| v.is_null()).unwrap_or(true));
+    assert_eq!(json::from_js(JsValue::UNDEFINED), Ok(json!(null)));
+    assert_eq!(json::from_js(JsValue::from_f64(f64::NAN)), Ok(json!(null)));
+    assert_eq!(json::from_js(JsValue::from_f64(3.0)).map(|v| v.as_u64()), Ok(Some(3)));
+    assert_eq!(json::from_js(JsValue::from_f64(-2.5)).map(|v| v.as_f64()), Ok(Some(-2.5)));
+    let f = js_sys::Function::new_no_args("return 1");
+    assert!(json::from_js(f.into()).is_err(), "a function is not data");
+    let deep = js_sys::JSON::parse(&format!("{}{}", "[".repeat(300), "]".repeat(300))).expect("JSON");
+    assert!(json::from_js(deep).is_err(), "nested too deeply");
 }
 
 #[wasm_bindgen_test]

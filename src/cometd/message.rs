@@ -9,8 +9,8 @@
 //! A body is read as a [`crate::json::Value`] and each envelope field is interpreted by
 //! hand, so a field of the wrong type is simply absent.
 
-use serde::Serialize;
-use crate::json::{Map, Value};
+use crate::json::{json, Map, Value};
+use core::fmt::Write as _;
 
 /// The largest advice value (ms) taken from a server; larger values are clamped, so a
 /// garbled advice can neither overflow the arithmetic nor park the client for days.
@@ -240,37 +240,26 @@ fn millis(value: &Value) -> Option<u64> {
     Some((n.max(0.0) as u64).min(MAX_ADVICE_MS))
 }
 
-/// A message the client sends. Built by the state machine; serialised into a request body.
-#[derive(Debug, Clone, Serialize)]
+/// A message the client sends. Built by the state machine; written into a request body
+/// (`encode_batch`), fields in this order, absent ones left out.
+#[derive(Debug, Clone)]
 pub(crate) struct Outgoing {
     pub id: String,
     pub channel: &'static str,
-    #[serde(rename = "clientId", skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<&'static str>,
-    #[serde(rename = "minimumVersion", skip_serializing_if = "Option::is_none")]
     pub minimum_version: Option<&'static str>,
-    #[serde(
-        rename = "supportedConnectionTypes",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub supported_connection_types: Option<[&'static str; 1]>,
-    #[serde(rename = "connectionType", skip_serializing_if = "Option::is_none")]
     pub connection_type: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advice: Option<OutgoingAdvice>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ext: Option<Value>,
 }
 
 /// The `advice` a client sends (handshake: the defaults it wants; connect: `timeout:0`).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct OutgoingAdvice {
     pub timeout: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<u64>,
 }
 
@@ -292,10 +281,53 @@ impl Outgoing {
     }
 }
 
-/// Serialises a batch into a request body (a JSON array).
+/// Writes a batch into a request body (a JSON array).
 pub(crate) fn encode_batch(messages: &[Outgoing]) -> String {
-    // Serialising plain structs with string keys cannot fail; keep a valid body regardless.
-    crate::json::to_string(messages).unwrap_or_else(|_| String::from("[]"))
+    let mut body = String::from("[");
+    for (i, m) in messages.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        m.write(&mut body);
+    }
+    body.push(']');
+    body
+}
+
+impl Outgoing {
+    /// The message as a JSON object, its fields in the order of the struct.
+    fn write(&self, out: &mut String) {
+        let mut fields: Vec<(&str, Value)> = vec![("id", json!(self.id)), ("channel", json!(self.channel))];
+        let mut add = |name, value: Option<Value>| fields.extend(value.map(|v| (name, v)));
+        add("clientId", self.client_id.as_ref().map(|c| json!(c)));
+        add("version", self.version.map(|v| json!(v)));
+        add("minimumVersion", self.minimum_version.map(|v| json!(v)));
+        add("supportedConnectionTypes", self.supported_connection_types.map(|t| json!([t[0]])));
+        add("connectionType", self.connection_type.map(|t| json!(t)));
+        add("subscription", self.subscription.as_ref().map(|s| json!(s)));
+        add("advice", self.advice.map(|a| Value::Object(a.members())));
+        add("ext", self.ext.clone());
+        out.push('{');
+        for (i, (name, value)) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Field names are plain ASCII: no escaping needed.
+            let _ = write!(out, "\"{name}\":{value}");
+        }
+        out.push('}');
+    }
+}
+
+impl OutgoingAdvice {
+    fn members(self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("timeout".into(), json!(self.timeout));
+        if let Some(interval) = self.interval {
+            m.insert("interval".into(), json!(interval));
+        }
+        m
+    }
 }
 
 #[cfg(test)]

@@ -35,9 +35,9 @@ pub fn shelf_json(store: &CallStore) -> String {
         .iter()
         .map(|c| Call { user_data: Default::default(), capabilities: Default::default(), updated_at_ms: 0, ..c.clone() })
         .collect();
-    calls.sort_by_key(|c| std::cmp::Reverse(since_ms(c)));
+    crate::model::sort::by_key(&mut calls, |c| std::cmp::Reverse(since_ms(c)));
     calls.truncate(MAX_CARDS);
-    crate::json::to_string(&calls).unwrap_or_else(|_| "[]".into())
+    crate::model::call_json::calls_to_text(&calls)
 }
 
 /// The calls in a shelf's JSON still worth bringing back at `now_ms`; nothing for a bad

@@ -59,7 +59,7 @@ impl HostLink {
     /// `detail` as a plain JS object, and calls the `on(name)` listeners.
     pub fn emit(&self, name: &str, detail: &crate::json::Value) {
         self.alert_on(name, detail);
-        let detail = crate::json::to_js(detail).unwrap_or(JsValue::NULL);
+        let detail = crate::json::to_js(detail);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);

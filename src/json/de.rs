@@ -9,7 +9,7 @@ use std::fmt;
 
 /// Values nested deeper than this are refused (as serde_json does), so a hostile body
 /// cannot exhaust the wasm stack.
-const MAX_DEPTH: u16 = 128;
+pub(super) const MAX_DEPTH: u16 = 128;
 
 /// Why JSON could not be read: not JSON, too deep, or not the shape a type expects.
 #[derive(Clone, Debug, PartialEq)]

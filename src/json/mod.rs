@@ -1,10 +1,10 @@
 //! JSON for the widget: a small value type and one way in and out of text. Text is read
-//! into a [`Value`] (serde_json's parser, compiled once); the widget's own types are read
-//! from the `Value` by hand ([`read`] has the pieces: a derived `Deserialize` per type
-//! costs the wasm far more); text is written by the browser's `JSON.stringify`;
-//! JavaScript objects from the host page convert through serde-wasm-bindgen. The same
-//! readers run natively in the tests. [`from_value`] reads any `Deserialize` type from a
-//! `Value` (the tests use it; the widget does not, to keep its size).
+//! into a [`Value`] (serde_json's parser, compiled once) and written by the `Value`'s
+//! `Display`; the widget's own types are written and read by hand over the `Value`
+//! ([`read`] has the pieces: serde's derives cost the wasm far more); the host page's
+//! JavaScript objects convert through js-sys. The same code runs natively in the tests.
+//! [`from_value`] reads any `Deserialize` type from a `Value` (the tests use it; the
+//! widget does not, to keep its size).
 
 mod de;
 pub mod read;
@@ -13,7 +13,7 @@ mod text;
 mod value;
 
 pub use de::{from_value, Error};
-pub use text::{from_js, from_str, parse, to_js, to_string, to_value};
+pub use text::{from_js, from_str, parse, to_js};
 pub use value::{Map, Number, ToJson, Value};
 #[doc(inline)]
 pub use crate::json_value as json;

@@ -1,4 +1,4 @@
-//! Writing JSON values through serde (into the browser's objects, or serde_json natively).
+//! `Value` as a serde `Serialize` (the tests compare the widget's own JSON with serde_json's).
 
 use super::value::{Number, Value, N};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -6,12 +6,6 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            // JavaScript holds integers exactly up to 2^53; larger ones go as the double
-            // they are closest to (serde-wasm-bindgen refuses them as integers).
-            #[cfg(target_arch = "wasm32")]
-            N::Unsigned(u) if u > (1 << 53) => s.serialize_f64(u as f64),
-            #[cfg(target_arch = "wasm32")]
-            N::Negative(i) if i < -(1 << 53) => s.serialize_f64(i as f64),
             N::Unsigned(u) => s.serialize_u64(u),
             N::Negative(i) => s.serialize_i64(i),
             N::Float(f) => s.serialize_f64(f),

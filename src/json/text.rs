@@ -1,6 +1,6 @@
-//! JSON text in and out. Text is read by serde_json's parser into a [`Value`] — its one
-//! use in the widget, so the parser is compiled once — and written by the browser's
-//! `JSON.stringify` (natively by serde_json), so no JSON formatter ships in the wasm.
+//! JSON in and out. Text is read by serde_json's parser into a [`Value`] — its one use in
+//! the widget, so the parser is compiled once — and written by `Value`'s own `Display`;
+//! the host page's JavaScript objects convert to and from a `Value` through js-sys.
 //!
 //! Reading through the browser (`JSON.parse`, then serde-wasm-bindgen walking the parsed
 //! objects) is ~10 KB smaller but four to five times slower per CometD message, as every
@@ -8,58 +8,78 @@
 //! 0.53× / 0.26× the official client, client only); the parser in the wasm keeps the
 //! Bayeux client ahead of it.
 
-use super::de::{from_value, Error};
+use super::de::{from_value, Error, MAX_DEPTH};
 use super::value::Value;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads JSON text as a [`Value`] (values nested deeper than 128 are refused).
 pub fn parse(text: &str) -> Result<Value, Error> {
     serde_json::from_str(text).map_err(|e| Error::new(e.to_string()))
 }
 
-/// Reads JSON text as a `T` (through a [`Value`], see [`from_value`]).
+/// Reads JSON text as any `Deserialize` type (through a [`Value`], see [`from_value`]).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     from_value(parse(text)?)
 }
 
-/// Converts anything serialisable into a [`Value`].
-pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        from_js(to_js(value)?)
+/// A JavaScript value — a plain object, array, string, number, boolean, `null` or
+/// `undefined` (read as `null`) — as a [`Value`]. Functions, symbols and big integers
+/// cannot be read; numbers that are not finite read as `null`, as `JSON.stringify` writes
+/// them.
+pub fn from_js(js: JsValue) -> Result<Value, Error> {
+    js_value(&js, 0)
+}
+
+fn js_value(js: &JsValue, depth: u16) -> Result<Value, Error> {
+    if js.is_null() || js.is_undefined() {
+        return Ok(Value::Null);
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let v = serde_json::to_value(value).map_err(|e| Error::new(e.to_string()))?;
-        serde::Deserialize::deserialize(v).map_err(|e: serde_json::Error| Error::new(e.to_string()))
+    if let Some(b) = js.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = js.as_f64() {
+        return Ok(Value::from_js_number(n));
+    }
+    if let Some(s) = js.as_string() {
+        return Ok(Value::String(s));
+    }
+    if depth >= MAX_DEPTH {
+        return Err(Error::new("nested too deeply"));
+    }
+    if js_sys::Array::is_array(js) {
+        let items = js_sys::Array::from(js);
+        return items.iter().map(|item| js_value(&item, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+    }
+    match js.dyn_ref::<js_sys::Object>() {
+        Some(object) if !js.is_function() => {
+            let mut members = super::Map::new();
+            for entry in js_sys::Object::entries(object).iter() {
+                let entry = js_sys::Array::from(&entry);
+                let key = entry.get(0).as_string().unwrap_or_default();
+                members.insert(key, js_value(&entry.get(1), depth + 1)?);
+            }
+            Ok(Value::Object(members))
+        }
+        _ => Err(Error::new("not a plain value (a function, a symbol or a big integer)")),
     }
 }
 
-/// Writes compact JSON text.
-#[cfg(target_arch = "wasm32")]
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    let js = to_js(value)?;
-    js_sys::JSON::stringify(&js)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| Error::new("not serialisable as JSON"))
-}
-
-/// Writes compact JSON text.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    serde_json::to_string(value).map_err(|e| Error::new(e.to_string()))
-}
-
-/// A JavaScript value (a plain object, array, string, number, boolean or null) as a [`Value`].
-pub fn from_js(js: wasm_bindgen::JsValue) -> Result<Value, Error> {
-    serde::Deserialize::deserialize(serde_wasm_bindgen::Deserializer::from(js)).map_err(|e| Error::new(e.to_string()))
-}
-
-/// Anything serialisable as a plain JavaScript value (objects, not `Map`s).
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, Error> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::new(e.to_string()))
+/// A [`Value`] as a plain JavaScript value (objects, arrays, strings, numbers, booleans,
+/// `null`).
+pub fn to_js(value: &Value) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or_default()),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(to_js).collect::<js_sys::Array>().into(),
+        Value::Object(members) => {
+            let object = js_sys::Object::new();
+            for (key, item) in members {
+                let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &to_js(item));
+            }
+            object.into()
+        }
+    }
 }

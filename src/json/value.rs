@@ -85,6 +85,17 @@ pub enum Value {
 static NULL: Value = Value::Null;
 
 impl Value {
+    /// A JavaScript number: an integer when it is one JavaScript holds exactly (up to
+    /// 2^53), else a double; `null` when not finite.
+    pub fn from_js_number(n: f64) -> Value {
+        const SAFE: f64 = 9_007_199_254_740_991.0;
+        if n.fract() == 0.0 && n.abs() <= SAFE {
+            Value::Number(Number::of_i64(n as i64))
+        } else {
+            Value::from(n)
+        }
+    }
+
     /// The member `key` of an object (`None` for anything else).
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.as_object()?.get(key)

@@ -5,13 +5,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-// `Call` and its parts are written with serde and read back by hand (`call_json`).
+// `Call` and its parts are written and read by hand (`call_json`); serde's derive, in the
+// tests only, is the reference for the format.
 
 /// A call's id as the vendor names it (GWS `id`). It can change on transfer/conference.
 pub type CallId = String;
 
 /// Where a call is in its life. Unknown vendor states are kept as they came.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub enum CallState {
     Dialing,
     Ringing,
@@ -67,7 +69,8 @@ impl CallState {
 }
 
 /// The direction or kind of a call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub enum CallKind {
     Internal,
     Inbound,
@@ -100,7 +103,8 @@ impl CallKind {
 }
 
 /// The recording state of a call.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub enum Recording {
     #[default]
     Stopped,
@@ -122,7 +126,8 @@ impl Recording {
 }
 
 /// The other end(s) of a call.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Party {
     /// The number to dial back or to name in an operation (e.g. RemoveParticipant).
     pub number: String,
@@ -280,16 +285,22 @@ impl<'de> Deserialize<'de> for Capability {
 
 /// The set of operations a call allows now. Known ones are a bit set; unknown names are
 /// kept so nothing the vendor sends is lost.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Capabilities {
     known: u32,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     other: Vec<String>,
 }
 
 impl Capabilities {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The stored form: the known bits and the unknown names.
+    pub fn parts(&self) -> (u32, &[String]) {
+        (self.known, &self.other)
     }
 
     /// The set from its stored form: the known bits and the unknown names.
@@ -352,7 +363,8 @@ impl Capabilities {
 }
 
 /// The card a call leaves when it ends, until the agent disposes of it or dismisses it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct WrapUp {
     /// When the store saw the call end (ms since the epoch, the UI's clock).
     pub released_at_ms: u64,
@@ -361,7 +373,8 @@ pub struct WrapUp {
 }
 
 /// A call as the panel knows it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Call {
     pub id: CallId,
     /// The vendor's unique id for the call across id changes (GWS `callUuid`).
@@ -388,7 +401,7 @@ pub struct Call {
     /// For a consultation call: the call it was made from.
     pub consult_of: Option<CallId>,
     /// For a consultation call: the original call's URI, when the vendor names it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "String::is_empty"))]
     pub parent_uri: String,
     /// The disposition the agent chose for this call, once it is in the outbox.
     pub disposition: Option<String>,

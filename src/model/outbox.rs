@@ -1,7 +1,7 @@
 //! The disposition outbox: a pure, persistable queue that holds every disposition the
 //! agent picked until a vendor gives a definite answer (principle 5: nothing is lost).
 //!
-//! The driver saves the outbox (serde → localStorage; read back by `outbox_json`) after every change, sends what
+//! The driver saves the outbox (JSON in localStorage, `outbox_json`) after every change, sends what
 //! `due(now)` lists, and feeds back `mark_sent` / `record_outcome`. Rules:
 //! - One entry per call and vendor (`key`). Re-picking before the answer replaces the
 //!   entry's choice; after `Saved` the call is closed and a new pick is refused.
@@ -17,6 +17,7 @@
 //!   "already disposed" answer dedupes it.
 //! - No token, API key or password is ever stored here.
 
+#[cfg(test)]
 use serde::Serialize;
 
 /// Retry backoff: first delay, cap.
@@ -32,13 +33,14 @@ pub const REASON_NO_ANSWER: &str = "no-answer";
 pub const REASON_DISPOSED_ELSEWHERE: &str = "already-disposed";
 
 /// Where the disposition goes; everything the vendor adapter needs except credentials.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub enum DispositionTarget {
     Genesys {
         call_id: String,
         call_uri: String,
         call_uuid: String,
-        #[serde(default)]
+        #[cfg_attr(test, serde(default))]
         disposition_key: Option<String>,
     },
     Ozonetel {
@@ -68,22 +70,24 @@ impl DispositionTarget {
 }
 
 /// What the agent picked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct DispositionChoice {
     pub disposition: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub comments: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub pause_after: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub pause_reason: Option<String>,
     /// `YYYY-MM-DD HH:MM`, for callback dispositions.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub callback_time: Option<String>,
 }
 
 /// Where an entry is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub enum EntryState {
     Pending,
     InFlight {
@@ -112,7 +116,8 @@ pub enum DispositionOutcome {
     AuthExpired,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct OutboxEntry {
     pub key: String,
     pub target: DispositionTarget,
@@ -121,18 +126,18 @@ pub struct OutboxEntry {
     /// Sends so far.
     pub attempts: u32,
     /// Failed sends in a row (drives the backoff).
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub failures: u32,
     pub state: EntryState,
     pub next_attempt_at_ms: u64,
     /// The vendor may already have applied one of our sends for this call.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub sent_before: bool,
     /// The agent re-picked while a send was in flight: send again after it returns.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub resend: bool,
     /// How the panel names the call (the caller), for lists of dispositions.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub label: String,
 }
 
@@ -151,7 +156,8 @@ pub enum OutboxError {
 }
 
 /// The queue itself; serialize it whole to persist it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct DispositionOutbox {
     entries: Vec<OutboxEntry>,
 }
@@ -191,7 +197,7 @@ impl DispositionOutbox {
     }
 
     pub fn to_json(&self) -> String {
-        crate::json::to_string(self).unwrap_or_else(|_| "{\"entries\":[]}".into())
+        super::outbox_json::entries_to_text(&self.entries)
     }
 
     pub fn entries(&self) -> &[OutboxEntry] {

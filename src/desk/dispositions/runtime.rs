@@ -10,6 +10,7 @@ use crate::model::{
 };
 use crate::ozonetel;
 use gloo_timers::callback::Timeout;
+use crate::model::outbox_json::{choice_to_value, target_to_value};
 use crate::json::json;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
@@ -36,10 +37,8 @@ impl Rt {
         });
         if result.is_ok() {
             if let Some(e) = self.outbox.borrow().entries().iter().find(|e| e.key == key_of) {
-                let (target, choice) = (crate::json::to_value(&e.target), crate::json::to_value(&e.choice));
-                if let (Ok(target), Ok(choice)) = (target, choice) {
-                    self.forward(json!({"pick": {"target": target, "choice": choice, "label": label}}));
-                }
+                let (target, choice) = (target_to_value(&e.target), choice_to_value(&e.choice));
+                self.forward(json!({"pick": {"target": target, "choice": choice, "label": label}}));
             }
         }
         result

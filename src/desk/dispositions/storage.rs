@@ -78,7 +78,7 @@ impl Rt {
             recent.truncate(RECENT_MAX);
         }
         if let Some(ns) = self.namespace.borrow().as_deref() {
-            storage_set(&self.recent_key(ns), &crate::json::to_string(&*self.recent.borrow()).unwrap_or_default());
+            storage_set(&self.recent_key(ns), &crate::json::json!(*self.recent.borrow()).to_string());
         }
     }
 

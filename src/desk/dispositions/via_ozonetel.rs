@@ -150,7 +150,7 @@ impl Rt {
             }
             match result {
                 Ok(list) => {
-                    storage_set(&rt.codes_key(), &crate::json::to_string(&list).unwrap_or_default());
+                    storage_set(&rt.codes_key(), &crate::json::json!(list).to_string());
                     *rt.codes.borrow_mut() = list;
                     *rt.codes_status.borrow_mut() = CodesStatus::Ready;
                 }

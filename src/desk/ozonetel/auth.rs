@@ -176,7 +176,7 @@ async fn from_provider(f: &js_sys::Function) -> Result<String, String> {
             .and_then(|o| js_sys::Reflect::get(o, &JsValue::from_str("token")).ok())
             .and_then(|t| t.as_string())
     });
-    text.and_then(|t| token_from_text(&crate::json::to_string(&t).unwrap_or_default()))
+    text.and_then(|t| token_from_text(&crate::json::Value::String(t).to_string()))
         .ok_or_else(|| NO_TOKEN.into())
 }
 

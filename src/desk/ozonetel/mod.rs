@@ -272,7 +272,7 @@ impl Inner {
         let update = CallUpdate { call: call.clone(), kind: NotificationKind::StatusChange, wrap_up_secs: wrap_up, at_ms: now_ms() };
         self.core.apply(vec![StoreAction::CallUpdated(update)]);
         if tell_tabs {
-            let calls = crate::json::to_string(&[call]).unwrap_or_default();
+            let calls = crate::model::call_json::calls_to_text(&[call]);
             self.core.tell_tabs(TabMessage::PageCalls { calls });
         }
     }
