@@ -53,6 +53,11 @@ fn text_written_by_the_value_reads_back_the_same() {
     assert_eq!(back["f"].as_f64(), Some(0.25));
     assert_eq!(back["l"], json!([true, null, {}]));
     assert!(back["big"].as_f64().is_some(), "a number beyond 2^53 is written as a number: {text}");
+    // Doubles are written by the browser: the shortest text that reads back the same.
+    let floats = json!([1e-7, 1e21, -2.5, 0.1, 123456.789]);
+    let floats_text = floats.to_string();
+    assert_eq!(floats_text, "[1e-7,1e+21,-2.5,0.1,123456.789]");
+    assert_eq!(json::parse(&floats_text), Ok(floats));
     // The value's own text is the same JSON.
     assert_eq!(json::parse(&v.to_string()).map(|p| p["s"].clone()), Ok(v["s"].clone()));
 }

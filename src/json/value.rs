@@ -65,9 +65,23 @@ impl fmt::Display for Number {
         match self.0 {
             N::Unsigned(u) => fmt::Display::fmt(&u, f),
             N::Negative(i) => fmt::Display::fmt(&i, f),
-            N::Float(x) => fmt::Display::fmt(&x, f),
+            N::Float(x) => write_float(f, x),
         }
     }
+}
+
+/// A finite double as JSON: the shortest text that reads back as the same number. In the
+/// wasm the browser writes it (`Number.prototype.toString`), which keeps Rust's float
+/// formatting (~14 KB) out of the widget.
+#[cfg(target_arch = "wasm32")]
+fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
+    let text = js_sys::Number::from(x).to_string(10).map(String::from).unwrap_or_default();
+    f.write_str(&text)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
+    fmt::Display::fmt(&x, f)
 }
 
 /// Any JSON value.
