@@ -75,7 +75,7 @@ impl fmt::Display for Number {
 /// formatting (~14 KB) out of the widget.
 #[cfg(target_arch = "wasm32")]
 fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
-    let text = js_sys::Number::from(x).to_string(10).map(String::from).unwrap_or_default();
+    let text = js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_default();
     f.write_str(&text)
 }
 

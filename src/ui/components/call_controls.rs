@@ -16,6 +16,18 @@ pub enum CardPanel {
     Conference,
 }
 
+impl CardPanel {
+    /// Its name in the DOM (`data-op` of the control that opens it).
+    pub fn name(self) -> &'static str {
+        match self {
+            CardPanel::None => "None",
+            CardPanel::Keypad => "Keypad",
+            CardPanel::Transfer => "Transfer",
+            CardPanel::Conference => "Conference",
+        }
+    }
+}
+
 pub struct CallControlsProps {
     pub call: Call,
     /// The call's partner for CompleteTransfer/CompleteConference/SwapCalls/Merge.
@@ -63,7 +75,7 @@ pub fn call_controls(ctx: &DeskContext, props: &CallControlsProps) -> Html {
         let on_open = props.on_open.clone();
         let onclick = Callback::from(move |_| on_open.emit(if open { CardPanel::None } else { panel }));
         html! {
-            <button type="button" class="op toggle" aria-expanded={open.to_string()} data-op={format!("{panel:?}")} {onclick}>
+            <button type="button" class="op toggle" aria-expanded={open.to_string()} data-op={panel.name()} {onclick}>
                 { ctx.t(text) }
             </button>
         }

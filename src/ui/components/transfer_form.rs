@@ -74,17 +74,17 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
     };
     let cancel = props.on_close.reform(|_: MouseEvent| ());
     html! {
-        <form class="transfer-form" data-for={format!("{:?}", props.mode)} aria-label={ctx.t(form_name)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+        <form class="transfer-form" data-for={match props.mode { Mode::Transfer => "Transfer", Mode::Conference => "Conference" }} aria-label={ctx.t(form_name)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <label>
                 <span>{ ctx.t(label) }</span>
                 <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="destination" value={(*destination).clone()} {oninput} />
             </label>
             <div class="form-actions">
                 if props.call.can(single_cap.clone()) {
-                    <button type="submit" class="primary" data-op={format!("{single_cap:?}")} onclick={submit(false)}>{ ctx.t(single_text) }</button>
+                    <button type="submit" class="primary" data-op={single_cap.name().to_string()} onclick={submit(false)}>{ ctx.t(single_text) }</button>
                 }
                 if props.call.can(consult_cap.clone()) {
-                    <button type="button" data-op={format!("{consult_cap:?}")} onclick={submit(true)}>{ ctx.t(Text::ConsultFirst) }</button>
+                    <button type="button" data-op={consult_cap.name().to_string()} onclick={submit(true)}>{ ctx.t(Text::ConsultFirst) }</button>
                 }
                 <button type="button" class="link" onclick={cancel}>{ ctx.t(Text::Cancel) }</button>
             </div>
