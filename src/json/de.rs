@@ -1,5 +1,6 @@
-//! Reading JSON values: `Value` from any serde source (the browser's parsed JSON or, in
-//! native builds, serde_json), and typed data from a `Value`.
+//! Reading JSON values: a `Value` from any serde source (serde_json's parser, in the wasm
+//! and natively), with a nesting limit; and any `Deserialize` type from a `Value` (the
+//! tests use it).
 
 use super::value::{Map, Number, Value, N};
 use serde::de::value::{MapDeserializer, SeqDeserializer, StringDeserializer};
