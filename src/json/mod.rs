@@ -2,18 +2,23 @@
 //! into a [`Value`] (serde_json's parser, compiled once) and written by the `Value`'s
 //! `Display`; the widget's own types are written and read by hand over the `Value`
 //! ([`read`] has the pieces: serde's derives cost the wasm far more); the host page's
-//! JavaScript objects convert through js-sys. The same code runs natively in the tests.
-//! [`from_value`] reads any `Deserialize` type from a `Value` (the tests use it; the
-//! widget does not, to keep its size).
+//! JavaScript objects convert through js-sys. The same code runs natively in the tests,
+//! which also read any `Deserialize` type from a `Value` (`from_value`, `from_str`) and
+//! write a `Value` with serde; the widget does neither, to keep its size.
 
 mod de;
 pub mod read;
+#[cfg(test)]
 mod ser;
 mod text;
+#[cfg(test)]
+mod typed;
 mod value;
 
-pub use de::{from_value, Error};
-pub use text::{from_js, from_str, parse, to_js};
+pub use de::Error;
+#[cfg(test)]
+pub use typed::{from_str, from_value};
+pub use text::{from_js, parse, to_js};
 pub use value::{Map, Number, ToJson, Value};
 #[doc(inline)]
 pub use crate::json_value as json;

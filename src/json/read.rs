@@ -1,7 +1,8 @@
-//! Small pieces for readers written by hand over a [`Value`], following serde's rules for
-//! what a derived `Deserialize` would accept: a required field must be there with its
-//! type; an `Option` is `None` when missing or `null`; a defaulted field takes its default
-//! only when missing. Each gives `None` for a value it cannot read.
+//! Small pieces for readers (and the one shape writers need) written by hand over a
+//! [`Value`], following serde's rules for what a derived `Deserialize` would accept: a
+//! required field must be there with its type; an `Option` is `None` when missing or
+//! `null`; a defaulted field takes its default only when missing. Each reader gives `None`
+//! for a value it cannot read.
 
 use super::value::{Map, Value};
 
@@ -42,6 +43,13 @@ pub fn or_default<T: Default>(o: &Object, key: &str, read: impl Fn(&Value) -> Op
         None => Some(T::default()),
         Some(v) => read(v),
     }
+}
+
+/// An enum variant with content as serde writes it: `{"Name": content}`.
+pub fn tagged(name: &str, content: Value) -> Value {
+    let mut m = Map::new();
+    m.insert(name.to_owned(), content);
+    Value::Object(m)
 }
 
 /// An enum variant as serde writes it: `"Name"`, or `{"Name": content}`.

@@ -8,19 +8,13 @@
 //! 0.53× / 0.26× the official client, client only); the parser in the wasm keeps the
 //! Bayeux client ahead of it.
 
-use super::de::{from_value, Error, MAX_DEPTH};
+use super::de::{Error, MAX_DEPTH};
 use super::value::Value;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads JSON text as a [`Value`] (values nested deeper than 128 are refused).
 pub fn parse(text: &str) -> Result<Value, Error> {
     serde_json::from_str(text).map_err(|e| Error::new(e.to_string()))
-}
-
-/// Reads JSON text as any `Deserialize` type (through a [`Value`], see [`from_value`]).
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
-    from_value(parse(text)?)
 }
 
 /// A JavaScript value — a plain object, array, string, number, boolean, `null` or

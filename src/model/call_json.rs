@@ -8,8 +8,8 @@
 //! the call unreadable — it is left out, and the other calls are kept.
 
 use super::call::{Call, CallKind, CallState, Capabilities, Party, Recording, WrapUp};
-use crate::json::read::{optional, or_default, string as owned_str, text, u32_of, variant};
-use crate::json::{json, Map, Value};
+use crate::json::read::{optional, or_default, string as owned_str, tagged, text, u32_of, variant};
+use crate::json::{json, Value};
 
 /// The calls in a JSON list; nothing from text that is not a list.
 pub fn calls_from_text(text: &str) -> Vec<Call> {
@@ -82,9 +82,7 @@ pub fn call_to_value(c: &Call) -> Value {
 /// An enum with an `Other(text)` variant, as serde writes it: `"Name"` or `{"Other": text}`.
 fn named(name: &str, other: bool) -> Value {
     if other {
-        let mut m = Map::new();
-        m.insert("Other".to_owned(), json!(name));
-        Value::Object(m)
+        tagged("Other", json!(name))
     } else {
         json!(name)
     }

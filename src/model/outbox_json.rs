@@ -6,8 +6,8 @@
 //! costs the rest.
 
 use super::outbox::{DispositionChoice, DispositionTarget, EntryState, OutboxEntry};
-use crate::json::read::{optional, or_default, string, text, u32_of, variant, Object};
-use crate::json::{json, Map, Value};
+use crate::json::read::{optional, or_default, string, tagged, text, u32_of, variant, Object};
+use crate::json::{json, Value};
 
 /// The entries of a stored outbox (`{"entries": [...]}`); `None` when it is not one.
 pub fn entries_from_value(v: &Value) -> Option<Vec<OutboxEntry>> {
@@ -28,13 +28,6 @@ fn entry_to_value(e: &OutboxEntry) -> Value {
         "state": state_to_value(&e.state), "next_attempt_at_ms": e.next_attempt_at_ms,
         "sent_before": e.sent_before, "resend": e.resend, "label": e.label,
     })
-}
-
-/// `{"Name": content}`, as serde writes an enum variant with fields.
-fn tagged(name: &str, content: Value) -> Value {
-    let mut m = Map::new();
-    m.insert(name.to_owned(), content);
-    Value::Object(m)
 }
 
 /// Where a disposition goes, as JSON.
