@@ -8,7 +8,7 @@
 //
 // What is measured, and how:
 // - size: gzip -9 of what the snippet pulls — the loader, the JS module and the wasm (the
-//   stylesheet is compiled into the wasm);
+//   stylesheet is compiled into the wasm) — for the Genesys build and the Ozonetel-only one;
 // - load to interactive: navigation start → the agent's name in the widget's shadow root
 //   (a MutationObserver installed before any script runs), median over fresh browser
 //   contexts (cold HTTP and code caches), and over reloads in one context (warm);
@@ -150,7 +150,8 @@ function instrument() {
     const attach = Element.prototype.attachShadow;
     Element.prototype.attachShadow = function (init) {
         const root = attach.call(this, init);
-        if (this.localName === "crm-call-widget") observe(root);
+        // The widget's element, or the element a page mounted it in (the Ozonetel demo's).
+        if (this.localName === "crm-call-widget" || this.id === "phone") observe(root);
         return root;
     };
     /** Resolves with the observer's time once pred(root) holds (at once if it does now). */
@@ -205,12 +206,14 @@ const cardState = (page, id, state) => page.evaluate(([id, state]) => window.__w
 // ---------------------------------------------------------------------------------------
 // The measurements.
 
-function sizes() {
+/** The bytes of a build's snippet: the loader, the build's JS module and its wasm. */
+function sizes(build) {
     const files = readdirSync(DIST);
     const loader = "crm-call-widget.js";
-    const module = files.find(f => /^crm-call-widget-[0-9a-f]+\.js$/.test(f));
-    const wasm = files.find(f => /^crm-call-widget-[0-9a-f]+_bg\.wasm$/.test(f));
-    if (!module || !wasm) throw new Error(`no widget build in ${DIST}`);
+    const stem = build === "ozonetel" ? "crm-call-widget-ozonetel-" : "crm-call-widget-";
+    const module = files.find(f => new RegExp(`^${stem}[0-9a-f]+\\.js$`).test(f));
+    const wasm = files.find(f => new RegExp(`^${stem}[0-9a-f]+_bg\\.wasm$`).test(f));
+    if (!module || !wasm) throw new Error(`no ${build} build in ${DIST}`);
     const parts = [loader, module, wasm].map(f => {
         const raw = readFileSync(path.join(DIST, f));
         return { f, raw: raw.length, gz: gzipSync(raw, { level: 9 }).length,
@@ -247,7 +250,7 @@ async function loads(browser, sim) {
 /** Load → agent name on Lighthouse's "slow 4G" link (1.6 Mbps down, 750 kbps up, 150 ms
  *  RTT, set through the Chrome DevTools Protocol), each in a fresh profile, with the files
  *  served compressed (the simulator sends the .br beside each file). */
-async function throttledLoads(browser, sim) {
+async function throttledLoads(browser, sim, page_path = "/") {
     const times = [];
     const bytes = [];
     for (let i = 0; i < THROTTLED_LOADS; i++) {
@@ -262,12 +265,12 @@ async function throttledLoads(browser, sim) {
         });
         let onWire = 0;
         cdp.on("Network.loadingFinished", e => { onWire += e.encodedDataLength; });
-        await page.goto(`${sim.url}/`);
+        await page.goto(`${sim.url}${page_path}`);
         times.push(await page.waitForFunction(() => window.__namedAt, null, { timeout: 60_000 }).then(h => h.jsonValue()));
         bytes.push(onWire);
         await context.close();
     }
-    log("throttled loads", times.map(Math.round).join(" "), "bytes", bytes.join(" "));
+    log(`throttled loads of ${page_path}`, times.map(Math.round).join(" "), "bytes", bytes.join(" "));
     return { median: median(times), all: times, bytes: median(bytes) };
 }
 
@@ -489,7 +492,8 @@ async function idle(browser, tabs) {
 // ---------------------------------------------------------------------------------------
 
 const started = Date.now();
-const size = sizes();
+const size = sizes("genesys");
+const ozSize = sizes("ozonetel");
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: BROWSER_ARGS });
 const results = {};
 try {
@@ -500,6 +504,7 @@ try {
         await sim.post("/sim/config", { answerDelayMs: 300 });
         results.load = await loads(browser, sim);
         results.slow = await throttledLoads(browser, sim);
+        results.ozSlow = await throttledLoads(browser, sim, "/ozonetel.html");
         results.compile = await compileTimes(browser, sim, size);
         results.notes = await notifications(browser, sim);
     } finally { sim.stop(); }
@@ -518,9 +523,12 @@ const idleTarget = 3600 / (IDLE_TIMEOUT_MS / 1000) + 2;
 const rows = [
     ["snippet, gzip -9 (loader + JS + wasm; CSS inside the wasm)", KB(size.gz), "≤ 200 KB", size.gz <= 200 * 1024],
     ["snippet, brotli 11", KB(size.br), "≤ 160 KB", size.br <= 160 * 1024],
+    ["Ozonetel-only snippet, gzip -9 (its own build)", KB(ozSize.gz), "≤ 200 KB", ozSize.gz <= 200 * 1024],
+    ["Ozonetel-only snippet, brotli 11", KB(ozSize.br), "≤ 160 KB", ozSize.br <= 160 * 1024],
     [`load → agent name, median of ${LOADS} (fresh profile)`, ms(results.load.cold), "≤ 300 ms", results.load.cold <= 300],
     [`load → agent name, median of ${LOADS} (cached reload)`, ms(results.load.warm), "≤ 300 ms", results.load.warm <= 300],
     [`load → agent name on slow 4G (1.6 Mbps, 150 ms RTT), compressed, median of ${THROTTLED_LOADS}`, ms(results.slow.median), "≤ 1500 ms", results.slow.median <= 1500],
+    [`Ozonetel-only page: load → agent name on slow 4G, median of ${THROTTLED_LOADS}`, ms(results.ozSlow.median), "≤ 1500 ms", results.ozSlow.median <= 1500],
     [`wasm compile, median of ${COMPILES}`, ms(results.compile.compile), "—", null],
     [`wasm instantiate, median of ${COMPILES}`, ms(results.compile.instantiate), "—", null],
     [`notification → DOM, p50 (${results.notes.n} Hold/Resume)`, ms(results.notes.p50), "—", null],
@@ -537,9 +545,10 @@ console.log(line("figure", "value", "target", "verdict"));
 console.log("-".repeat(w0 + 36));
 for (const [a, b, c, d] of rows) console.log(line(a, b, c, d === null ? "" : d ? "MET" : "MISSED"));
 console.log("\ndetails:");
-for (const p of size.parts) console.log(`  ${p.f.padEnd(42)} ${KB(p.raw).padStart(10)} raw  ${KB(p.gz).padStart(9)} gzip  ${KB(p.br).padStart(9)} brotli`);
-console.log(`  total brotli ${KB(size.br)}`);
+for (const p of [...size.parts, ...ozSize.parts.slice(1)]) console.log(`  ${p.f.padEnd(42)} ${KB(p.raw).padStart(10)} raw  ${KB(p.gz).padStart(9)} gzip  ${KB(p.br).padStart(9)} brotli`);
+console.log(`  total brotli ${KB(size.br)} (Genesys), ${KB(ozSize.br)} (Ozonetel-only)`);
 console.log(`  slow 4G loads (ms): ${results.slow.all.map(Math.round).join(" ")}; bytes on the wire per load ${KB(results.slow.bytes)}`);
+console.log(`  slow 4G loads of the Ozonetel-only page (ms): ${results.ozSlow.all.map(Math.round).join(" ")}; bytes on the wire per load ${KB(results.ozSlow.bytes)}`);
 console.log(`  load (ms) fresh: ${results.load.coldAll.map(Math.round).join(" ")}; cached: ${results.load.warmAll.map(Math.round).join(" ")}`);
 console.log(`  notification → DOM max ${ms(results.notes.max)}; burst max ${ms(results.notes.burstMax)}; connect answers per burst: ${results.notes.perAnswer.join(" ")}`);
 const m10 = results.mem.after10, mN = results.mem.afterN;

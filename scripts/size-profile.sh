@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # The size profile: builds the widget's wasm with its function names kept, then prints the
 # largest functions and the bytes per crate and per module of ours, before wasm-opt (what
-# rustc and wasm-bindgen make) and after it (what ships: `wasm-opt -Oz`, names kept only
-# for this report). Needs twiggy (installed from crates.io on first use).
-#   scripts/size-profile.sh [TOP=25]
+# rustc and wasm-bindgen make) and after it (what ships: `wasm-opt -Oz -Oz`, as the build
+# does; names kept only for this report). Needs twiggy (installed from crates.io on first use).
+#   scripts/size-profile.sh [TOP=25] [BUILD=genesys|ozonetel|both]
+# BUILD picks the Cargo features: the shipped Genesys build (default), the Ozonetel-only
+# one, or both telephonies (what the tests build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 TOP=${1:-25}
+BUILD=${2:-genesys}
+case "$BUILD" in
+  genesys|ozonetel) features="--no-default-features --features $BUILD" ;;
+  both) features="" ;;
+  *) echo "BUILD must be genesys, ozonetel or both (got $BUILD)" >&2; exit 2 ;;
+esac
 setup
 if ! command -v twiggy >/dev/null; then
   step "installing twiggy (once)"
@@ -15,11 +23,12 @@ if ! command -v twiggy >/dev/null; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-step "building the wasm (release, names kept)"
-cargo build --release --target wasm32-unknown-unknown --lib --quiet
+step "building the $BUILD wasm (release, names kept)"
+# shellcheck disable=SC2086 # the features are words
+cargo build --release --target wasm32-unknown-unknown --lib --quiet $features
 wasm-bindgen --target web --out-dir "$out" --out-name widget --keep-debug \
   "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/ccw.wasm"
-wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+wasm-opt -Oz -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/widget_bg.wasm" -o "$out/after.wasm"
 for stage in before after; do
   file="$out/widget_bg.wasm"; [ "$stage" = after ] && file="$out/after.wasm"

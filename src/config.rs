@@ -104,6 +104,33 @@ pub enum TelephonyVendor {
     Ozonetel,
 }
 
+#[cfg(not(any(feature = "genesys", feature = "ozonetel")))]
+compile_error!("a build drives at least one phone system: enable the feature genesys, ozonetel or both");
+
+impl TelephonyVendor {
+    /// Whether this build can drive the vendor's telephony (Cargo features `genesys`,
+    /// `ozonetel`). A build without one never reaches its code, so the optimiser drops it.
+    pub const fn built(self) -> bool {
+        match self {
+            TelephonyVendor::Genesys => cfg!(feature = "genesys"),
+            TelephonyVendor::Ozonetel => cfg!(feature = "ozonetel"),
+        }
+    }
+}
+
+/// Refuses a telephony this build cannot drive (the loader fetches the build a widget's
+/// `telephony` names, so only a page that loads a build's module itself meets this).
+fn check_built(telephony: &str, built: impl Fn(TelephonyVendor) -> bool) -> Result<(), ConfigError> {
+    let vendor = if telephony == "ozonetel" { TelephonyVendor::Ozonetel } else { TelephonyVendor::Genesys };
+    if built(vendor) {
+        return Ok(());
+    }
+    let other = if vendor == TelephonyVendor::Ozonetel { "genesys" } else { "ozonetel" };
+    Err(ConfigError(format!(
+        "this build of the widget drives only telephony \"{other}\", not \"{telephony}\": load the widget through crm-call-widget.js, which fetches the build each widget's telephony needs"
+    )))
+}
+
 /// Which vendor records dispositions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DispositionVendor {
@@ -284,6 +311,7 @@ impl WidgetConfig {
         if telephony != "genesys" && telephony != "ozonetel" {
             return Err(ConfigError(format!("telephony must be \"genesys\" or \"ozonetel\" (got \"{}\")", self.telephony)));
         }
+        check_built(&telephony, TelephonyVendor::built)?;
         if telephony == "ozonetel" && self.ozonetel.agent_id.trim().is_empty() {
             return Err(ConfigError(
                 "ozonetel.agentId (the agent's CloudAgent id) is required when telephony is \"ozonetel\"".into(),
@@ -332,8 +360,15 @@ impl WidgetConfig {
     }
 
     /// The phone system behind the panel.
+    /// In a build with one telephony, that one (a constant: the other's code is dropped);
+    /// a config naming the other is refused by `validated`.
     pub fn telephony(&self) -> TelephonyVendor {
-        if self.telephony.eq_ignore_ascii_case("ozonetel") {
+        let ozonetel = if !TelephonyVendor::Genesys.built() {
+            true
+        } else {
+            TelephonyVendor::Ozonetel.built() && self.telephony.eq_ignore_ascii_case("ozonetel")
+        };
+        if ozonetel {
             TelephonyVendor::Ozonetel
         } else {
             TelephonyVendor::Genesys
@@ -349,7 +384,8 @@ impl WidgetConfig {
     }
 
     pub fn vendor(&self) -> DispositionVendor {
-        if self.disposition_vendor.eq_ignore_ascii_case("ozonetel") {
+        // Without Genesys telephony there is no GWS to record them at.
+        if !TelephonyVendor::Genesys.built() || self.disposition_vendor.eq_ignore_ascii_case("ozonetel") {
             DispositionVendor::Ozonetel
         } else {
             DispositionVendor::Genesys
@@ -490,5 +526,18 @@ mod tests {
         assert_eq!(c.ozonetel.campaign_name, "Progressive");
         // Every configuration that worked keeps working, on Genesys.
         assert_eq!(WidgetConfig::from_json("{}").unwrap().telephony(), TelephonyVendor::Genesys);
+    }
+
+    #[test]
+    fn a_build_refuses_the_telephony_it_cannot_drive_and_says_how_to_load_it() {
+        let only = |v: TelephonyVendor| move |b: TelephonyVendor| b == v;
+        assert!(check_built("genesys", only(TelephonyVendor::Genesys)).is_ok());
+        assert!(check_built("ozonetel", only(TelephonyVendor::Ozonetel)).is_ok());
+        let err = check_built("ozonetel", only(TelephonyVendor::Genesys)).unwrap_err().0;
+        assert!(err.contains("only telephony \"genesys\", not \"ozonetel\"") && err.contains("crm-call-widget.js"), "{err}");
+        let err = check_built("genesys", only(TelephonyVendor::Ozonetel)).unwrap_err().0;
+        assert!(err.contains("only telephony \"ozonetel\", not \"genesys\""), "{err}");
+        // The tests' own build drives both.
+        assert!(TelephonyVendor::Genesys.built() && TelephonyVendor::Ozonetel.built());
     }
 }

@@ -1,20 +1,29 @@
 /* crm-call-widget loader — the one script a CRM page includes:
  *   <script src="https://widgets.example.com/crm-call-widget.js" defer></script>
  *   <crm-call-widget gws-url="https://gws.example.com"></crm-call-widget>
- * It finds its own URL, loads the WebAssembly module (and for Hindi, the Hindi text) that
- * sits beside it, defines the <crm-call-widget> element and exposes window.CrmCallWidget.
+ * It finds its own URL, loads the WebAssembly build that sits beside it for the widget's
+ * telephony (one build per phone system: Genesys, or Ozonetel alone) and, for Hindi, the
+ * Hindi text, defines the <crm-call-widget> element and exposes window.CrmCallWidget.
  * No inline script, no eval: it runs under `script-src 'self' 'wasm-unsafe-eval'`.
  * The build writes the content-hashed file names below (scripts/stamp-loader.sh). */
 (function () {
   "use strict";
   if (window.CrmCallWidget) return;
+  /** The Genesys build (also for a config without `telephony`). */
   var MODULE = "__CCW_MODULE__";
   var WASM = "__CCW_WASM__";
+  /** The builds, by the telephony they drive (`telephony` in the config). */
+  var BUILDS = {
+    genesys: { module: MODULE, wasm: WASM },
+    ozonetel: { module: "__CCW_OZONETEL_MODULE__", wasm: "__CCW_OZONETEL_WASM__" }
+  };
   var HINDI = "__CCW_HI__";
   var self = document.currentScript;
   var base = new URL(".", self && self.src ? self.src : document.baseURI);
-  var loading = null;
-  var hindi = null;
+  var started = {};
+  var hindiText = null;
+  var hindi = {};
+  var hindiWarned = false;
 
   /** Why the widget could not start, for the CRM's developer (console) and the agent
    *  (a short line in the element). */
@@ -39,10 +48,19 @@
     return err;
   }
 
-  function load() {
+  /** The build a config needs: Ozonetel's for `telephony: "ozonetel"`, else Genesys's
+   *  (which also reports a misspelt telephony, as the config's error). */
+  function buildOf(config) {
+    var telephony = config && typeof config.telephony === "string" ? config.telephony.trim().toLowerCase() : "";
+    return telephony === "ozonetel" ? "ozonetel" : "genesys";
+  }
+
+  /** Loads and starts a build once a page, however many widgets use it. */
+  function load(build) {
+    var loading = started[build];
     if (!loading) {
-      var moduleUrl = new URL(MODULE, base).href;
-      var wasmUrl = new URL(WASM, base).href;
+      var moduleUrl = new URL(BUILDS[build].module, base).href;
+      var wasmUrl = new URL(BUILDS[build].wasm, base).href;
       // The wasm downloads while the module loads (one round trip less on a slow link).
       var wasm = fetch(wasmUrl).catch(function (e) {
         throw startError("its WebAssembly file could not be fetched", wasmUrl, e);
@@ -60,6 +78,7 @@
       });
       // One console error for the page, however many elements wait on it.
       loading.catch(function (err) { console.error(err.message); });
+      started[build] = loading;
     }
     return loading;
   }
@@ -69,17 +88,22 @@
     return /^hi/i.test(config && typeof config.lang === "string" && config.lang || navigator.language || "");
   }
 
-  /** The Hindi text: fetched once a page, alongside the wasm, and installed before a Hindi
-   *  widget mounts. Never rejects: on a failure, one console warning, and English. */
-  function hindiReady() {
+  /** The Hindi text: fetched once a page, alongside the wasm, and installed in a build
+   *  before its first Hindi widget mounts. Never rejects: on a failure, one console
+   *  warning, and English. */
+  function hindiReady(build) {
     var url = new URL(HINDI, base).href;
-    return hindi || (hindi = fetch(url).then(function (response) {
+    hindiText = hindiText || fetch(url).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.text();
-    }).then(function (text) {
+    });
+    return hindi[build] || (hindi[build] = hindiText.then(function (text) {
       // A module that cannot start is reported by `load`.
-      return load().then(function (m) { m.installCatalog(text); }, function () {});
+      return load(build).then(function (m) { m.installCatalog(text); }, function () {});
     }).catch(function (e) {
+      // The text reached no build: said once, by the first build that wanted it.
+      if (hindiWarned) return;
+      hindiWarned = true;
       console.warn("crm-call-widget: its Hindi text (" + url + ") could not be used, so the panel shows English: " + (e && e.message || e));
     }));
   }
@@ -123,10 +147,11 @@
   }
 
   function mount(el, config) {
-    return Promise.all([load().catch(function (err) {
+    var build = buildOf(config);
+    return Promise.all([load(build).catch(function (err) {
       showFailure(el, err);
       throw err;
-    }), wantsHindi(config) && hindiReady()]).then(function (ready) {
+    }), wantsHindi(config) && hindiReady(build)]).then(function (ready) {
       var m = ready[0];
       try {
         return m.mount(el, config);

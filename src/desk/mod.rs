@@ -66,7 +66,15 @@ impl AgentDesk {
 
     /// Which parts of the panel the site's telephony offers.
     pub fn features(&self) -> Features {
-        self.line.features()
+        let f = self.line.features();
+        // What a build cannot offer is a constant, so the views of it are left out too.
+        let (genesys, ozonetel) = (TelephonyVendor::Genesys.built(), TelephonyVendor::Ozonetel.built());
+        Features {
+            agent_state: genesys && f.agent_state,
+            connection: genesys && f.connection,
+            call_operations: genesys && f.call_operations,
+            calls_from_page: !genesys || (ozonetel && f.calls_from_page),
+        }
     }
 
     /// Sends a call operation; the control shows progress until the call changes.
@@ -99,7 +107,7 @@ impl AgentDesk {
     /// telephony it becomes a card; with Genesys telephony it is the call Ozonetel
     /// dispositions are recorded for.
     pub fn set_page_call(&self, call: Option<PageCall>) -> Result<(), &'static str> {
-        if self.line.features().calls_from_page {
+        if self.features().calls_from_page {
             return self.line.page_call(call);
         }
         let call = call.map(|c| OzonetelCall {
@@ -115,7 +123,7 @@ impl AgentDesk {
 
     /// The host page says a call hung up (`None`: the active one).
     pub fn page_call_ended(&self, ucid: Option<&str>) {
-        if self.line.features().calls_from_page {
+        if self.features().calls_from_page {
             self.line.page_call_ended(ucid);
         } else {
             // The page's call is the one Ozonetel dispositions are recorded for.

@@ -136,6 +136,8 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let disposable = cards_dispose
         && !call.is_consult()
         && (call.in_wrap_up() || matches!(call.state, CallState::Established | CallState::Held));
+    // Operations on calls are Genesys's: a build without it has none of their views.
+    let operations = TelephonyVendor::Genesys.built();
     let state_class = call.state.as_str().to_ascii_lowercase();
     let label = format!("{kind}, {}, {state}", call.title());
 
@@ -183,9 +185,10 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 }
             } else {
                 if !props.active { <button type="button" class="link show-call" onclick={select}>{ ctx.t(Text::ShowCall) }</button> }
-                { call_controls(&ctx, &CallControlsProps { call: call.clone(), other: props.other.clone(), pending: props.pending.clone(), open: *open, on_open }) }
+                if operations { { call_controls(&ctx, &CallControlsProps { call: call.clone(), other: props.other.clone(), pending: props.pending.clone(), open: *open, on_open }) } }
             }
             { match *open {
+                _ if !operations => html! {},
                 CardPanel::Keypad if call.can(Capability::SendDtmf) => html! {
                     <div class="tones">
                         { keypad(&KeypadProps { on_key: on_tone, label: ctx.t(Text::Keypad).into(), disabled: false }) }

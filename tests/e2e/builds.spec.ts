@@ -1,0 +1,108 @@
+// One build per telephony vendor: a page fetches only the build its widgets' `telephony`
+// names (the Genesys build for "genesys" or none, the Ozonetel-only build for "ozonetel"),
+// once however many widgets; a page with both kinds runs both; and a build started by hand
+// with the other vendor's config says which build it is and how to load the right one.
+import { test, expect, widget } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const GENESYS_WASM = /\/crm-call-widget-[0-9a-f]{16}_bg\.wasm$/;
+const OZONETEL_WASM = /\/crm-call-widget-ozonetel-[0-9a-f]{16}_bg\.wasm$/;
+const GENESYS_MODULE = /\/crm-call-widget-[0-9a-f]{16}\.js$/;
+const OZONETEL_MODULE = /\/crm-call-widget-ozonetel-[0-9a-f]{16}\.js$/;
+
+/** Every request the page makes for a widget build's module or wasm (path only). */
+function buildRequests(page: Page): string[] {
+  const paths: string[] = [];
+  page.on('request', r => {
+    const path = new URL(r.url()).pathname;
+    if ([GENESYS_WASM, OZONETEL_WASM, GENESYS_MODULE, OZONETEL_MODULE].some(re => re.test(path))) paths.push(path);
+  });
+  return paths;
+}
+const count = (paths: string[], re: RegExp) => paths.filter(p => re.test(p)).length;
+
+/** Every request to a GWS path (the Ozonetel build never makes one). */
+function gwsRequests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', r => { if (/\/api\/v2\/|\/notifications/.test(r.url())) urls.push(r.url()); });
+  return urls;
+}
+
+test('a Genesys page fetches the Genesys build only, once', async ({ page, sim }) => {
+  const requests = buildRequests(page);
+  await page.goto(`${sim.pageUrl}/`);
+  const panel = widget(page);
+  await expect(panel.locator('.agent-name')).toHaveText('Ava Patel');
+  const id = await sim.ring('5551212');
+  await panel.locator(`article.call-card[data-call-id="${id}"]`).getByRole('button', { name: 'Answer' }).click();
+  await expect.poll(async () => (await sim.call(id)).state).toBe('Established');
+  expect(count(requests, GENESYS_MODULE)).toBe(1);
+  expect(count(requests, GENESYS_WASM)).toBe(1);
+  expect(requests.filter(p => p.includes('-ozonetel-'))).toEqual([]);
+});
+
+test('an Ozonetel-only page fetches the Ozonetel build only, and it speaks no GWS', async ({ page, sim }) => {
+  const requests = buildRequests(page);
+  const gws = gwsRequests(page);
+  await page.goto(`${sim.pageUrl}/ozonetel.html`);
+  const panel = page.locator('#phone');
+  await expect(panel.locator('.agent-name')).toHaveText('Ava Patel');
+  await page.getByRole('button', { name: 'Customer calls in' }).click();
+  await expect(panel.locator('article.call-card')).toHaveCount(1);
+  expect(count(requests, OZONETEL_MODULE)).toBe(1);
+  expect(count(requests, OZONETEL_WASM)).toBe(1);
+  expect(count(requests, GENESYS_MODULE) + count(requests, GENESYS_WASM)).toBe(0);
+  expect(gws).toEqual([]);
+});
+
+test('a page with a Genesys and an Ozonetel widget runs each on its own build', async ({ page, sim }) => {
+  const requests = buildRequests(page);
+  await page.goto(`${sim.pageUrl}/`);
+  const genesys = widget(page).first();
+  await expect(genesys.locator('.agent-name')).toHaveText('Ava Patel');
+  // A second widget for the same agent at Ozonetel, mounted through the host API.
+  await page.evaluate((simUrl) => {
+    const el = document.createElement('div');
+    el.id = 'ozonetel-phone';
+    document.body.appendChild(el);
+    return (window as any).CrmCallWidget.mount(el, {
+      telephony: 'ozonetel',
+      ozonetel: { baseUrl: simUrl, userName: 'demo_crm', agentId: 'ava', agentName: 'Ava at Ozonetel',
+                  tokenUrl: '/sim/ozonetel/token' },
+    }).then((handle: any) => { (window as any).__ozonetel = handle; });
+  }, sim.url);
+  const ozonetel = page.locator('#ozonetel-phone');
+  await expect(ozonetel.locator('.agent-name')).toHaveText('Ava at Ozonetel');
+  // Both work: a GWS call rings on the first; the page's Ozonetel call is a card on the second.
+  const id = await sim.ring('5551212');
+  await expect(genesys.locator(`article.call-card[data-call-id="${id}"]`)).toBeVisible();
+  const { ucid } = await sim.post('/sim/ozonetel/calls', { agentID: 'ava', did: '918000000000', callerID: '9812345678' });
+  await page.evaluate((ucid) => (window as any).__ozonetel.setActiveCall({ ucid, did: '918000000000', callerID: '9812345678' }), ucid);
+  await expect(ozonetel.locator('article.call-card')).toHaveCount(1);
+  await expect(ozonetel.locator('article.call-card')).toContainText('9812345678');
+  await expect(genesys.locator('article.call-card')).toHaveCount(1);
+  expect([GENESYS_MODULE, GENESYS_WASM, OZONETEL_MODULE, OZONETEL_WASM].map(re => count(requests, re))).toEqual([1, 1, 1, 1]);
+});
+
+test('a build started by hand with the other vendor\'s config says which build it is', async ({ page, sim }) => {
+  await page.goto(`${sim.pageUrl}/`);
+  await expect(widget(page).locator('.agent-name')).toHaveText('Ava Patel');
+  const loader = await (await fetch(`${sim.pageUrl}/crm-call-widget.js`)).text();
+  const ozonetelModule = /crm-call-widget-ozonetel-[0-9a-f]{16}\.js/.exec(loader)?.[0];
+  const ozonetelWasm = /crm-call-widget-ozonetel-[0-9a-f]{16}_bg\.wasm/.exec(loader)?.[0];
+  expect(ozonetelModule && ozonetelWasm, 'the loader names the Ozonetel build').toBeTruthy();
+  const error = await page.evaluate(async ([module, wasm, gwsUrl]) => {
+    const m = await import(`/${module}`);
+    await m.default({ module_or_path: `/${wasm}` });
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    try {
+      m.mount(el, { gwsUrl, username: 'ava', password: 'demo' });
+      return 'mounted';
+    } catch (e) {
+      return String((e as Error)?.message ?? e);
+    }
+  }, [ozonetelModule!, ozonetelWasm!, sim.url]);
+  expect(error).toContain('drives only telephony "ozonetel", not "genesys"');
+  expect(error).toContain('crm-call-widget.js');
+});
