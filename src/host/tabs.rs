@@ -140,7 +140,6 @@ mod browser {
     use gloo_events::EventListener;
     use js_sys::{Function, Promise, Reflect};
     use std::cell::{Cell, RefCell};
-    use std::collections::BTreeSet;
     use std::rc::{Rc, Weak};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -184,7 +183,8 @@ mod browser {
         withdraw: RefCell<Option<web_sys::AbortController>>,
         /// Numbers lock requests, so a late rejection of an old one changes nothing.
         generation: Cell<u32>,
-        others: RefCell<BTreeSet<String>>,
+        /// The agent's other tabs, by id (a handful: a list, not a map).
+        others: RefCell<Vec<String>>,
         leader_seen: Cell<bool>,
         /// When a leader last spoke (ms); followers steal the lock after `SILENCE_MS` of silence.
         leader_heard_at: Cell<f64>,
@@ -207,7 +207,7 @@ mod browser {
                 lock_callback: RefCell::new(None),
                 withdraw: RefCell::new(None),
                 generation: Cell::new(0),
-                others: RefCell::new(BTreeSet::new()),
+                others: RefCell::new(Vec::new()),
                 leader_seen: Cell::new(false),
                 leader_heard_at: Cell::new(js_sys::Date::now()),
                 watchdog: RefCell::new(None),
@@ -315,14 +315,22 @@ mod browser {
             *self.listeners.borrow_mut() = listeners;
         }
 
+        /// Another tab of the agent said it is open.
+        fn met(&self, tab: &str) {
+            let mut others = self.others.borrow_mut();
+            if !others.iter().any(|t| t == tab) {
+                others.push(tab.to_string());
+            }
+        }
+
         fn on_message(&self, message: TabMessage) {
             match &message {
                 TabMessage::Hello { tab } => {
-                    self.others.borrow_mut().insert(tab.clone());
+                    self.met(tab);
                     self.post(&TabMessage::Here { tab: self.id.clone(), leader: self.is_leader() });
                 }
                 TabMessage::Here { tab, leader } => {
-                    self.others.borrow_mut().insert(tab.clone());
+                    self.met(tab);
                     if *leader {
                         self.leader_seen.set(true);
                         self.leader_heard_at.set(js_sys::Date::now());
@@ -343,7 +351,7 @@ mod browser {
                     self.leader_heard_at.set(js_sys::Date::now());
                 }
                 TabMessage::Bye { tab } => {
-                    self.others.borrow_mut().remove(tab);
+                    self.others.borrow_mut().retain(|t| t != tab);
                 }
                 _ => {}
             }
