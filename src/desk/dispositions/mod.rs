@@ -35,7 +35,7 @@ use via_genesys::SeenCall;
 use gloo_timers::callback::Timeout;
 use crate::json::{json, Value};
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use crate::model::keyed::{KeySet, Keyed};
 use std::rc::Rc;
 use yew::Callback;
 pub(crate) use via_ozonetel::screen_pop_call;
@@ -74,11 +74,11 @@ struct Rt {
     outbox: RefCell<DispositionOutbox>,
     namespace: RefCell<Option<String>>,
     forgotten: RefCell<Vec<String>>,
-    sending: RefCell<HashSet<String>>,
-    calls: RefCell<HashMap<String, SeenCall>>,
+    sending: RefCell<KeySet>,
+    calls: RefCell<Keyed<SeenCall>>,
     /// Genesys keys whose SetCallDisposition was accepted on a live call (awaiting the
     /// AttachedDataChanged that confirms it).
-    accepted: RefCell<HashSet<String>>,
+    accepted: RefCell<KeySet>,
     oz_call: RefCell<Option<OzonetelCall>>,
     codes: RefCell<Vec<String>>,
     codes_status: RefCell<CodesStatus>,
@@ -121,9 +121,9 @@ impl Dispositions {
             outbox: RefCell::new(DispositionOutbox::new()),
             namespace: RefCell::new(None),
             forgotten: RefCell::new(Vec::new()),
-            sending: RefCell::new(HashSet::new()),
-            calls: RefCell::new(HashMap::new()),
-            accepted: RefCell::new(HashSet::new()),
+            sending: RefCell::new(KeySet::new()),
+            calls: RefCell::new(Keyed::new()),
+            accepted: RefCell::new(KeySet::new()),
             oz_call: RefCell::new(None),
             codes: RefCell::new(codes),
             codes_status: RefCell::new(CodesStatus::Ready),
@@ -221,11 +221,11 @@ impl Dispositions {
     /// The agent picked `choice` for a Genesys call.
     pub fn dispose_genesys(&self, call: &Call, choice: DispositionChoice) -> Result<(), &'static str> {
         let target = genesys::disposition_target(call, self.rt.disposition_key());
-        self.rt.calls.borrow_mut().entry(target.key()).or_insert_with(|| SeenCall {
-            id: call.id.clone(),
-            released: call.state.is_released(),
-            value: None,
-        });
+        let mut calls = self.rt.calls.borrow_mut();
+        if !calls.contains(&target.key()) {
+            calls.insert(target.key(), SeenCall { id: call.id.clone(), released: call.state.is_released(), value: None });
+        }
+        drop(calls);
         self.rt.enqueue(target, call.title().to_string(), choice)
     }
 

@@ -12,7 +12,7 @@ use crate::ozonetel;
 use gloo_timers::callback::Timeout;
 use crate::model::outbox_json::{choice_to_value, target_to_value};
 use crate::json::json;
-use std::collections::HashMap;
+use crate::model::keyed::Keyed;
 use std::rc::{Rc, Weak};
 
 impl Rt {
@@ -74,13 +74,13 @@ impl Rt {
     }
 
     /// Where every entry stands now, to compare with after a change.
-    pub(super) fn outbox_states(&self) -> HashMap<String, EntryState> {
+    pub(super) fn outbox_states(&self) -> Keyed<EntryState> {
         self.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect()
     }
 
     /// Reacts to the entries whose state differs from `before` (Saved, Queued); says
     /// whether any did.
-    pub(super) fn react_to(self: &Rc<Self>, before: &HashMap<String, EntryState>) -> bool {
+    pub(super) fn react_to(self: &Rc<Self>, before: &Keyed<EntryState>) -> bool {
         let changed: Vec<OutboxEntry> =
             self.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().collect();
         for e in &changed {
@@ -201,7 +201,7 @@ impl Rt {
             });
         }
         for e in started {
-            self.sending.borrow_mut().insert(e.key.clone());
+            self.sending.borrow_mut().add(e.key.clone());
             let rt = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = match &e.target {
