@@ -7,6 +7,7 @@
 //! write a `Value` with serde; the widget does neither, to keep its size.
 
 mod de;
+mod map;
 pub mod read;
 #[cfg(test)]
 mod ser;
@@ -24,7 +25,7 @@ pub use value::{Map, Number, ToJson, Value};
 pub use crate::json_value as json;
 
 /// Builds a [`Value`] from JSON-like syntax: `json!({"a": 1, "b": [x, "y"], "c": null})`.
-/// Keys are string literals (or `/// Keys are string literals; a valuestr` variables); a value is a nested object or array, `null`, or any
+/// Keys are string literals (or `&str` variables); a value is a nested object or array, `null`, or any
 /// expression whose type is [`ToJson`] (read by reference, as `serde_json::json!` does).
 #[macro_export]
 #[doc(hidden)]

@@ -1,10 +1,7 @@
 //! The JSON value type: what a vendor sent, before (or instead of) a typed reading.
 
-use std::collections::BTreeMap;
+pub use super::map::Map;
 use std::fmt;
-
-/// A JSON object: keys in sorted order.
-pub type Map<K, V> = BTreeMap<K, V>;
 
 /// A JSON number: an integer when it was written as one (exact to 64 bits natively; in the
 /// browser, where `JSON.parse` reads every number as a double, exact to 2^53), else a
@@ -236,7 +233,7 @@ impl std::ops::IndexMut<&str> for Value {
             *self = Value::Object(Map::new());
         }
         match self {
-            Value::Object(map) => map.entry(key.to_owned()).or_default(),
+            Value::Object(map) => map.get_or_insert_with(key.to_owned(), || Value::Null),
             other => other,
         }
     }
@@ -459,6 +456,14 @@ impl<T: ToJson> ToJson for [T] {
 impl<T: ToJson> ToJson for Vec<T> {
     fn to_json(&self) -> Value {
         self.as_slice().to_json()
+    }
+}
+
+/// Tests build values from std maps too (proptest's `btree_map`).
+#[cfg(test)]
+impl<T: ToJson> ToJson for std::collections::BTreeMap<String, T> {
+    fn to_json(&self) -> Value {
+        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
     }
 }
 

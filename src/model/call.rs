@@ -1,8 +1,6 @@
 //! The vendor-neutral call: its state, direction, parties, the operations it allows now
 //! (capabilities), and the wrap-up card it leaves behind when it ends.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 // `Call` and its parts are written and read by hand (`call_json`); serde's derive, in the
@@ -388,7 +386,7 @@ pub struct Call {
     pub parties: Vec<Party>,
     pub dnis: String,
     pub capabilities: Capabilities,
-    pub user_data: BTreeMap<String, crate::json::Value>,
+    pub user_data: crate::json::Map<String, crate::json::Value>,
     /// Seconds of call time the vendor reported with the latest update.
     pub duration_s: Option<u64>,
     /// When the call started, on the UI's clock (first sighting minus its duration).

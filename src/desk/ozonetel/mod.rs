@@ -42,7 +42,7 @@ struct Inner {
 /// A call the page announced, as the panel's call (`kind`: inbound for a screen pop,
 /// outbound for click-to-dial).
 fn page_call_to_call(p: &PageCall, kind: CallKind, at_ms: u64) -> Call {
-    let mut user_data = std::collections::BTreeMap::new();
+    let mut user_data = crate::json::Map::new();
     user_data.insert("UCID".to_string(), Value::String(p.ucid.clone()));
     if !p.did.is_empty() {
         user_data.insert("DID".to_string(), Value::String(p.did.clone()));

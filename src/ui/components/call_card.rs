@@ -49,7 +49,7 @@ pub fn state_text(state: &CallState) -> Option<Text> {
 
 /// A userData value by key: the key as it is, else a dotted path into nested objects
 /// (`WWE_PARTY_5005.firstname`).
-pub fn user_data_value<'a>(data: &'a std::collections::BTreeMap<String, Value>, key: &str) -> Option<&'a Value> {
+pub fn user_data_value<'a>(data: &'a crate::json::Map<String, Value>, key: &str) -> Option<&'a Value> {
     data.get(key).or_else(|| {
         let mut parts = key.split('.');
         let first = data.get(parts.next()?)?;
@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn a_user_data_key_can_name_a_nested_value() {
-        let data: std::collections::BTreeMap<String, crate::json::Value> = crate::json::from_value(json!({
+        let data: crate::json::Map<String, crate::json::Value> = crate::json::from_value(json!({
             "AccountNumber": "A-1",
             "WWE_PARTY_5005": {"firstname": "Ava", "lastname": "Patel"},
             "a.b": "dotted key",
