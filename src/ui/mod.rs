@@ -9,3 +9,33 @@ pub use crate::i18n;
 pub mod state;
 
 pub use app::{App, AppProps};
+
+/// An element's class list from its parts (`None`s left out), for `~className={…}`: set
+/// as the DOM property, a plain string, where yew's `class={…}` builds a `Classes` set
+/// (an index set with hashing) on every render. An element that can take the place of
+/// another of the same tag (two branches, a list whose members change) must get its class
+/// the same way as the other: yew reuses the element and, going from `~className` to
+/// `class=` or back, clears the one it no longer sees after setting the new one.
+pub fn class_list(parts: &[Option<&str>]) -> wasm_bindgen::JsValue {
+    wasm_bindgen::JsValue::from_str(&join_classes(parts))
+}
+
+fn join_classes(parts: &[Option<&str>]) -> String {
+    let mut list = String::new();
+    for part in parts.iter().flatten().filter(|p| !p.is_empty()) {
+        if !list.is_empty() {
+            list.push(' ');
+        }
+        list.push_str(part);
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_class_list_leaves_out_what_is_not_there() {
+        assert_eq!(super::join_classes(&[Some("call-card"), None, Some("active"), Some(""), Some("wrap-up")]), "call-card active wrap-up");
+        assert_eq!(super::join_classes(&[None, None]), "");
+    }
+}

@@ -5,10 +5,10 @@
 import { test, expect, widget } from './fixtures';
 import type { Page } from '@playwright/test';
 
-const GENESYS_WASM = /\/crm-call-widget-[0-9a-f]{16}_bg\.wasm$/;
-const OZONETEL_WASM = /\/crm-call-widget-ozonetel-[0-9a-f]{16}_bg\.wasm$/;
-const GENESYS_MODULE = /\/crm-call-widget-[0-9a-f]{16}\.js$/;
-const OZONETEL_MODULE = /\/crm-call-widget-ozonetel-[0-9a-f]{16}\.js$/;
+const GENESYS_WASM = /\/crm-call-widget-[0-9a-f]+_bg\.wasm$/;
+const OZONETEL_WASM = /\/crm-call-widget-ozonetel-[0-9a-f]+_bg\.wasm$/;
+const GENESYS_MODULE = /\/crm-call-widget-[0-9a-f]+\.js$/;
+const OZONETEL_MODULE = /\/crm-call-widget-ozonetel-[0-9a-f]+\.js$/;
 
 /** Every request the page makes for a widget build's module or wasm (path only). */
 function buildRequests(page: Page): string[] {
@@ -88,8 +88,8 @@ test('a build started by hand with the other vendor\'s config says which build i
   await page.goto(`${sim.pageUrl}/`);
   await expect(widget(page).locator('.agent-name')).toHaveText('Ava Patel');
   const loader = await (await fetch(`${sim.pageUrl}/crm-call-widget.js`)).text();
-  const ozonetelModule = /crm-call-widget-ozonetel-[0-9a-f]{16}\.js/.exec(loader)?.[0];
-  const ozonetelWasm = /crm-call-widget-ozonetel-[0-9a-f]{16}_bg\.wasm/.exec(loader)?.[0];
+  const ozonetelModule = /crm-call-widget-ozonetel-[0-9a-f]+\.js/.exec(loader)?.[0];
+  const ozonetelWasm = /crm-call-widget-ozonetel-[0-9a-f]+_bg\.wasm/.exec(loader)?.[0];
   expect(ozonetelModule && ozonetelWasm, 'the loader names the Ozonetel build').toBeTruthy();
   const error = await page.evaluate(async ([module, wasm, gwsUrl]) => {
     const m = await import(`/${module}`);

@@ -94,7 +94,7 @@ pub fn agent_bar(ctx: &DeskContext, props: &AgentBarProps) -> Html {
     }
     html! {
         <header class="agent-bar">
-            <span class={classes!("presence", state_class(&props.state))} aria-hidden="true"></span>
+            <span ~className={crate::ui::class_list(&[Some("presence"), Some(state_class(&props.state))])} aria-hidden="true"></span>
             <div class="who">
                 if props.agent.display_name.is_empty() {
                     <span class="agent-name placeholder" aria-hidden="true"></span>

@@ -142,7 +142,7 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let label = format!("{kind}, {}, {state}", call.title());
 
     html! {
-        <article class={classes!("call-card", state_class, props.active.then_some("active"), call.in_wrap_up().then_some("wrap-up"))}
+        <article ~className={crate::ui::class_list(&[Some("call-card"), Some(&state_class), props.active.then_some("active"), call.in_wrap_up().then_some("wrap-up")])}
             aria-label={label} data-call-id={call.id.clone()} data-state={call.state.as_str().to_string()}>
             <header class="call-head">
                 <span class="kind">{ kind }</span>

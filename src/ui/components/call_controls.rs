@@ -60,7 +60,7 @@ pub fn call_controls(ctx: &DeskContext, props: &CallControlsProps) -> Html {
             })
         };
         html! {
-            <button type="button" class={classes!("op", class)} data-op={name}
+            <button type="button" ~className={crate::ui::class_list(&[Some("op"), Some(class)])} data-op={name}
                 aria-disabled={pending.then_some("true")} aria-busy={pending.to_string()} {onclick}>
                 if pending { <span class="spinner" aria-hidden="true"></span> }
                 { ctx.t(text) }

@@ -42,7 +42,7 @@ pub fn ozonetel_call_card(ctx: &DeskContext, props: &OzonetelCallCardProps) -> H
     let title = if call.caller_id.is_empty() { call.ucid.clone() } else { call.caller_id.clone() };
     let finished = ended && entry.is_some_and(|e| e.status == DispoStatus::Saved || (e.status == DispoStatus::Failed && !e.retrying));
     html! {
-        <article class={classes!("call-card", "oz-call", "active", ended.then_some("wrap-up"))} data-ucid={call.ucid.clone()}
+        <article ~className={crate::ui::class_list(&[Some("call-card oz-call active"), ended.then_some("wrap-up")])} data-ucid={call.ucid.clone()}
             aria-label={format!("{}, {}, {}", ctx.t(Text::OzonetelCall), title, ctx.t(state))}>
             <header class="call-head">
                 <span class="kind">{ ctx.t(Text::OzonetelCall) }</span>

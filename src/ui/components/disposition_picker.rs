@@ -195,7 +195,7 @@ pub fn entry_status(ctx: &DeskContext, props: &EntryStatusProps) -> Html {
         _ => false,
     };
     html! {
-        <div class={classes!("dispo-status", class)} data-status={class} role="status" aria-live="polite">
+        <div ~className={crate::ui::class_list(&[Some("dispo-status"), Some(class)])} data-status={class} role="status" aria-live="polite">
             <p class="dispo-line">
                 <span class="dispo-icon" aria-hidden="true">{ match e.status {
                     DispoStatus::Saving => html! { <span class="spinner"></span> },
@@ -480,7 +480,7 @@ pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
                         let onmousemove = { let form = form.dispatcher(); Callback::from(move |_: MouseEvent| if i != hi { form.dispatch(FormAction::Highlight(i)) }) };
                         html! {
                             <li id={option_id(i)} role="option" aria-selected={is_selected.to_string()}
-                                class={classes!("code", (i == hi).then_some("active"), is_selected.then_some("selected"))}
+                                ~className={crate::ui::class_list(&[Some("code"), (i == hi).then_some("active"), is_selected.then_some("selected")])}
                                 data-code={code.clone()} {onclick} {onmousemove}>
                                 <span class="check" aria-hidden="true">{ if is_selected { "✓" } else { "" } }</span>
                                 <span class="name">{ code.clone() }</span>
@@ -550,11 +550,12 @@ pub fn countdown(props: &CountdownProps) -> Html {
         });
     }
     if over {
-        html! { <span class="countdown over" role="timer">{ ctx.t(Text::WrapUpOver) }</span> }
+        // The same span as below, so its class comes the same way (see `class_list`).
+        html! { <span ~className={crate::ui::class_list(&[Some("countdown over")])} role="timer">{ ctx.t(Text::WrapUpOver) }</span> }
     } else {
         let left = props.deadline_ms.saturating_sub(*now).div_ceil(1000);
         html! {
-            <span class={classes!("countdown", (left <= 10).then_some("soon"))} role="timer" aria-live="off">
+            <span ~className={crate::ui::class_list(&[Some("countdown"), (left <= 10).then_some("soon")])} role="timer" aria-live="off">
                 { ctx.t(Text::WrapUpEndsIn) }{ " " }<strong>{ clock(left) }</strong>
             </span>
         }
