@@ -1,9 +1,10 @@
-//! Map: a JSON object's members (and a call's userData), sorted by key in one vector —
-//! what `BTreeMap` offers the widget (the same order, the same lookups by borrowed key,
-//! the last of a repeated key wins), for a small object's handful of members. A lookup is
-//! a binary search; an insert shifts the members after it (objects of a few hundred
-//! members stay well under a millisecond). One vector type instead of a B-tree keeps the
-//! B-tree's node code, instantiated per map type, out of the wasm.
+//! Map: keys and values sorted by key in one vector — what `BTreeMap` offers the widget
+//! (the same order, the same lookups by borrowed key, the last of a repeated key wins) for
+//! a handful to a few hundred members: a JSON object's members, a call's userData, and the
+//! desk's small maps and key sets (`Map<String, ()>`). A lookup is a binary search; an
+//! insert shifts the members after it (a few hundred members stay well under a
+//! millisecond). One vector type instead of B-trees and hash tables keeps their code,
+//! instantiated per map type, out of the wasm.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -108,6 +109,10 @@ impl<K, V> Map<K, V> {
 
     pub fn is_empty(&self) -> bool {
         self.members.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.members.clear();
     }
 
     /// The members in key order.
@@ -237,6 +242,9 @@ mod tests {
         *std.entry("c".to_string()).or_insert_with(|| 7) += 1;
         ours.retain(|k, _| k != "m");
         std.retain(|k, _| k != "m");
+        let mut emptied = ours.clone();
+        emptied.clear();
+        assert!(emptied.is_empty());
         for k in ["z", "z", "a", "nope"] {
             assert_eq!(ours.remove(k), std.remove(k), "remove {k}");
         }

@@ -4,7 +4,6 @@
 pub mod agent;
 pub mod call;
 pub mod call_json;
-pub mod keyed;
 pub mod operation;
 pub mod outbox;
 pub mod outbox_json;

@@ -35,7 +35,7 @@ use via_genesys::SeenCall;
 use gloo_timers::callback::Timeout;
 use crate::json::{json, Value};
 use std::cell::{Cell, RefCell};
-use crate::model::keyed::{KeySet, Keyed};
+use crate::json::Map;
 use std::rc::Rc;
 use yew::Callback;
 pub(crate) use via_ozonetel::screen_pop_call;
@@ -74,11 +74,11 @@ struct Rt {
     outbox: RefCell<DispositionOutbox>,
     namespace: RefCell<Option<String>>,
     forgotten: RefCell<Vec<String>>,
-    sending: RefCell<KeySet>,
-    calls: RefCell<Keyed<SeenCall>>,
+    sending: RefCell<Map<String, ()>>,
+    calls: RefCell<Map<String, SeenCall>>,
     /// Genesys keys whose SetCallDisposition was accepted on a live call (awaiting the
     /// AttachedDataChanged that confirms it).
-    accepted: RefCell<KeySet>,
+    accepted: RefCell<Map<String, ()>>,
     oz_call: RefCell<Option<OzonetelCall>>,
     codes: RefCell<Vec<String>>,
     codes_status: RefCell<CodesStatus>,
@@ -121,9 +121,9 @@ impl Dispositions {
             outbox: RefCell::new(DispositionOutbox::new()),
             namespace: RefCell::new(None),
             forgotten: RefCell::new(Vec::new()),
-            sending: RefCell::new(KeySet::new()),
-            calls: RefCell::new(Keyed::new()),
-            accepted: RefCell::new(KeySet::new()),
+            sending: RefCell::new(Map::new()),
+            calls: RefCell::new(Map::new()),
+            accepted: RefCell::new(Map::new()),
             oz_call: RefCell::new(None),
             codes: RefCell::new(codes),
             codes_status: RefCell::new(CodesStatus::Ready),
@@ -221,11 +221,11 @@ impl Dispositions {
     /// The agent picked `choice` for a Genesys call.
     pub fn dispose_genesys(&self, call: &Call, choice: DispositionChoice) -> Result<(), &'static str> {
         let target = genesys::disposition_target(call, self.rt.disposition_key());
-        let mut calls = self.rt.calls.borrow_mut();
-        if !calls.contains(&target.key()) {
-            calls.insert(target.key(), SeenCall { id: call.id.clone(), released: call.state.is_released(), value: None });
-        }
-        drop(calls);
+        self.rt.calls.borrow_mut().get_or_insert_with(target.key(), || SeenCall {
+            id: call.id.clone(),
+            released: call.state.is_released(),
+            value: None,
+        });
         self.rt.enqueue(target, call.title().to_string(), choice)
     }
 

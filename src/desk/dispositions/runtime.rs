@@ -12,7 +12,7 @@ use crate::ozonetel;
 use gloo_timers::callback::Timeout;
 use crate::model::outbox_json::{choice_to_value, target_to_value};
 use crate::json::json;
-use crate::model::keyed::Keyed;
+use crate::json::Map;
 use std::rc::{Rc, Weak};
 
 impl Rt {
@@ -74,13 +74,13 @@ impl Rt {
     }
 
     /// Where every entry stands now, to compare with after a change.
-    pub(super) fn outbox_states(&self) -> Keyed<EntryState> {
+    pub(super) fn outbox_states(&self) -> Map<String, EntryState> {
         self.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect()
     }
 
     /// Reacts to the entries whose state differs from `before` (Saved, Queued); says
     /// whether any did.
-    pub(super) fn react_to(self: &Rc<Self>, before: &Keyed<EntryState>) -> bool {
+    pub(super) fn react_to(self: &Rc<Self>, before: &Map<String, EntryState>) -> bool {
         let changed: Vec<OutboxEntry> =
             self.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().collect();
         for e in &changed {
@@ -192,7 +192,7 @@ impl Rt {
             self.change(|ob| {
                 forgotten.borrow_mut().extend(ob.tick(now));
                 let due: Vec<OutboxEntry> =
-                    ob.due(now).into_iter().filter(|e| !sending.contains(&e.key)).cloned().collect();
+                    ob.due(now).into_iter().filter(|e| !sending.contains_key(&e.key)).cloned().collect();
                 for e in due {
                     if ob.mark_sent(&e.key, now).is_ok() {
                         started.push(ob.get(&e.key).cloned().unwrap_or(e));
@@ -201,7 +201,7 @@ impl Rt {
             });
         }
         for e in started {
-            self.sending.borrow_mut().add(e.key.clone());
+            self.sending.borrow_mut().insert(e.key.clone(), ());
             let rt = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = match &e.target {

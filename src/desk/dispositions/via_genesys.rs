@@ -8,7 +8,7 @@ use crate::genesys::{self, GwsError};
 use crate::model::{Call, DispositionOutcome, DispositionTarget, EntryState, OutboxEntry, StoreAction};
 use super::view::genesys_key;
 use crate::json::Value;
-use crate::model::keyed::{KeySet, Keyed};
+use crate::json::Map;
 use std::rc::Rc;
 
 /// What the runtime knows of a Genesys call from notifications and state reads.
@@ -46,7 +46,7 @@ impl Rt {
                         if c.value.as_deref() == Some(code) {
                             return Some(DispositionOutcome::Queued);
                         }
-                        self.accepted.borrow_mut().add(e.key.clone());
+                        self.accepted.borrow_mut().insert(e.key.clone(), ());
                         None
                     }
                     // Released (or unknown): statusCode 0 is the definite answer (seed 000).
@@ -66,12 +66,12 @@ impl Rt {
             match action {
                 StoreAction::AgentIdentified(who) => self.set_namespace(who.user_name.trim()),
                 StoreAction::Snapshot { calls, .. } => {
-                    let live: KeySet = calls.iter().filter(|c| !c.state.is_released()).map(genesys_key).collect();
+                    let live: Map<String, ()> = calls.iter().filter(|c| !c.state.is_released()).map(|c| (genesys_key(c), ())).collect();
                     for c in calls {
                         self.see(c, &key_name);
                     }
                     // Calls that ended while nobody listened.
-                    let gone: Vec<String> = self.calls.borrow().keys().filter(|k| !live.contains(k)).map(str::to_string).collect();
+                    let gone: Vec<String> = self.calls.borrow().keys().filter(|k| !live.contains_key(*k)).cloned().collect();
                     for k in &gone {
                         if let Some(c) = self.calls.borrow_mut().get_mut(k) {
                             c.released = true;
@@ -87,7 +87,7 @@ impl Rt {
                         .borrow()
                         .entries()
                         .iter()
-                        .filter(|e| matches!(e.target, DispositionTarget::Genesys { .. }) && !live.contains(&e.key))
+                        .filter(|e| matches!(e.target, DispositionTarget::Genesys { .. }) && !live.contains_key(&e.key))
                         .map(|e| e.key.clone())
                         .collect();
                     if stale.is_empty() {
@@ -140,7 +140,7 @@ impl Rt {
         let now = now_ms();
         let code = entry.choice.disposition.trim().to_string();
         match entry.state {
-            EntryState::InFlight { .. } if self.accepted.borrow().contains(key) => {
+            EntryState::InFlight { .. } if self.accepted.borrow().contains_key(key) => {
                 let outcome = if seen.released {
                     Some(DispositionOutcome::Saved)
                 } else if seen.value.as_deref() == Some(code.as_str()) {
@@ -165,7 +165,7 @@ impl Rt {
 
 /// Forgets the ended calls no outbox entry needs any more, so an eight-hour shift does
 /// not grow the map by a call each time (a live call, or one with an entry, stays).
-pub(super) fn prune_seen(calls: &mut Keyed<SeenCall>, has_entry: impl Fn(&str) -> bool) {
+pub(super) fn prune_seen(calls: &mut Map<String, SeenCall>, has_entry: impl Fn(&str) -> bool) {
     calls.retain(|key, c| !c.released || has_entry(key));
 }
 
@@ -200,17 +200,17 @@ pub(super) fn read_call(body: &str, key: &str) -> Option<(bool, Option<String>)>
 #[cfg(test)]
 mod tests {
     use super::{before_resend, prune_seen, read_call, SeenCall};
-    use crate::model::keyed::Keyed;
+    use crate::json::Map;
 
     #[test]
     fn ended_calls_without_an_entry_are_forgotten() {
         let seen = |id: &str, released| SeenCall { id: id.into(), released, value: None };
-        let mut calls: Keyed<SeenCall> = Keyed::new();
+        let mut calls: Map<String, SeenCall> = Map::new();
         calls.insert("live".into(), seen("live", false));
         calls.insert("ended-with-entry".into(), seen("e1", true));
         calls.insert("ended".into(), seen("e2", true));
         prune_seen(&mut calls, |k| k == "ended-with-entry");
-        let mut left: Vec<&str> = calls.keys().collect();
+        let mut left: Vec<&str> = calls.keys().map(String::as_str).collect();
         left.sort();
         assert_eq!(left, ["ended-with-entry", "live"]);
     }

@@ -44,7 +44,7 @@ struct Inner {
     connection: RefCell<ConnectionStatus>,
     /// Notifications heard per call, so an operation GWS accepted can be checked for the
     /// notification that should follow (see `Subject`).
-    heard_calls: RefCell<crate::model::keyed::Keyed<u32>>,
+    heard_calls: RefCell<crate::json::Map<String, u32>>,
     /// Agent-state notifications heard.
     heard_agent: Cell<u32>,
     /// Calls first heard of (what a Dial brings).
@@ -90,7 +90,7 @@ impl GenesysLine {
             retry_timer: RefCell::new(None),
             took_over: Cell::new(false),
             connection: RefCell::new(ConnectionStatus::Connecting),
-            heard_calls: RefCell::new(crate::model::keyed::Keyed::new()),
+            heard_calls: RefCell::new(crate::json::Map::new()),
             heard_agent: Cell::new(0),
             heard_new_calls: Cell::new(0),
         });
