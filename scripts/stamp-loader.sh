@@ -22,7 +22,12 @@ sed -i -e "s/__CCW_MODULE__/$module/" -e "s/__CCW_WASM__/$wasm/" -e "s/__CCW_HI_
   -e "s/__CCW_OZONETEL_MODULE__/$ozonetel.js/" -e "s/__CCW_OZONETEL_WASM__/${ozonetel}_bg.wasm/" "$dir/crm-call-widget.js"
 # trunk leaves its own <link data-trunk rel="rust"> tag in the page; a host page has none.
 sed -i '/data-trunk/d' "$dir/index.html"
-# A release build's JavaScript minified (the loader and each build's module).
-if [ "${TRUNK_PROFILE:-debug}" = release ]; then node "$(dirname "$0")/minify.mjs" "$dir"; fi
+# A release build: short import names in each build (wasm and module alike), then its
+# JavaScript minified (the loader and each build's module).
+if [ "${TRUNK_PROFILE:-debug}" = release ]; then
+  node "$(dirname "$0")/short-imports.mjs" "$dir" "${module%.js}"
+  node "$(dirname "$0")/short-imports.mjs" "$dir" "$ozonetel"
+  node "$(dirname "$0")/minify.mjs" "$dir"
+fi
 # Compressed copies beside each file (.gz, .br), for servers that send them as they are.
 node "$(dirname "$0")/compress.mjs" "$dir"
