@@ -4,8 +4,13 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
-/// The widget's stylesheet, themed through `--ccw-*` custom properties.
-const STYLES: &str = include_str!("../../www/widget.css");
+/// The widget's stylesheet (www/widget.css, minified by the build script), themed through
+/// `--ccw-*` custom properties.
+const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
+
+#[cfg(test)]
+#[path = "../../build/css.rs"]
+mod css;
 
 /// Attaches (or empties) the host's shadow root, adds the styles, and returns the element
 /// the Yew app renders into.
@@ -40,4 +45,26 @@ fn adopt_styles(root: &web_sys::ShadowRoot) -> bool {
     }
     let sheets = js_sys::Array::of1(&sheet);
     js_sys::Reflect::set(root, &JsValue::from_str("adoptedStyleSheets"), &sheets).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css::minify_css;
+
+    #[test]
+    fn the_stylesheet_loses_only_comments_and_needless_spaces() {
+        let css = "/* theme */\n:host {\n  --_bg: var(--ccw-surface, #fff);\n}\n.a .b:hover > .c, .d :focus-visible {\n  margin: 0 0 0 calc(1.2em + 8px);\n  font-family: \"Segoe  UI\", /* x */ sans-serif;\n}\n@media (prefers-reduced-motion: reduce) { .s { animation: none; } }\n";
+        assert_eq!(
+            minify_css(css),
+            ":host{--_bg:var(--ccw-surface,#fff)}.a .b:hover>.c,.d :focus-visible{margin:0 0 0 calc(1.2em + 8px);font-family:\"Segoe  UI\",sans-serif}@media (prefers-reduced-motion:reduce){.s{animation:none}}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_stylesheet_is_the_source_minified() {
+        let source = include_str!("../../www/widget.css");
+        assert_eq!(super::STYLES, minify_css(source));
+        assert!(super::STYLES.len() < source.len() * 9 / 10, "{} of {} bytes", super::STYLES.len(), source.len());
+        assert!(!super::STYLES.contains("/*") && !super::STYLES.contains('\n'));
+    }
 }

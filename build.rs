@@ -1,0 +1,14 @@
+//! Build script: writes the widget's stylesheet (www/widget.css) minified into OUT_DIR,
+//! where `host::shadow` includes it; the source keeps its comments and layout.
+
+#[path = "build/css.rs"]
+mod css;
+
+fn main() {
+    let source = "www/widget.css";
+    println!("cargo:rerun-if-changed={source}");
+    println!("cargo:rerun-if-changed=build/css.rs");
+    let css = std::fs::read_to_string(source).expect("read www/widget.css");
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("widget.min.css");
+    std::fs::write(out, css::minify_css(&css)).expect("write widget.min.css");
+}
