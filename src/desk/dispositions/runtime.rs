@@ -205,7 +205,13 @@ impl Rt {
             let rt = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = match &e.target {
+                    // Only a build with Genesys telephony has a GWS session to send to (the
+                    // entry stays in the outbox); a constant does not remove an await's
+                    // state from the future, so the sender is left out by name.
+                    #[cfg(feature = "genesys")]
                     DispositionTarget::Genesys { .. } => rt.send_genesys(&e).await,
+                    #[cfg(not(feature = "genesys"))]
+                    DispositionTarget::Genesys { .. } => None,
                     DispositionTarget::Ozonetel { .. } => Some(rt.send_ozonetel(&e).await),
                 };
                 rt.sending.borrow_mut().remove(&e.key);

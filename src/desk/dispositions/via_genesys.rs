@@ -3,7 +3,7 @@
 //! that reads the call first so nothing is recorded twice.
 
 use super::{now_ms, Rt, DEFAULT_KEY};
-use crate::config::DispositionVendor;
+use crate::config::{DispositionVendor, TelephonyVendor};
 use crate::genesys::{self, GwsError};
 use crate::model::{Call, DispositionOutcome, DispositionTarget, EntryState, OutboxEntry, StoreAction};
 use super::view::genesys_key;
@@ -21,6 +21,7 @@ pub(super) struct SeenCall {
 
 impl Rt {
     /// Genesys: the outcome, or `None` while a live call's confirmation is awaited.
+    #[cfg_attr(not(feature = "genesys"), allow(dead_code))]
     pub(super) async fn send_genesys(&self, e: &OutboxEntry) -> Option<DispositionOutcome> {
         let DispositionTarget::Genesys { call_id, disposition_key, .. } = &e.target else { return None };
         let Some(gws) = self.gws.as_ref() else { return Some(DispositionOutcome::Rejected("call-incomplete".into())) };
@@ -58,7 +59,7 @@ impl Rt {
     }
 
     pub(super) fn observe(self: &Rc<Self>, actions: &[StoreAction]) {
-        if self.vendor != DispositionVendor::Genesys {
+        if self.vendor != DispositionVendor::Genesys || !TelephonyVendor::Genesys.built() {
             return;
         }
         let key_name = self.disposition_key().unwrap_or_else(|| DEFAULT_KEY.to_string());
