@@ -113,11 +113,11 @@ pub fn app(props: &AppProps) -> Html {
                 if store.device_problem {
                     <p class="banner error device-problem" role="alert">{ ctx.t(Text::DeviceProblem) }</p>
                 }
-                if calls.is_empty() && dispositions.oz_call.is_none() {
+                if calls.is_empty() && dispositions.host_call().is_none() {
                     <div class="calls"><p class="empty">{ ctx.t(Text::NoCalls) }</p></div>
                 } else {
                     <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
-                        if dispositions.oz_call.is_some() {
+                        if dispositions.host_call().is_some() {
                             <div role="listitem" key="ozonetel-call">{ ozonetel_call_card(&ctx, &OzonetelCallCardProps { view: dispositions.clone() }) }</div>
                         }
                         { for calls.iter().map(|c| {

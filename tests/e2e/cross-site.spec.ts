@@ -116,6 +116,28 @@ async function openRecord(site: BrowserContext, url: string): Promise<Watch> {
   await page.addInitScript(() => {
     const log: { t: number; state: string }[] = [];
     (window as any).__banner = log;
+    // Each GWS request as the page sends it (fetch or XMLHttpRequest), on the page's clock
+    // (as the banner log): the test's own request events can reach it late when the
+    // machine is busy.
+    const sent: { t: number; url: string }[] = [];
+    (window as any).__gwsSent = sent;
+    const fetch = window.fetch;
+    window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+      const url = input instanceof Request ? input.url : String(input);
+      if (new URL(url, location.href).pathname.startsWith('/api/v2/')) sent.push({ t: Date.now(), url });
+      return fetch.call(this, input, init);
+    };
+    const open = XMLHttpRequest.prototype.open;
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest & { __url?: string }, ...args: any[]) {
+      this.__url = String(args[1]);
+      return (open as any).apply(this, args);
+    } as any;
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest & { __url?: string }, body?: any) {
+      const url = this.__url ?? '';
+      if (new URL(url, location.href).pathname.startsWith('/api/v2/')) sent.push({ t: Date.now(), url });
+      return send.call(this, body);
+    };
     let last = '';
     setInterval(() => {
       const root = document.querySelector('crm-call-widget')?.shadowRoot;
@@ -258,7 +280,9 @@ async function notKept(site: BrowserContext, t: Topology, label: string) {
   await sleep(15_000);
   const after = await sim.state();
 
-  const requestsAfter = w.gws.filter(r => r.t > shownAt).map(r => new URL(r.url).pathname);
+  const sent = await page.evaluate(() => (window as any).__gwsSent as { t: number; url: string }[]);
+  expect(sent.length, 'the page-side log sees the requests the test sees').toBe(w.gws.length);
+  const requestsAfter = sent.filter(r => r.t > shownAt).map(r => new URL(r.url).pathname);
   const serverAfter = gwsRequestsAtServer(after) - gwsRequestsAtServer(atStop);
   const reasons = w.errors.filter(e => e.includes(NOT_KEPT));
   expect(reasons, w.errors.join('\n')).toHaveLength(1);
@@ -274,7 +298,7 @@ async function notKept(site: BrowserContext, t: Topology, label: string) {
   // No agent state was ever set: the session was never started.
   expect((await sim.agent()).agentState.state).toBe('LoggedOut');
 
-  const before = w.gws.filter(r => r.t <= shownAt).map(r => new URL(r.url).pathname.replace('/api/v2', ''));
+  const before = sent.filter(r => r.t <= shownAt).map(r => new URL(r.url).pathname.replace('/api/v2', ''));
   const byPath = [...new Set(before)].map(p => `${p} ${before.filter(q => q === p).length}`).join(', ');
   console.log(`[topology] ${label}: the banner after ${shownAt - w.openedAt} ms; ${before.length} ` +
     `GWS requests before it (${byPath}); ${requestsAfter.length} requests in the 15 s after the stop ` +

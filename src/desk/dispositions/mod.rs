@@ -93,6 +93,18 @@ struct Rt {
     tab_post: RefCell<Option<Callback<Value>>>,
 }
 
+impl Rt {
+    /// The calls are the Ozonetel line's own (Ozonetel telephony). A constant in a build
+    /// with one telephony, so the other telephony's paths are left out of it.
+    fn line_calls(&self) -> bool {
+        match (TelephonyVendor::Genesys.built(), TelephonyVendor::Ozonetel.built()) {
+            (false, _) => true,
+            (_, false) => false,
+            _ => self.line_calls,
+        }
+    }
+}
+
 impl Dispositions {
     /// Starts the runtime: restores what storage holds (when the agent is known), reads
     /// the screen-pop URL (Ozonetel) and begins sending what is due.
@@ -147,7 +159,7 @@ impl Dispositions {
             if let Some(ns) = Some(config.ozonetel.agent_id.trim()).filter(|a| !a.is_empty()) {
                 rt.set_namespace(ns);
             }
-            if let Some(call) = via_ozonetel::screen_pop_call().filter(|_| !rt.line_calls) {
+            if let Some(call) = via_ozonetel::screen_pop_call().filter(|_| !rt.line_calls()) {
                 rt.set_oz_call(Some(call));
             }
         } else if !config.username.trim().is_empty() {
@@ -186,7 +198,7 @@ impl Dispositions {
 
     /// The outbox key of a call on the panel.
     pub fn key_of(&self, call: &Call) -> String {
-        if self.rt.line_calls {
+        if self.rt.line_calls() {
             ozonetel_key(&call.id)
         } else {
             genesys_key(call)
@@ -195,7 +207,7 @@ impl Dispositions {
 
     /// The agent picked `choice` for a call on the panel (queued during the call).
     pub fn dispose(&self, call: &Call, choice: DispositionChoice) -> Result<(), &'static str> {
-        if !self.rt.line_calls {
+        if !self.rt.line_calls() {
             return self.dispose_genesys(call, choice);
         }
         let oz = &self.rt.config.ozonetel;

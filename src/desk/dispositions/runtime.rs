@@ -99,7 +99,7 @@ impl Rt {
             DispositionTarget::Genesys { .. } => {
                 self.calls.borrow().get(&e.key).filter(|c| !c.released).map(|c| c.id.clone())
             }
-            DispositionTarget::Ozonetel { ucid, .. } => self.line_calls.then(|| ucid.clone()),
+            DispositionTarget::Ozonetel { ucid, .. } => self.line_calls().then(|| ucid.clone()),
         };
         if let Some(call_id) = call_id {
             let disposition = e.choice.disposition.clone();
@@ -142,7 +142,7 @@ impl Rt {
             }
             // Ozonetel pauses the agent itself (pauseAfterDispose); its calls are cards
             // only with Ozonetel telephony.
-            DispositionTarget::Ozonetel { ucid, .. } if self.line_calls => (ucid.clone(), true),
+            DispositionTarget::Ozonetel { ucid, .. } if self.line_calls() => (ucid.clone(), true),
             DispositionTarget::Ozonetel { .. } => return,
         };
         let record = DeskEvent::Store(StoreAction::DispositionRecorded { call_id, disposition: c.disposition.clone() });

@@ -108,6 +108,15 @@ pub(super) fn entry_view(e: &OutboxEntry) -> EntryView {
     }
 }
 
+impl DispositionView {
+    /// The host page's active Ozonetel call (Ozonetel dispositions beside Genesys
+    /// telephony). Never in a build without Genesys telephony: there the calls are the
+    /// panel's own, so that build has no card for one.
+    pub fn host_call(&self) -> Option<&OzonetelCall> {
+        self.oz_call.as_ref().filter(|_| crate::config::TelephonyVendor::Genesys.built())
+    }
+}
+
 impl Rt {
     pub(super) fn publish(&self) {
         let recent = self.recent.borrow().clone();

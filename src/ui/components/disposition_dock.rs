@@ -21,7 +21,7 @@ pub struct OzonetelCallCardProps {
 /// The host's active Ozonetel call: who, its state, and its disposition (a view of the
 /// panel; its disposition section keeps its own state).
 pub fn ozonetel_call_card(ctx: &DeskContext, props: &OzonetelCallCardProps) -> Html {
-    let Some(call) = props.view.oz_call.clone() else { return html! {} };
+    let Some(call) = props.view.host_call().cloned() else { return html! {} };
     let key = ozonetel_key(&call.ucid);
     let entry = props.view.entry(&key);
     let ended = call.ended_at_ms.is_some();
@@ -74,7 +74,7 @@ pub fn disposition_dock(props: &DispositionDockProps) -> Html {
     let ctx = use_context::<DeskContext>().expect("DeskContext");
     let hidden = use_state(Vec::<String>::new);
     let now = js_sys::Date::now() as u64;
-    let oz_key = props.view.oz_call.as_ref().map(|c| ozonetel_key(&c.ucid));
+    let oz_key = props.view.host_call().map(|c| ozonetel_key(&c.ucid));
     let items: Vec<_> = props
         .view
         .entries
