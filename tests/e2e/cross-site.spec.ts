@@ -398,6 +398,7 @@ test.describe('e. Ozonetel only', () => {
     await expect(c).toHaveAttribute('data-state', 'Established');
     if (await c.locator('.dispo-open').count()) await c.locator('.dispo-open').click();
     await c.locator('.dispo-filter').fill('int');
+    await expect(c.locator('.dispo-codes [role=option][data-code="Interested"]')).toBeVisible();
     await c.locator('.dispo-filter').press('Enter');
     await expect(c.locator('.dispo-codes [role=option][aria-selected=true]')).toHaveAttribute('data-code', 'Interested');
     await c.locator('.dispo-save').click();

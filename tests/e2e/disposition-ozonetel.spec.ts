@@ -53,6 +53,8 @@ async function hangUp(page: Page, sim: Sim, ucid: string) {
 async function pick(scope: Locator, typed: string, code: string) {
   const filter = scope.locator('.dispo-filter');
   await filter.fill(typed);
+  // Enter once the list shows (while it loads, Enter picks nothing).
+  await expect(scope.locator(`.dispo-codes [role=option][data-code="${code}"]`)).toBeVisible();
   await filter.press('Enter');
   await expect(scope.locator('.dispo-codes [role=option][aria-selected=true]')).toHaveAttribute('data-code', code);
 }

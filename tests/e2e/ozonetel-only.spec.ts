@@ -87,6 +87,8 @@ async function hangUp(page: Page, ucid: string) {
 async function pick(scope: Locator, typed: string, code: string) {
   const filter = scope.locator('.dispo-filter');
   await filter.fill(typed);
+  // As an agent would: Enter once the list shows (while it loads, Enter picks nothing).
+  await expect(scope.locator(`.dispo-codes [role=option][data-code="${code}"]`)).toBeVisible();
   await filter.press('Enter');
   await expect(scope.locator('.dispo-codes [role=option][aria-selected=true]')).toHaveAttribute('data-code', code);
 }
@@ -256,6 +258,40 @@ test('two tabs: the same cards in both, a pick in either reaches Ozonetel exactl
   expect(await records(ucid)).toHaveLength(1);
   await noGenesys(page, w);
   await noGenesys(other, w2);
+});
+
+test('the code list still on its way: a typed filter is not taken for a code; the list, once in, offers the match', async ({ page }) => {
+  let release!: () => void;
+  const held = new Promise<void>(r => { release = r; });
+  let asked = 0;
+  await page.route(`${sim.url}/ca_apis/DispositionAPIV2`, async route => {
+    if (/"action"\s*:\s*"get"/.test(route.request().postData() ?? '')) { asked++; await held; }
+    await route.continue();
+  });
+  const ucid = await ozCall('9812312312');
+  const w = await open(page, screenPop(ucid, '9812312312'));
+  const c = card(page, ucid);
+  await openPicker(c);
+  await expect.poll(() => asked).toBe(1);
+  await expect(c.locator('.dispo-note .spinner')).toHaveCount(1);
+  const filter = c.locator('.dispo-filter');
+  await filter.fill('int');
+  await filter.press('Enter');
+  await expect(c.locator('.dispo-codes [role=option]')).toHaveCount(0);
+  await c.locator('.dispo-save').click();
+  await expect(c.locator('.dispo-error')).toBeVisible();
+  await expect(c.locator('.dispo-status')).toHaveCount(0);
+  expect(await records(ucid)).toHaveLength(0);
+  release();
+  // The list arrives; the filter typed meanwhile now offers what it matches.
+  await expect(c.locator('.dispo-codes [role=option] .name')).toHaveText(['Interested', 'Not Interested']);
+  await filter.press('Enter');
+  await expect(c.locator('.dispo-codes [role=option][aria-selected=true]')).toHaveAttribute('data-code', 'Interested');
+  await c.locator('.dispo-save').click();
+  await expect(c.locator('.dispo-status')).toHaveAttribute('data-status', 'queued');
+  await hangUp(page, ucid);
+  await expect.poll(async () => (await records(ucid)).map((r: any) => r.disposition)).toEqual(['Interested']);
+  await noGenesys(page, w);
 });
 
 test('hostile strings from the Ozonetel API and the page show as text', async ({ page }) => {

@@ -352,8 +352,13 @@ pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
         use_reducer(move || Form { selected: initial, comment, ..Form::default() })
     };
     let codes: Vec<String> = if view.codes.is_empty() {
-        // No list (it could not be loaded): what the agent types is the code.
-        Some(form.filter.trim().to_string()).filter(|f| !f.is_empty()).into_iter().collect()
+        // No list (it could not be loaded, or there is none): what the agent types is the
+        // code. While the list is on its way, nothing: Enter then would pick a half-typed
+        // filter ("int") where a moment later "Interested" would be offered.
+        Some(form.filter.trim().to_string())
+            .filter(|f| !f.is_empty() && !matches!(view.codes_status, CodesStatus::Loading))
+            .into_iter()
+            .collect()
     } else {
         view.codes.clone()
     };
