@@ -156,7 +156,7 @@ pub fn call_card(props: &CallCardProps) -> Html {
                     { for user_data.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                 </dl>
             }
-            if call.parties.len() > 1 {
+            if operations && call.parties.len() > 1 {
                 <section class="participants" aria-label={ctx.t(Text::Participants)}>
                     <h2>{ ctx.t(Text::Participants) }</h2>
                     <ul>
