@@ -106,6 +106,13 @@ fn typed_reads_name_what_is_wrong() {
 }
 
 #[test]
+fn text_that_is_not_json_is_refused_with_where_it_stopped() {
+    assert_eq!(parse("{\"a\":}").unwrap_err().to_string(), "line 1, column 6");
+    assert_eq!(parse("[1,\n 2,").unwrap_err().to_string(), "line 2, column 3");
+    assert!(parse("").is_err() && parse("{} x").is_err());
+}
+
+#[test]
 fn values_nested_too_deeply_are_refused_not_overflowing() {
     let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     assert!(parse(&deep(100)).is_ok());

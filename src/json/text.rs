@@ -12,9 +12,12 @@ use super::de::{Error, MAX_DEPTH};
 use super::value::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Reads JSON text as a [`Value`] (values nested deeper than 128 are refused).
+/// Reads JSON text as a [`Value`] (values nested deeper than 128 are refused). The error
+/// says where the text stopped being JSON, not why: serde_json's sentences (its `Display`,
+/// ~3 KB) would ship in every build, and no reader shows them (the loader parses the
+/// `config` attribute itself; stored state and vendor answers only need "not JSON").
 pub fn parse(text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text).map_err(|e| Error::new(e.to_string()))
+    serde_json::from_str(text).map_err(|e| Error::new(format!("line {}, column {}", e.line(), e.column())))
 }
 
 /// A JavaScript value — a plain object, array, string, number, boolean, `null` or
