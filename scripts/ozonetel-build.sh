@@ -21,7 +21,7 @@ wasm-bindgen --target web --out-dir "$work" --out-name crm-call-widget-ozonetel 
   "$target/wasm32-unknown-unknown/$profile/ccw.wasm" >&2
 if [ "$profile" = release ]; then
   # As trunk does for its build (Trunk.toml, index.html: data-wasm-opt, data-wasm-opt-params).
-  wasm-opt -Oz -Oz --low-memory-unused "$work/crm-call-widget-ozonetel_bg.wasm" -o "$work/opt.wasm" >&2
+  wasm-opt -Oz -Oz --low-memory-unused --strip-producers --strip-target-features "$work/crm-call-widget-ozonetel_bg.wasm" -o "$work/opt.wasm" >&2
   mv "$work/opt.wasm" "$work/crm-call-widget-ozonetel_bg.wasm"
 fi
 if command -v sha256sum >/dev/null; then sum="sha256sum"; else sum="shasum -a 256"; fi

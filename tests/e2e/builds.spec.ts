@@ -2,7 +2,7 @@
 // names (the Genesys build for "genesys" or none, the Ozonetel-only build for "ozonetel"),
 // once however many widgets; a page with both kinds runs both; and a build started by hand
 // with the other vendor's config says which build it is and how to load the right one.
-// Each shipped build imports under short names (scripts/short-imports.mjs) and starts.
+// Each shipped build carries no custom section, imports under short names (scripts/short-imports.mjs) and starts.
 import { test, expect, widget } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -108,14 +108,18 @@ test('a build started by hand with the other vendor\'s config says which build i
   expect(error).toContain('crm-call-widget.js');
 });
 
-test('each shipped build imports under short names from one module, and its module knows them', async ({ page, sim }) => {
+test('each shipped build carries no custom section and imports under short names from one module, and its module knows them', async ({ page, sim }) => {
   await page.goto(`${sim.pageUrl}/`);
   const loader = await (await fetch(`${sim.pageUrl}/crm-call-widget.js`)).text();
   const stems = [/"(crm-call-widget-[0-9a-f]+)\.js"/, /"(crm-call-widget-ozonetel-[0-9a-f]+)\.js"/].map(re => re.exec(loader)?.[1]);
   for (const stem of stems) {
     expect(stem, 'the loader names both builds').toBeTruthy();
     const wasm = new Uint8Array(await (await fetch(`${sim.pageUrl}/${stem}_bg.wasm`)).arrayBuffer());
-    const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm));
+    const module = new WebAssembly.Module(wasm);
+    // Nothing the browser does not read: no names, no toolchain or target-feature notes.
+    for (const section of ['name', 'producers', 'target_features'])
+      expect(WebAssembly.Module.customSections(module, section).length, `${stem}: a "${section}" section`).toBe(0);
+    const imports = WebAssembly.Module.imports(module);
     expect(imports.length).toBeGreaterThan(50);
     expect(new Set(imports.map(i => i.module))).toEqual(new Set(['a']));
     expect(imports.filter(i => i.name.length > 2).map(i => i.name), `${stem}: no long import name`).toEqual([]);
