@@ -25,8 +25,8 @@ sed -i '/data-trunk/d' "$dir/index.html"
 # A release build: short import names in each build (wasm and module alike), then its
 # JavaScript minified (the loader and each build's module).
 if [ "${TRUNK_PROFILE:-debug}" = release ]; then
-  node "$(dirname "$0")/short-imports.mjs" "$dir" "${module%.js}"
-  node "$(dirname "$0")/short-imports.mjs" "$dir" "$ozonetel"
+  node "$(dirname "$0")/short-names.mjs" "$dir" "${module%.js}"
+  node "$(dirname "$0")/short-names.mjs" "$dir" "$ozonetel"
   node "$(dirname "$0")/minify.mjs" "$dir"
 fi
 # Compressed copies beside each file (.gz, .br), for servers that send them as they are.

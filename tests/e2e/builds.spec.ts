@@ -2,7 +2,8 @@
 // names (the Genesys build for "genesys" or none, the Ozonetel-only build for "ozonetel"),
 // once however many widgets; a page with both kinds runs both; and a build started by hand
 // with the other vendor's config says which build it is and how to load the right one.
-// Each shipped build carries no custom section, imports under short names (scripts/short-imports.mjs) and starts.
+// Each shipped build carries no custom section, imports and exports under short names
+// (scripts/short-names.mjs) and starts.
 import { test, expect, widget } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -108,7 +109,7 @@ test('a build started by hand with the other vendor\'s config says which build i
   expect(error).toContain('crm-call-widget.js');
 });
 
-test('each shipped build carries no custom section and imports under short names from one module, and its module knows them', async ({ page, sim }) => {
+test('each shipped build carries no custom section, imports and exports under short names, and its module knows them', async ({ page, sim }) => {
   await page.goto(`${sim.pageUrl}/`);
   const loader = await (await fetch(`${sim.pageUrl}/crm-call-widget.js`)).text();
   const stems = [/"(crm-call-widget-[0-9a-f]+)\.js"/, /"(crm-call-widget-ozonetel-[0-9a-f]+)\.js"/].map(re => re.exec(loader)?.[1]);
@@ -123,6 +124,9 @@ test('each shipped build carries no custom section and imports under short names
     expect(imports.length).toBeGreaterThan(50);
     expect(new Set(imports.map(i => i.module))).toEqual(new Set(['a']));
     expect(imports.filter(i => i.name.length > 2).map(i => i.name), `${stem}: no long import name`).toEqual([]);
+    const exports = WebAssembly.Module.exports(module).map(e => e.name);
+    expect(exports).toContain('memory');
+    expect(exports.filter(n => n.length > 2 && n !== 'memory'), `${stem}: no long export name`).toEqual([]);
     // The module's import object is the one the wasm asks for: it starts.
     const started = await page.evaluate(async ([s]) => {
       const m = await import(`/${s}.js`);
