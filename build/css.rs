@@ -1,7 +1,36 @@
-//! The widget's stylesheet without what the browser does not need: comments, and
-//! whitespace that separates nothing (around `{ } ; , >`, after `:`, before `}`).
-//! Quoted strings are kept as they are; a space before `:` stays (in a selector it is the
-//! descendant combinator), and so does every other space (`calc(1em + 8px)`, `0 1px`).
+//! The widget's stylesheet without what the browser does not need: the rules of a
+//! telephony the build leaves out (`without_parts`), comments, and whitespace that
+//! separates nothing (around `{ } ; , >`, after `:`, before `}`). Quoted strings are kept
+//! as they are; a space before `:` stays (in a selector it is the descendant combinator),
+//! and so does every other space (`calc(1em + 8px)`, `0 1px`).
+
+/// `css` without the lines from `/* only NAME */` to `/* end NAME */` for each NAME in
+/// `left_out` (the markers on lines of their own). An unclosed or stray marker is an error.
+pub fn without_parts(css: &str, left_out: &[&str]) -> Result<String, String> {
+    let mut out = String::with_capacity(css.len());
+    let mut open: Option<&str> = None;
+    for (n, line) in css.lines().enumerate() {
+        let marker = line.trim().strip_prefix("/* ").and_then(|l| l.strip_suffix(" */"));
+        match (marker.and_then(|m| m.strip_prefix("only ")), marker.and_then(|m| m.strip_prefix("end ")), open) {
+            (Some(name), _, None) => open = Some(name),
+            (_, Some(name), Some(o)) if name == o => {
+                open = None;
+                continue;
+            }
+            (Some(_), _, Some(o)) | (_, Some(_), Some(o)) => return Err(format!("line {}: inside \"only {o}\"", n + 1)),
+            (_, Some(name), None) => return Err(format!("line {}: \"end {name}\" without its \"only {name}\"", n + 1)),
+            _ => {}
+        }
+        if !open.is_some_and(|o| left_out.contains(&o)) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    match open {
+        Some(o) => Err(format!("\"only {o}\" is not closed")),
+        None => Ok(out),
+    }
+}
 
 pub fn minify_css(css: &str) -> String {
     let mut out = String::with_capacity(css.len());

@@ -49,7 +49,7 @@ fn adopt_styles(root: &web_sys::ShadowRoot) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::css::minify_css;
+    use super::css::{minify_css, without_parts};
 
     #[test]
     fn the_stylesheet_loses_only_comments_and_needless_spaces() {
@@ -63,8 +63,33 @@ mod tests {
     #[test]
     fn the_shipped_stylesheet_is_the_source_minified() {
         let source = include_str!("../../www/widget.css");
+        assert!(cfg!(feature = "genesys"), "the tests build with Genesys telephony: all of the stylesheet");
         assert_eq!(super::STYLES, minify_css(source));
         assert!(super::STYLES.len() < source.len() * 9 / 10, "{} of {} bytes", super::STYLES.len(), source.len());
         assert!(!super::STYLES.contains("/*") && !super::STYLES.contains('\n'));
+    }
+
+    #[test]
+    fn a_part_left_out_loses_its_lines_and_only_those() {
+        let css = ".a { x: 1; }\n/* only genesys */\n.g { y: 2; }\n/* end genesys */\n.b { z: 3; }\n";
+        assert_eq!(without_parts(css, &["genesys"]).as_deref(), Ok(".a { x: 1; }\n.b { z: 3; }\n"));
+        assert_eq!(minify_css(&without_parts(css, &[]).unwrap()), ".a{x:1}.g{y:2}.b{z:3}");
+        for broken in ["/* only genesys */\n.g {}\n", "/* end genesys */\n", "/* only genesys */\n/* only ozonetel */\n", "/* only genesys */\n/* end ozonetel */\n"] {
+            assert!(without_parts(broken, &["genesys"]).is_err(), "{broken:?}");
+        }
+    }
+
+    #[test]
+    fn the_ozonetel_only_stylesheet_keeps_what_its_views_use() {
+        let source = include_str!("../../www/widget.css");
+        let ozonetel = minify_css(&without_parts(source, &["genesys"]).expect("the markers pair up"));
+        assert!(ozonetel.len() < minify_css(source).len() * 9 / 10, "{} of {} bytes", ozonetel.len(), minify_css(source).len());
+        // The Genesys-only views' rules are gone; the shared and the Ozonetel ones stay.
+        for gone in [".presence", ".agent-state", "button.hangup", ".transfer-form", ".participants", ".banner.info"] {
+            assert!(!ozonetel.contains(gone), "{gone}");
+        }
+        for kept in [".agent-name", ".call-card{", ".call-card.wrap-up", ".banner.warn", ".sim-key", ".keypad", ".dialer", ".dispo-codes", ".countdown", ".spinner", ".controls", ".user-data", ".notice{"] {
+            assert!(ozonetel.contains(kept), "{kept}");
+        }
     }
 }
