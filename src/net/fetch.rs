@@ -16,7 +16,7 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
     if cancel.is_some_and(|s| s.aborted()) {
         return Err(NetError::Cancelled);
     }
-    let controller = AbortController::new().map_err(|_| NetError::Unreachable("AbortController".into()))?;
+    let controller = AbortController::new().map_err(|_| NetError::Unreachable("AbortController"))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let controller = controller.clone();
@@ -46,15 +46,15 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
         Some(body) => builder.body(body),
         None => builder.build(),
     }
-    .map_err(|e| NetError::Unreachable(e.to_string()))?;
+    .map_err(|_| NetError::Unreachable("request"))?;
 
-    let failure = |e: gloo_net::Error| {
+    let failure = |_: gloo_net::Error| {
         if timed_out.get() {
             NetError::TimedOut
         } else if cancel.is_some_and(|s| s.aborted()) {
             NetError::Cancelled
         } else {
-            NetError::Unreachable(e.to_string())
+            NetError::Unreachable("fetch")
         }
     };
     let response = request.send().await.map_err(failure)?;

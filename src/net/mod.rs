@@ -72,8 +72,10 @@ impl HttpReply {
 /// Why no answer arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetError {
-    /// The network or the server could not be reached (offline, DNS, CORS refusal, reset).
-    Unreachable(String),
+    /// The network or the server could not be reached (offline, DNS, CORS refusal, reset):
+    /// which step failed. The browser's own message stays in its console (nothing here
+    /// reads it, and turning gloo's error into text would ship its formatting).
+    Unreachable(&'static str),
     /// No answer within the request's timeout.
     TimedOut,
     /// The caller cancelled the request (the widget was destroyed).
