@@ -499,8 +499,29 @@ fn connection_status(status: &Status) -> ConnectionStatus {
             ConnectionStatus::SessionExpired
         }
         Status::Stopped { reason: StopReason::SessionNotKept } => ConnectionStatus::SessionNotKept,
+        // The server's error as it sent it (`500::Internal error`), for the host page's
+        // `connection-changed` event.
         Status::Stopped { reason: StopReason::ServerRefused(e) } => ConnectionStatus::Stopped {
-            reason: e.as_ref().map(|e| format!("{e:?}")).unwrap_or_default(),
+            reason: e.as_ref().map(ToString::to_string).unwrap_or_default(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::connection_status;
+    use crate::cometd::message::BayeuxError;
+    use crate::cometd::status::{Status, StopReason};
+    use crate::model::ConnectionStatus;
+
+    #[test]
+    fn a_refused_handshake_reads_as_the_server_wrote_it() {
+        let refused = |text: &str| Status::Stopped { reason: StopReason::ServerRefused(Some(BayeuxError::parse(text))) };
+        assert_eq!(connection_status(&refused("500::Internal error")), ConnectionStatus::Stopped { reason: "500::Internal error".into() });
+        assert_eq!(connection_status(&refused("402:a,b:Unknown client")), ConnectionStatus::Stopped { reason: "402:a,b:Unknown client".into() });
+        assert_eq!(connection_status(&refused("not bayeux")), ConnectionStatus::Stopped { reason: "not bayeux".into() });
+        assert_eq!(connection_status(&refused("403::Forbidden")), ConnectionStatus::SessionExpired);
+        let silent = Status::Stopped { reason: StopReason::ServerRefused(None) };
+        assert_eq!(connection_status(&silent), ConnectionStatus::Stopped { reason: String::new() });
     }
 }
