@@ -22,7 +22,7 @@ sed -i -e "s/__CCW_MODULE__/$module/" -e "s/__CCW_WASM__/$wasm/" -e "s/__CCW_HI_
   -e "s/__CCW_OZONETEL_MODULE__/$ozonetel.js/" -e "s/__CCW_OZONETEL_WASM__/${ozonetel}_bg.wasm/" "$dir/crm-call-widget.js"
 # trunk leaves its own <link data-trunk rel="rust"> tag in the page; a host page has none.
 sed -i '/data-trunk/d' "$dir/index.html"
-# A release build: short import names in each build (wasm and module alike), then its
+# A release build: short import and export names in each build (wasm and module alike), then its
 # JavaScript minified (the loader and each build's module).
 if [ "${TRUNK_PROFILE:-debug}" = release ]; then
   node "$(dirname "$0")/short-names.mjs" "$dir" "${module%.js}"
