@@ -26,7 +26,11 @@ fn parse_reads_every_kind_of_value() {
     assert_eq!(v["b"]["c"], "d");
     assert_eq!(v["e"].as_u64(), Some(12_345_678_901));
     assert_eq!(v["big"].as_u64(), Some(u64::MAX));
-    for bad in ["{", "", "1 2", "{'a':1}", "[1,]"] {
+    // Doubles are read by the browser's parseFloat: correctly rounded, and too large refused.
+    assert_eq!(json::parse("[0.1,-2.5e-3,1.7976931348623157e308,1E2]"), Ok(json!([0.1, -0.0025, f64::MAX, 100.0])));
+    assert_eq!(json::parse("-0").ok().and_then(|v| v.as_f64()).map(f64::is_sign_negative), Some(true));
+    assert_eq!(json::parse(r#""\ud83d\ude00 \u0915\n""#), Ok(json!("😀 क\n")));
+    for bad in ["{", "", "1 2", "{'a':1}", "[1,]", "1e400", "01", "\"\\ud83d\"", "\"a\nb\""] {
         assert!(json::parse(bad).is_err(), "{bad:?} is not JSON");
     }
 }

@@ -1,5 +1,6 @@
-//! Reading JSON values: a `Value` from any serde source (serde_json's parser, in the wasm
-//! and natively), with a nesting limit.
+//! Reading JSON values through serde: a `Value` from any serde source (the tests read
+//! serde_json's parse and typed data this way), with the nesting limit; and the error of
+//! every JSON reading.
 
 use super::value::{Map, Number, Value, N};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};

@@ -1,5 +1,5 @@
 //! JSON for the widget: a small value type and one way in and out of text. Text is read
-//! into a [`Value`] (serde_json's parser, compiled once) and written by the `Value`'s
+//! into a [`Value`] by the widget's own reader ([`parse`]) and written by the `Value`'s
 //! `Display`; the widget's own types are written and read by hand over the `Value`
 //! ([`read`] has the pieces: serde's derives cost the wasm far more); the host page's
 //! JavaScript objects convert through js-sys. The same code runs natively in the tests,
@@ -8,6 +8,7 @@
 
 mod de;
 mod map;
+mod parse;
 pub mod read;
 #[cfg(test)]
 mod ser;
@@ -19,7 +20,8 @@ mod value;
 pub use de::Error;
 #[cfg(test)]
 pub use typed::{from_str, from_value};
-pub use text::{from_js, parse, to_js};
+pub use parse::parse;
+pub use text::{from_js, to_js};
 pub use value::{Map, Number, ToJson, Value};
 #[doc(inline)]
 pub use crate::json_value as json;

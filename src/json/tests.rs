@@ -149,3 +149,117 @@ fn string_lists_read_by_hand() {
     assert_eq!(read::strings_from_text(r#"{"a":1}"#), None);
     assert_eq!(read::strings_from_text("nope"), None);
 }
+
+/// The reader's reference: serde_json's parser, read into a `Value` through serde (how
+/// the widget read text before it had its own reader).
+fn serde_json_reads(text: &str) -> Option<Value> {
+    serde_json::from_str::<Value>(text).ok()
+}
+
+#[test]
+fn the_reader_reads_what_serde_json_reads() {
+    let texts = [
+        r#" {"channel":"/v2/me/calls","data":{"call":{"id":"c1","state":"Ringing","userData":{"a":"é","b":[1,2.5,-3,true,null]}}}} "#,
+        r#"[{"id":"1","successful":true,"advice":{"reconnect":"retry","interval":0,"timeout":20000}}]"#,
+        "\"tab\\tnew\\nline \\\"quoted\\\" \\\\ \\/ \\b\\f\\r \\u00e9 \\u0915 \\ud83d\\ude00\"",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "[0, -1, 1e2, 1E+2, 2.5e-3, -0.0, 1.0, 123456789012345678901234567890]",
+        "{\"dup\":1,\"dup\":2,\"b\":{},\"a\":[]}",
+        "\t\r\n null \n",
+        "{\"é\":\"ü\",\"\":\"\"}",
+    ];
+    for text in texts {
+        assert_eq!(Ok(serde_json_reads(text).unwrap_or_else(|| panic!("reference refused {text}"))), parse(text), "{text}");
+    }
+    // Both refuse: not JSON, half a surrogate pair, raw control characters, numbers JSON
+    // does not allow or a double cannot hold, anything after the value.
+    let refused = [
+        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{a:1}", "{\"a\" 1}", "[1 2]", "tru", "nul", "True",
+        "01", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "1e400", "-1e400", "NaN",
+        "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\x\"", "\"\\u12G4\"", "\"a\nb\"", "\"\u{1}\"", "\"open",
+        "{} x", "[] []", "\"a\" \"b\"",
+    ];
+    for text in refused {
+        assert_eq!(serde_json_reads(text), None, "the reference takes {text:?}");
+        assert!(parse(text).is_err(), "{text:?} is not JSON");
+    }
+}
+
+#[test]
+fn whole_numbers_are_exact_to_64_bits_and_larger_ones_doubles() {
+    assert_eq!(parse("18446744073709551615").ok().and_then(|v| v.as_u64()), Some(u64::MAX));
+    assert_eq!(parse("-9223372036854775808").ok().and_then(|v| v.as_i64()), Some(i64::MIN));
+    assert_eq!(parse("18446744073709551616").ok().and_then(|v| v.as_f64()), Some(18446744073709551616.0));
+    assert_eq!(parse("18446744073709551616").ok().and_then(|v| v.as_u64()), None);
+    assert_eq!(parse("-0").ok().and_then(|v| v.as_f64()).map(f64::is_sign_negative), Some(true));
+    assert_eq!(parse("0.1").ok().and_then(|v| v.as_f64()), Some(0.1));
+    assert_eq!(parse("1.7976931348623157e308").ok().and_then(|v| v.as_f64()), Some(f64::MAX));
+}
+
+#[test]
+fn the_reader_stops_at_128_levels() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert!(parse(&deep(128)).is_ok());
+    assert_eq!(parse(&deep(129)).unwrap_err().to_string(), "line 1, column 129");
+    let objects = |n: usize| format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
+    assert!(parse(&objects(128)).is_ok() && parse(&objects(129)).is_err());
+}
+
+mod reader_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// JSON-like text: pieces of JSON (some of them broken) in any order.
+    fn json_like() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("{"), Just("}"), Just("["), Just("]"), Just(","), Just(":"), Just(" "), Just("\n"),
+            Just("\"k\""), Just("\"é\\n\\u0041\""), Just("\"\\ud83d\\ude00\""), Just("\"\\ud83d\""), Just("\""),
+            Just("0"), Just("-"), Just("12"), Just("-7"), Just("3.25"), Just("1e3"), Just("."), Just("e"),
+            Just("true"), Just("null"), Just("fals"), Just("\\"), Just("x"),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    /// Values as a server writes them, whitespace and all.
+    fn written() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            (-1_000_000i32..1_000_000, 0u32..4).prop_map(|(m, e)| serde_json::Value::from(f64::from(m) / 10f64.powi(e as i32))),
+            any::<String>().prop_map(serde_json::Value::from),
+        ];
+        let value = leaf.prop_recursive(5, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::Array),
+                prop::collection::vec(("[a-zA-Z_é]{0,8}", inner), 0..8)
+                    .prop_map(|members| serde_json::Value::Object(members.into_iter().collect())),
+            ]
+        });
+        (value, any::<bool>()).prop_map(|(v, pretty)| {
+            if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) }.unwrap_or_default()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn takes_and_refuses_what_serde_json_does(text in json_like()) {
+            let reference = serde_json_reads(&text);
+            let ours = parse(&text).ok();
+            prop_assert_eq!(ours, reference, "{:?}", text);
+        }
+
+        #[test]
+        fn reads_every_written_value_as_serde_json_does(text in written()) {
+            let reference = serde_json_reads(&text);
+            prop_assert!(reference.is_some());
+            prop_assert_eq!(parse(&text).ok(), reference);
+        }
+    }
+}

@@ -1,24 +1,13 @@
-//! JSON in and out. Text is read by serde_json's parser into a [`Value`] — its one use in
-//! the widget, so the parser is compiled once — and written by `Value`'s own `Display`;
-//! the host page's JavaScript objects convert to and from a `Value` through js-sys.
-//!
-//! Reading through the browser (`JSON.parse`, then serde-wasm-bindgen walking the parsed
-//! objects) is ~10 KB smaller but four to five times slower per CometD message, as every
-//! key and string crosses the JavaScript boundary one by one (`scripts/bench-cometd.sh`:
-//! 0.53× / 0.26× the official client, client only); the parser in the wasm keeps the
-//! Bayeux client ahead of it.
+//! JSON between the wasm and the host page's JavaScript: plain objects, arrays and
+//! values to and from a [`Value`] through js-sys. (Text is read by [`super::parse`], in
+//! the wasm: reading it through the browser's `JSON.parse` and walking the parsed objects
+//! is four to five times slower per CometD message, as every key and string crosses the
+//! JavaScript boundary one by one — `scripts/bench-cometd.sh` measured 0.53× / 0.26× the
+//! official client, client only.)
 
 use super::de::{Error, MAX_DEPTH};
 use super::value::Value;
 use wasm_bindgen::{JsCast, JsValue};
-
-/// Reads JSON text as a [`Value`] (values nested deeper than 128 are refused). The error
-/// says where the text stopped being JSON, not why: serde_json's sentences (its `Display`,
-/// ~3 KB) would ship in every build, and no reader shows them (the loader parses the
-/// `config` attribute itself; stored state and vendor answers only need "not JSON").
-pub fn parse(text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text).map_err(|e| Error::new(format!("line {}, column {}", e.line(), e.column())))
-}
 
 /// A JavaScript value — a plain object, array, string, number, boolean, `null` or
 /// `undefined` (read as `null`) — as a [`Value`]. Functions, symbols and big integers
