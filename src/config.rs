@@ -126,9 +126,22 @@ fn check_built(telephony: &str, built: impl Fn(TelephonyVendor) -> bool) -> Resu
         return Ok(());
     }
     let other = if vendor == TelephonyVendor::Ozonetel { "genesys" } else { "ozonetel" };
-    Err(ConfigError(format!(
-        "this build of the widget drives only telephony \"{other}\", not \"{telephony}\": load the widget through crm-call-widget.js, which fetches the build each widget's telephony needs"
-    )))
+    Err(unbuilt(&format!("drives only telephony \"{other}\", not \"{telephony}\"")))
+}
+
+/// Refuses a disposition vendor this build cannot record at (as `check_built`).
+fn check_vendor_built(vendor: &str, built: impl Fn(DispositionVendor) -> bool) -> Result<(), ConfigError> {
+    let wanted = if vendor == "ozonetel" { DispositionVendor::Ozonetel } else { DispositionVendor::Genesys };
+    if built(wanted) {
+        return Ok(());
+    }
+    Err(unbuilt(&format!("does not record dispositions at \"{vendor}\"")))
+}
+
+fn unbuilt(what: &str) -> ConfigError {
+    ConfigError(format!(
+        "this build of the widget {what}: load the widget through crm-call-widget.js, which fetches the build each widget's configuration needs"
+    ))
 }
 
 /// Which vendor records dispositions.
@@ -136,6 +149,17 @@ fn check_built(telephony: &str, built: impl Fn(TelephonyVendor) -> bool) -> Resu
 pub enum DispositionVendor {
     Genesys,
     Ozonetel,
+}
+
+impl DispositionVendor {
+    /// Whether this build records dispositions at the vendor (Cargo features `genesys`,
+    /// `ozonetel-dispositions`); a build without one never reaches its sender.
+    pub const fn built(self) -> bool {
+        match self {
+            DispositionVendor::Genesys => cfg!(feature = "genesys"),
+            DispositionVendor::Ozonetel => cfg!(feature = "ozonetel-dispositions"),
+        }
+    }
 }
 
 fn is_http_url(u: &str) -> bool {
@@ -325,6 +349,7 @@ impl WidgetConfig {
                 self.disposition_vendor
             )));
         }
+        check_vendor_built(&vendor, DispositionVendor::built)?;
         if self.dispositions.iter().any(|d| d.trim().is_empty()) {
             return Err(ConfigError("dispositions must not contain empty codes".into()));
         }
@@ -384,8 +409,11 @@ impl WidgetConfig {
     }
 
     pub fn vendor(&self) -> DispositionVendor {
-        // Without Genesys telephony there is no GWS to record them at.
-        if !TelephonyVendor::Genesys.built() || self.disposition_vendor.eq_ignore_ascii_case("ozonetel") {
+        // Without Genesys telephony there is no GWS to record them at; a build without
+        // Ozonetel's sender records at Genesys (a constant: the other sender is dropped).
+        if !TelephonyVendor::Genesys.built()
+            || (DispositionVendor::Ozonetel.built() && self.disposition_vendor.eq_ignore_ascii_case("ozonetel"))
+        {
             DispositionVendor::Ozonetel
         } else {
             DispositionVendor::Genesys
@@ -539,5 +567,15 @@ mod tests {
         assert!(err.contains("only telephony \"ozonetel\", not \"genesys\""), "{err}");
         // The tests' own build drives both.
         assert!(TelephonyVendor::Genesys.built() && TelephonyVendor::Ozonetel.built());
+    }
+
+    #[test]
+    fn a_build_refuses_the_disposition_vendor_it_cannot_record_at() {
+        let only = |v: DispositionVendor| move |b: DispositionVendor| b == v;
+        assert!(check_vendor_built("genesys", only(DispositionVendor::Genesys)).is_ok());
+        assert!(check_vendor_built("ozonetel", only(DispositionVendor::Ozonetel)).is_ok());
+        let err = check_vendor_built("ozonetel", only(DispositionVendor::Genesys)).unwrap_err().0;
+        assert!(err.contains("does not record dispositions at \"ozonetel\"") && err.contains("crm-call-widget.js"), "{err}");
+        assert!(DispositionVendor::Genesys.built() && DispositionVendor::Ozonetel.built());
     }
 }

@@ -2,7 +2,8 @@
  *   <script src="https://widgets.example.com/crm-call-widget.js" defer></script>
  *   <crm-call-widget gws-url="https://gws.example.com"></crm-call-widget>
  * It finds its own URL, loads the WebAssembly build that sits beside it for the widget's
- * telephony (one build per phone system: Genesys, or Ozonetel alone) and, for Hindi, the
+ * telephony and disposition vendor (Genesys; Genesys with dispositions at Ozonetel;
+ * Ozonetel alone) and, for Hindi, the
  * Hindi text, defines the <crm-call-widget> element and exposes window.CrmCallWidget.
  * No inline script, no eval: it runs under `script-src 'self' 'wasm-unsafe-eval'`.
  * The build writes the content-hashed file names below (scripts/stamp-loader.sh). */
@@ -12,9 +13,11 @@
   /** The Genesys build (also for a config without `telephony`). */
   var MODULE = "__CCW_MODULE__";
   var WASM = "__CCW_WASM__";
-  /** The builds, by the telephony they drive (`telephony` in the config). */
+  /** The builds, by the telephony they drive and where they record dispositions
+   *  (`telephony`, `dispositionVendor` in the config). */
   var BUILDS = {
     genesys: { module: MODULE, wasm: WASM },
+    "genesys-ozonetel": { module: "__CCW_GENESYS_OZONETEL_MODULE__", wasm: "__CCW_GENESYS_OZONETEL_WASM__" },
     ozonetel: { module: "__CCW_OZONETEL_MODULE__", wasm: "__CCW_OZONETEL_WASM__" }
   };
   var HINDI = "__CCW_HI__";
@@ -48,11 +51,15 @@
     return err;
   }
 
-  /** The build a config needs: Ozonetel's for `telephony: "ozonetel"`, else Genesys's
-   *  (which also reports a misspelt telephony, as the config's error). */
+  /** The build a config needs: Ozonetel's for `telephony: "ozonetel"`; else Genesys's,
+   *  with Ozonetel's disposition sender for `dispositionVendor: "ozonetel"` (the Genesys
+   *  build also reports a misspelt name, as the config's error). */
   function buildOf(config) {
-    var telephony = config && typeof config.telephony === "string" ? config.telephony.trim().toLowerCase() : "";
-    return telephony === "ozonetel" ? "ozonetel" : "genesys";
+    var name = function (field) {
+      return config && typeof config[field] === "string" ? config[field].trim().toLowerCase() : "";
+    };
+    if (name("telephony") === "ozonetel") return "ozonetel";
+    return name("dispositionVendor") === "ozonetel" ? "genesys-ozonetel" : "genesys";
   }
 
   /** Loads and starts a build once a page, however many widgets use it. */

@@ -205,14 +205,17 @@ impl Rt {
             let rt = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = match &e.target {
-                    // Only a build with Genesys telephony has a GWS session to send to (the
-                    // entry stays in the outbox); a constant does not remove an await's
-                    // state from the future, so the sender is left out by name.
+                    // Only a build with the vendor's sender sends to it (else the entry
+                    // stays in the outbox); a constant does not remove an await's state
+                    // from the future, so a sender is left out by name.
                     #[cfg(feature = "genesys")]
                     DispositionTarget::Genesys { .. } => rt.send_genesys(&e).await,
                     #[cfg(not(feature = "genesys"))]
                     DispositionTarget::Genesys { .. } => None,
+                    #[cfg(feature = "ozonetel-dispositions")]
                     DispositionTarget::Ozonetel { .. } => Some(rt.send_ozonetel(&e).await),
+                    #[cfg(not(feature = "ozonetel-dispositions"))]
+                    DispositionTarget::Ozonetel { .. } => None,
                 };
                 rt.sending.borrow_mut().remove(&e.key);
                 if rt.closed.get() {

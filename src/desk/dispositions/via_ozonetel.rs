@@ -28,6 +28,7 @@ pub(crate) fn screen_pop_call() -> Option<OzonetelCall> {
 }
 
 impl Rt {
+    #[cfg_attr(not(feature = "ozonetel-dispositions"), allow(dead_code))]
     pub(super) async fn send_ozonetel(&self, e: &OutboxEntry) -> DispositionOutcome {
         let body = match ozonetel::entry_body(&self.config.ozonetel.user_name, e) {
             Ok(b) => b,
@@ -123,7 +124,7 @@ impl Rt {
 
     /// Ozonetel's disposition list (`action: get`), for the active call.
     pub(super) fn fetch_codes(self: &Rc<Self>) {
-        if self.vendor != DispositionVendor::Ozonetel {
+        if !DispositionVendor::Ozonetel.built() || self.vendor != DispositionVendor::Ozonetel {
             return;
         }
         let Some(call) = self.oz_call.borrow().clone().or_else(|| self.codes_for.borrow().clone()) else { return };
