@@ -49,6 +49,16 @@ mod entry {
         }
     }
 
+    /// Why the host's Ozonetel call API was refused, for the CRM developer.
+    fn page_call_error(api: &str, code: &str) -> JsValue {
+        let why = if code == crate::desk::NOT_OZONETEL {
+            "the page's Ozonetel calls are for telephony \"ozonetel\" or dispositionVendor \"ozonetel\"; this widget records its dispositions at Genesys"
+        } else {
+            crate::i18n::reason_text(code).in_(crate::i18n::Lang::En)
+        };
+        JsValue::from_str(&format!("crm-call-widget: {api}: {why}"))
+    }
+
     #[wasm_bindgen]
     impl WidgetHandle {
         fn desk(&self) -> Result<Rc<crate::desk::AgentDesk>, JsValue> {
@@ -124,15 +134,14 @@ mod entry {
                     })
                 }
             };
-            self.desk()?.set_page_call(call).map_err(|code| JsValue::from_str(&format!("crm-call-widget: setActiveCall: {}", crate::i18n::reason_text(code).in_(crate::i18n::Lang::En))))
+            self.desk()?.set_page_call(call).map_err(|code| page_call_error("setActiveCall", code))
         }
 
         /// Ozonetel: the call hung up (`ucid` optional: the active call). A disposition
         /// queued during the call now applies; otherwise the wrap-up countdown starts.
         #[wasm_bindgen(js_name = callEnded)]
         pub fn call_ended(&self, ucid: Option<String>) -> Result<(), JsValue> {
-            self.desk()?.page_call_ended(ucid.as_deref().map(str::trim).filter(|u| !u.is_empty()));
-            Ok(())
+            self.desk()?.page_call_ended(ucid.as_deref().map(str::trim).filter(|u| !u.is_empty())).map_err(|code| page_call_error("callEnded", code))
         }
 
         /// Ozonetel: where the widget gets its token — `provider()` returns the token (a

@@ -81,7 +81,8 @@ export interface WidgetHandle {
   dial(number: string, userData?: Record<string, string>): void;
   setAgentState(state: 'Ready' | 'NotReady' | 'AfterCallWork', reason?: string): void;
   attachUserData(data: Record<string, string>): void;
-  /** Ozonetel: the call on the agent's line (did/agentID default to the config's); null = none. */
+  /** Ozonetel: the call on the agent's line (did/agentID default to the config's); null = none.
+   *  Throws in a widget that records its dispositions at Genesys (as does `callEnded`). */
   setActiveCall(call: ActiveOzonetelCall | null): void;
   /** Ozonetel: the call hung up (default: the active call): a queued disposition applies, wrap-up starts. */
   callEnded(ucid?: string): void;

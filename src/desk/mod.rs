@@ -31,6 +31,9 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+/// The reason code of a host call API used where no Ozonetel call can mean anything.
+pub const NOT_OZONETEL: &str = "oz:not-ozonetel";
+
 pub struct AgentDesk {
     core: Rc<DeskCore>,
     line: Rc<dyn Telephony>,
@@ -107,6 +110,9 @@ impl AgentDesk {
     /// telephony it becomes a card; with Genesys telephony it is the call Ozonetel
     /// dispositions are recorded for.
     pub fn set_page_call(&self, call: Option<PageCall>) -> Result<(), &'static str> {
+        if !self.takes_page_calls() {
+            return Err(NOT_OZONETEL);
+        }
         if self.features().calls_from_page {
             return self.line.page_call(call);
         }
@@ -121,14 +127,24 @@ impl AgentDesk {
         Ok(())
     }
 
+    /// Whether the host page's Ozonetel calls mean anything here: the calls of Ozonetel
+    /// telephony, or the calls Ozonetel dispositions are recorded for.
+    pub fn takes_page_calls(&self) -> bool {
+        self.features().calls_from_page || self.core.dispositions.records_at_ozonetel()
+    }
+
     /// The host page says a call hung up (`None`: the active one).
-    pub fn page_call_ended(&self, ucid: Option<&str>) {
+    pub fn page_call_ended(&self, ucid: Option<&str>) -> Result<(), &'static str> {
+        if !self.takes_page_calls() {
+            return Err(NOT_OZONETEL);
+        }
         if self.features().calls_from_page {
             self.line.page_call_ended(ucid);
         } else {
             // The page's call is the one Ozonetel dispositions are recorded for.
             self.core.dispositions.ozonetel_call_ended(ucid);
         }
+        Ok(())
     }
 
     /// Keeps the store's calls in storage (the tab that leads does), so a reload does not

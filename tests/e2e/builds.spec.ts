@@ -48,6 +48,21 @@ test('a Genesys page fetches the Genesys build only, once', async ({ page, sim }
   expect(requests.filter(p => p.includes('-ozonetel-'))).toEqual([]);
 });
 
+test('a widget that records at Genesys refuses the page\'s Ozonetel calls, saying what they are for', async ({ page, sim }) => {
+  await page.goto(`${sim.pageUrl}/`);
+  const panel = widget(page);
+  await expect(panel.locator('.agent-name')).toHaveText('Ava Patel');
+  const errors = await page.evaluate(() => {
+    const handle = (document.querySelector('crm-call-widget') as any)._handle;
+    return [() => handle.setActiveCall({ ucid: '4455', callerID: '9812345678' }), () => handle.callEnded('4455')].map(api => {
+      try { api(); return 'accepted'; } catch (e) { return String((e as any)?.message ?? e); }
+    });
+  });
+  expect(errors[0]).toContain('setActiveCall: the page\'s Ozonetel calls are for telephony "ozonetel" or dispositionVendor "ozonetel"');
+  expect(errors[1]).toContain('callEnded: the page\'s Ozonetel calls are for');
+  await expect(panel.locator('article.oz-call')).toHaveCount(0);
+});
+
 test('a Genesys page that records dispositions at Ozonetel fetches the Genesys build with Ozonetel\'s sender only, once', async ({ page, sim }) => {
   const requests = buildRequests(page);
   const config = {

@@ -110,10 +110,11 @@ pub(super) fn entry_view(e: &OutboxEntry) -> EntryView {
 
 impl DispositionView {
     /// The host page's active Ozonetel call (Ozonetel dispositions beside Genesys
-    /// telephony). Never in a build without Genesys telephony: there the calls are the
-    /// panel's own, so that build has no card for one.
+    /// telephony). Never in a build without Genesys telephony (there the calls are the
+    /// panel's own) or without Ozonetel's sender: such a build has no card for one.
     pub fn host_call(&self) -> Option<&OzonetelCall> {
-        self.oz_call.as_ref().filter(|_| crate::config::TelephonyVendor::Genesys.built())
+        use crate::config::{DispositionVendor, TelephonyVendor};
+        self.oz_call.as_ref().filter(|_| TelephonyVendor::Genesys.built() && DispositionVendor::Ozonetel.built() && self.ozonetel)
     }
 }
 
