@@ -268,13 +268,13 @@ impl Dispositions {
         }
     }
 
-    /// The call on the agent's Ozonetel line (or none).
     /// Whether dispositions are recorded at Ozonetel (a constant `false` in a build
     /// without Ozonetel's sender).
     pub fn records_at_ozonetel(&self) -> bool {
         DispositionVendor::Ozonetel.built() && self.rt.vendor == DispositionVendor::Ozonetel
     }
 
+    /// The call on the agent's Ozonetel line (or none).
     pub fn set_ozonetel_call(&self, call: Option<OzonetelCall>) {
         self.rt.set_oz_call(call);
     }
