@@ -103,6 +103,12 @@ impl Rt {
             _ => self.line_calls,
         }
     }
+
+    /// Whether dispositions are recorded at Ozonetel (a constant `false` in a build
+    /// without Ozonetel's sender, so its paths are left out of that build).
+    fn records_at_ozonetel(&self) -> bool {
+        DispositionVendor::Ozonetel.built() && self.vendor == DispositionVendor::Ozonetel
+    }
 }
 
 impl Dispositions {
@@ -268,10 +274,9 @@ impl Dispositions {
         }
     }
 
-    /// Whether dispositions are recorded at Ozonetel (a constant `false` in a build
-    /// without Ozonetel's sender).
+    /// Whether dispositions are recorded at Ozonetel.
     pub fn records_at_ozonetel(&self) -> bool {
-        DispositionVendor::Ozonetel.built() && self.rt.vendor == DispositionVendor::Ozonetel
+        self.rt.records_at_ozonetel()
     }
 
     /// The call on the agent's Ozonetel line (or none).

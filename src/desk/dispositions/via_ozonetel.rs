@@ -5,7 +5,6 @@
 use super::{now_ms, Rt};
 use super::view::{ozonetel_key, CodesStatus, OzonetelCall};
 use super::storage::{storage_get, storage_set};
-use crate::config::DispositionVendor;
 use crate::model::{DispositionOutcome, DispositionTarget, OutboxEntry};
 use crate::ozonetel::{self, classify_response, OzonetelOutcome};
 use crate::json::{json, Value};
@@ -124,7 +123,7 @@ impl Rt {
 
     /// Ozonetel's disposition list (`action: get`), for the active call.
     pub(super) fn fetch_codes(self: &Rc<Self>) {
-        if !DispositionVendor::Ozonetel.built() || self.vendor != DispositionVendor::Ozonetel {
+        if !self.records_at_ozonetel() {
             return;
         }
         let Some(call) = self.oz_call.borrow().clone().or_else(|| self.codes_for.borrow().clone()) else { return };
