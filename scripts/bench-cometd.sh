@@ -35,7 +35,7 @@ PKG="$ROOT/bench/cometd/pkg"
 rm -rf "$PKG"
 wasm-bindgen --target web --no-typescript --out-name ours --out-dir "$PKG" "$WASM"
 if command -v wasm-opt >/dev/null; then
-  wasm-opt -Oz --one-caller-inline-max-function-size=20 "$PKG/ours_bg.wasm" -o "$PKG/ours_bg.wasm"
+  wasm-opt -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name "$PKG/ours_bg.wasm" -o "$PKG/ours_bg.wasm"
 fi
 
 # 2. The official server with its default timings, and the page on a second port.
