@@ -55,8 +55,67 @@ macro_rules! catalog {
 
             /// The English sentence; empty for one this build cannot show.
             fn english(self) -> &'static str {
-                match self { $(Text::$key => if shown!($($build)?) { $en } else { "" },)* }
+                english::sentence(self as usize)
             }
+        }
+
+        /// The English half as the wasm keeps it: every sentence in one run of bytes and
+        /// where each ends (two bytes a sentence), both made at compile time; a `match`
+        /// returning each sentence's address and length took five times the bytes.
+        mod english {
+            const SENTENCES: &[&str] = &[$(if shown!($($build)?) { $en } else { "" }),*];
+            const LEN: usize = total_len(SENTENCES);
+            static TEXT: [u8; LEN] = joined(SENTENCES);
+            static ENDS: [u16; SENTENCES.len()] = ends(SENTENCES);
+
+            pub fn sentence(index: usize) -> &'static str {
+                let start = match index.checked_sub(1) {
+                    Some(previous) => ENDS.get(previous).copied().unwrap_or(0) as usize,
+                    None => 0,
+                };
+                let end = ENDS.get(index).copied().unwrap_or(0) as usize;
+                TEXT.get(start..end).and_then(|bytes| std::str::from_utf8(bytes).ok()).unwrap_or("")
+            }
+
+            const fn total_len(all: &[&str]) -> usize {
+                let (mut total, mut i) = (0, 0);
+                while i < all.len() {
+                    total += all[i].len();
+                    i += 1;
+                }
+                assert!(total <= u16::MAX as usize, "the English catalog outgrew two-byte offsets");
+                total
+            }
+
+            const fn joined(all: &[&str]) -> [u8; LEN] {
+                let mut out = [0u8; LEN];
+                let (mut at, mut i) = (0, 0);
+                while i < all.len() {
+                    let bytes = all[i].as_bytes();
+                    let mut j = 0;
+                    while j < bytes.len() {
+                        out[at] = bytes[j];
+                        at += 1;
+                        j += 1;
+                    }
+                    i += 1;
+                }
+                out
+            }
+
+            const fn ends(all: &[&str]) -> [u16; SENTENCES.len()] {
+                let mut out = [0u16; SENTENCES.len()];
+                let (mut at, mut i) = (0, 0);
+                while i < all.len() {
+                    at += all[i].len();
+                    out[i] = at as u16;
+                    i += 1;
+                }
+                out
+            }
+        }
+
+        impl Text {
 
             /// The Hindi sentence as written here; a wasm build leaves these out.
             #[cfg(not(target_arch = "wasm32"))]
