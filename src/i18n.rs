@@ -117,6 +117,12 @@ macro_rules! catalog {
 
         impl Text {
 
+            /// The English sentence as written here (the tests' reference for `english`).
+            #[cfg(test)]
+            fn english_written(self) -> &'static str {
+                match self { $(Text::$key => $en,)* }
+            }
+
             /// The Hindi sentence as written here; a wasm build leaves these out.
             #[cfg(not(target_arch = "wasm32"))]
             fn hindi_written(self) -> &'static str {
@@ -527,6 +533,15 @@ mod tests {
         assert_eq!(Lang::choose("", "hi-IN"), Lang::Hi);
         assert_eq!(Lang::choose("en", "hi-IN"), Lang::En);
         assert_eq!(Lang::choose("", "de-DE"), Lang::En);
+    }
+
+    #[test]
+    fn each_english_sentence_is_read_back_whole_from_the_joined_catalog() {
+        // Natively every build tag is on, so every sentence is in the joined text.
+        for t in Text::ALL {
+            assert_eq!(t.in_(Lang::En), t.english_written(), "{t:?}");
+        }
+        assert_eq!(english::sentence(Text::ALL.len()), "", "past the end: nothing, no panic");
     }
 
     #[test]
