@@ -249,6 +249,10 @@ impl Dispositions {
 
     /// The agent picked `choice` for the active Ozonetel call.
     pub fn dispose_ozonetel(&self, choice: DispositionChoice) -> Result<(), &'static str> {
+        // A build that does not record at Ozonetel has no such call (and no request for it).
+        if !crate::config::DispositionVendor::Ozonetel.built() {
+            return Err(crate::desk::NOT_OZONETEL);
+        }
         let call = self.rt.oz_call.borrow().clone().ok_or("oz:invalid-ucid")?;
         let target = ozonetel::disposition_target(&call.ucid, &call.did, &call.agent_id);
         let label = if call.caller_id.is_empty() { call.ucid.clone() } else { call.caller_id.clone() };
