@@ -176,8 +176,18 @@ fn is_loopback_url(u: &str) -> bool {
     } else {
         host.split(':').next().unwrap_or("")
     };
-    let v4_loopback = name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
-    name == "localhost" || name == "::1" || v4_loopback
+    name == "localhost" || name == "::1" || is_v4_loopback(name)
+}
+
+/// `127.a.b.c` written as four decimal bytes without leading zeros (as `Ipv4Addr` reads
+/// them; its parser is a kilobyte the widget does not otherwise need).
+fn is_v4_loopback(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    let byte = |p: &str| {
+        !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
+            && p.parse::<u16>().is_ok_and(|n| n <= 255)
+    };
+    parts.len() == 4 && parts[0] == "127" && parts.iter().all(|p| byte(p))
 }
 
 impl Default for WidgetConfig {
@@ -536,6 +546,17 @@ mod tests {
             assert!(WidgetConfig::from_json(&json).is_ok(), "{ok}");
         }
         assert!(WidgetConfig::from_json(r#"{"ozonetel":{"tokenUrl":"/crm/ozonetel-token"}}"#).is_ok());
+    }
+
+    #[test]
+    fn a_v4_loopback_address_is_read_as_the_standard_library_reads_it() {
+        for name in [
+            "127.0.0.1", "127.255.255.255", "127.1.2.3", "127.0.0.01", "127.0.0", "127.0.0.1.", "127.0.0.256",
+            "128.0.0.1", "127..0.1", "127.0.0.+1", "1270.0.0.1", "127.0.0.1.evil.com", "", "localhost",
+        ] {
+            let std = name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
+            assert_eq!(is_v4_loopback(name), std, "{name}");
+        }
     }
 
     #[test]
