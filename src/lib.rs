@@ -15,6 +15,7 @@ pub mod json;
 pub mod model;
 pub mod net;
 pub mod ozonetel;
+pub mod text;
 pub mod ui;
 
 #[cfg(target_arch = "wasm32")]

@@ -269,10 +269,10 @@ pub fn parse_reply(http: u16, body: &str) -> Result<GwsAccepted, GwsError> {
         402 => return Err(GwsError::SessionExpired),
         403 => {
             return Err(match code {
-                Some(c) if c != 0 && !body.to_ascii_lowercase().contains("csrf") => {
+                Some(c) if c != 0 && !crate::text::contains(&body.to_ascii_lowercase(), "csrf") => {
                     GwsError::from_code(c)
                 }
-                _ if body.to_ascii_lowercase().contains("csrf") || code.is_none() => {
+                _ if crate::text::contains(&body.to_ascii_lowercase(), "csrf") || code.is_none() => {
                     GwsError::CsrfRejected
                 }
                 _ => GwsError::Forbidden,

@@ -202,7 +202,7 @@ impl Value {
         }
         let path = pointer.strip_prefix('/')?;
         path.split('/')
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .map(|token| crate::text::replace(&crate::text::replace(token, "~1", "/"), "~0", "~"))
             .try_fold(self, |target, token| match target {
                 Value::Object(map) => map.get_mut(&token),
                 Value::Array(items) => token.parse::<usize>().ok().and_then(move |i| items.get_mut(i)),

@@ -141,7 +141,7 @@ pub fn classify(body: &str) -> OzonetelOutcome {
 fn classify_text(status: &str, text: &str) -> OzonetelOutcome {
     use OzonetelOutcome as O;
     let t = text.to_ascii_lowercase();
-    let has = |p: &str| t.contains(p);
+    let has = |p: &str| crate::text::contains(&t, p);
     if has("queued") && status != "fail" && status != "false" {
         O::Queued
     } else if has("already disposed") {
@@ -165,7 +165,7 @@ fn classify_text(status: &str, text: &str) -> OzonetelOutcome {
     } else if has("invalid agent") {
         O::InvalidAgent
     } else if has("invalid ucid") && has(" or did") {
-        let after_ucid = t.find(" or did").map_or("", |i| &text[i..]);
+        let after_ucid = crate::text::find(&t, " or did").map_or("", |i| &text[i..]);
         O::InvalidUcidOrDid {
             ucid: between(text, '[', ']').unwrap_or("").to_string(),
             did: between(after_ucid, '[', ']').unwrap_or("").to_string(),

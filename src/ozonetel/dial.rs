@@ -59,14 +59,14 @@ pub fn classify_dial(http: u16, body: &str) -> DialOutcome {
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    if http == 200 && (status.contains("queued") || (status == "success" && ucid.is_some())) {
+    if http == 200 && (crate::text::contains(&status, "queued") || (status == "success" && ucid.is_some())) {
         return DialOutcome::Placed { ucid };
     }
-    if said.contains("not available") || said.contains("not logged") || said.contains("busy") {
+    if crate::text::contains(&said, "not available") || crate::text::contains(&said, "not logged") || crate::text::contains(&said, "busy") {
         DialOutcome::AgentNotAvailable
-    } else if said.contains("campaign") {
+    } else if crate::text::contains(&said, "campaign") {
         DialOutcome::InvalidCampaign
-    } else if said.contains("number") {
+    } else if crate::text::contains(&said, "number") {
         DialOutcome::InvalidNumber
     } else {
         DialOutcome::Other(classify_response(http, body))

@@ -183,7 +183,7 @@ pub fn parse_disposition_list(body: &str) -> Result<Vec<String>, OzonetelOutcome
             .unwrap_or("")
             .to_ascii_lowercase()
     };
-    if text("message").contains("no disposition") || text("details").contains("no disposition") {
+    if crate::text::contains(&text("message"), "no disposition") || crate::text::contains(&text("details"), "no disposition") {
         return Ok(Vec::new());
     }
     let list = ["details", "data", "dispositions", "message"]

@@ -39,7 +39,7 @@ fn fold(s: &str) -> String {
 /// The codes that match `filter` (case-insensitive, anywhere in the code).
 pub fn filter_codes<'a>(codes: &'a [String], filter: &str) -> Vec<&'a String> {
     let f = fold(filter.trim());
-    codes.iter().filter(|c| f.is_empty() || fold(c).contains(&f)).collect()
+    codes.iter().filter(|c| f.is_empty() || crate::text::contains(&fold(c), &f)).collect()
 }
 
 /// An id-safe form of an outbox key, for ARIA ids inside the shadow root.
