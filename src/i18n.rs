@@ -24,25 +24,13 @@ impl Lang {
     }
 }
 
-/// Whether this build can show a sentence tagged so in the catalog: untagged ones every
-/// build shows; `[genesys]` ones only a build with the Genesys telephony (call controls,
-/// agent states, GWS answers, the CometD connection); `[ozonetel]` ones only a build that
-/// records dispositions at Ozonetel (its token and its answers); `[ozonetel_phone]` ones
-/// only a build with the Ozonetel telephony (click-to-dial).
-macro_rules! shown {
-    () => { true };
-    (genesys) => { cfg!(feature = "genesys") };
-    (ozonetel) => { cfg!(feature = "ozonetel-dispositions") };
-    (ozonetel_phone) => { cfg!(feature = "ozonetel") };
-}
-
 macro_rules! catalog {
-    ($($([$build:ident])? $key:ident => $en:expr, $hi:expr;)*) => {
+    ($($key:ident => $en:expr, $hi:expr;)*) => {
         /// A sentence of the interface. Each variant has a text in every language.
         ///
         /// Every build has every variant, so the Hindi asset (indexed by variant) is one for
         /// all builds; a build leaves out the English of the sentences it cannot show (see
-        /// `shown!`): the code that would show them is not in it.
+        /// `in_build`): the code that would show them is not in it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Text { $($key),* }
 
@@ -63,7 +51,7 @@ macro_rules! catalog {
         /// where each ends (two bytes a sentence), both made at compile time; a `match`
         /// returning each sentence's address and length took five times the bytes.
         mod english {
-            const SENTENCES: &[&str] = &[$(if shown!($($build)?) { $en } else { "" }),*];
+            const SENTENCES: &[&str] = &[$(if super::Text::$key.in_build() { $en } else { "" }),*];
             const LEN: usize = total_len(SENTENCES);
             static TEXT: [u8; LEN] = joined(SENTENCES);
             static ENDS: [u16; SENTENCES.len()] = ends(SENTENCES);
@@ -300,60 +288,60 @@ mod install {
 }
 
 catalog! {
-    [genesys] Connecting => "Connecting…", "कनेक्ट हो रहा है…";
-    [genesys] Reconnecting => "Connection lost — reconnecting", "कनेक्शन टूट गया — फिर से जोड़ रहे हैं";
-    [genesys] NextTryIn => "next try in", "अगली कोशिश";
-    [genesys] Disconnected => "Disconnected from the phone system.", "फ़ोन सिस्टम से कनेक्शन टूट गया।";
-    [genesys] SessionEnded => "Your phone session has ended.", "आपका फ़ोन सत्र समाप्त हो गया है।";
-    [genesys] CallErrorReported => "The phone system reported a problem with a call. The panel has checked your calls again.", "फ़ोन सिस्टम ने एक कॉल में समस्या बताई। पैनल ने आपकी कॉल दोबारा जाँच ली हैं।";
-    [genesys] NotConfirmed => "The phone system accepted that, but nothing has happened yet. The panel has checked your calls again.", "फ़ोन सिस्टम ने अनुरोध ले लिया, पर अभी तक कुछ नहीं हुआ। पैनल ने आपकी कॉल दोबारा जाँच ली हैं।";
-    [genesys] TryAgainIfUnchanged => "If nothing changed, try once more.", "अगर कुछ नहीं बदला, तो एक बार फिर कोशिश करें।";
-    [genesys] SignedInNotReady => "Signed in", "साइन इन";
-    [genesys] SessionNotKept => "This browser isn't keeping the phone system's sign-in, so calls can't reach this panel. Tell your administrator (the details are in the browser console).", "यह ब्राउज़र फ़ोन सिस्टम का साइन-इन नहीं रख रहा, इसलिए कॉल इस पैनल तक नहीं पहुँच सकतीं। अपने एडमिनिस्ट्रेटर को बताएँ (जानकारी ब्राउज़र कंसोल में है)।";
-    [genesys] SignInAgain => "Sign in again", "फिर से साइन इन करें";
-    [genesys] Reconnect => "Reconnect", "फिर से जोड़ें";
+    Connecting => "Connecting…", "कनेक्ट हो रहा है…";
+    Reconnecting => "Connection lost — reconnecting", "कनेक्शन टूट गया — फिर से जोड़ रहे हैं";
+    NextTryIn => "next try in", "अगली कोशिश";
+    Disconnected => "Disconnected from the phone system.", "फ़ोन सिस्टम से कनेक्शन टूट गया।";
+    SessionEnded => "Your phone session has ended.", "आपका फ़ोन सत्र समाप्त हो गया है।";
+    CallErrorReported => "The phone system reported a problem with a call. The panel has checked your calls again.", "फ़ोन सिस्टम ने एक कॉल में समस्या बताई। पैनल ने आपकी कॉल दोबारा जाँच ली हैं।";
+    NotConfirmed => "The phone system accepted that, but nothing has happened yet. The panel has checked your calls again.", "फ़ोन सिस्टम ने अनुरोध ले लिया, पर अभी तक कुछ नहीं हुआ। पैनल ने आपकी कॉल दोबारा जाँच ली हैं।";
+    TryAgainIfUnchanged => "If nothing changed, try once more.", "अगर कुछ नहीं बदला, तो एक बार फिर कोशिश करें।";
+    SignedInNotReady => "Signed in", "साइन इन";
+    SessionNotKept => "This browser isn't keeping the phone system's sign-in, so calls can't reach this panel. Tell your administrator (the details are in the browser console).", "यह ब्राउज़र फ़ोन सिस्टम का साइन-इन नहीं रख रहा, इसलिए कॉल इस पैनल तक नहीं पहुँच सकतीं। अपने एडमिनिस्ट्रेटर को बताएँ (जानकारी ब्राउज़र कंसोल में है)।";
+    SignInAgain => "Sign in again", "फिर से साइन इन करें";
+    Reconnect => "Reconnect", "फिर से जोड़ें";
     ConfigProblem => "The call panel is not set up correctly.", "कॉल पैनल सही तरह से सेट नहीं है।";
     Retry => "Retry", "फिर से कोशिश करें";
     Dismiss => "Dismiss", "बंद करें";
     CallPanel => "Call panel", "कॉल पैनल";
-    [genesys] YourStatus => "Your status", "आपकी स्थिति";
-    [genesys] Ready => "Ready", "तैयार";
-    [genesys] NotReady => "Not Ready", "तैयार नहीं";
-    [genesys] AfterCallWork => "After Call Work", "कॉल के बाद का काम";
-    [genesys] LoggedOut => "Logged out", "लॉग आउट";
-    [genesys] Extension => "Ext.", "एक्सटेंशन";
+    YourStatus => "Your status", "आपकी स्थिति";
+    Ready => "Ready", "तैयार";
+    NotReady => "Not Ready", "तैयार नहीं";
+    AfterCallWork => "After Call Work", "कॉल के बाद का काम";
+    LoggedOut => "Logged out", "लॉग आउट";
+    Extension => "Ext.", "एक्सटेंशन";
     NoCalls => "No calls right now.", "अभी कोई कॉल नहीं है।";
     NumberToDial => "Number to dial", "डायल करने का नंबर";
     Call => "Call", "कॉल करें";
     Calls => "Calls", "कॉल";
     Working => "Working…", "हो रहा है…";
-    [genesys] Answer => "Answer", "उठाएँ";
-    [genesys] Hangup => "Hang up", "काटें";
-    [genesys] Decline => "Decline", "अस्वीकार करें";
-    [genesys] Hold => "Hold", "होल्ड करें";
-    [genesys] Retrieve => "Resume", "वापस लें";
-    [genesys] Mute => "Mute", "म्यूट करें";
-    [genesys] Unmute => "Unmute", "अनम्यूट करें";
+    Answer => "Answer", "उठाएँ";
+    Hangup => "Hang up", "काटें";
+    Decline => "Decline", "अस्वीकार करें";
+    Hold => "Hold", "होल्ड करें";
+    Retrieve => "Resume", "वापस लें";
+    Mute => "Mute", "म्यूट करें";
+    Unmute => "Unmute", "अनम्यूट करें";
     Keypad => "Keypad", "कीपैड";
-    [genesys] CallControls => "Call controls", "कॉल नियंत्रण";
-    [genesys] Transfer => "Transfer", "ट्रांसफ़र";
-    [genesys] Conference => "Conference", "कॉन्फ़्रेंस";
-    [genesys] TransferNow => "Transfer now", "अभी ट्रांसफ़र करें";
-    [genesys] ConsultFirst => "Consult first", "पहले बात करें";
-    [genesys] AddNow => "Add now", "अभी जोड़ें";
-    [genesys] CompleteTransfer => "Complete transfer", "ट्रांसफ़र पूरा करें";
-    [genesys] CompleteConference => "Join into conference", "कॉन्फ़्रेंस में जोड़ें";
-    [genesys] SwapCalls => "Swap", "अदला-बदली";
-    [genesys] MergeCalls => "Merge calls", "कॉल मिलाएँ";
-    [genesys] Remove => "Remove", "हटाएँ";
+    CallControls => "Call controls", "कॉल नियंत्रण";
+    Transfer => "Transfer", "ट्रांसफ़र";
+    Conference => "Conference", "कॉन्फ़्रेंस";
+    TransferNow => "Transfer now", "अभी ट्रांसफ़र करें";
+    ConsultFirst => "Consult first", "पहले बात करें";
+    AddNow => "Add now", "अभी जोड़ें";
+    CompleteTransfer => "Complete transfer", "ट्रांसफ़र पूरा करें";
+    CompleteConference => "Join into conference", "कॉन्फ़्रेंस में जोड़ें";
+    SwapCalls => "Swap", "अदला-बदली";
+    MergeCalls => "Merge calls", "कॉल मिलाएँ";
+    Remove => "Remove", "हटाएँ";
     Cancel => "Cancel", "रद्द करें";
-    [genesys] TransferTo => "Number to transfer to", "किस नंबर पर ट्रांसफ़र करें";
-    [genesys] ConferenceWith => "Number to add to conference", "कॉन्फ़्रेंस में जोड़ने का नंबर";
-    [genesys] TransferForm => "Transfer to another person", "किसी और को ट्रांसफ़र करें";
-    [genesys] ConferenceForm => "Add to conference: invite someone", "कॉन्फ़्रेंस में जोड़ें: किसी को बुलाएँ";
-    [genesys] DeviceProblem => "Your phone has a problem: the phone system reports an error on it. Check that your phone is connected and signed in; calls may not reach you until it is.", "आपके फ़ोन में समस्या है: फ़ोन सिस्टम उस पर गड़बड़ी बता रहा है। जाँचें कि फ़ोन जुड़ा और साइन-इन है; तब तक कॉल आप तक शायद न पहुँचें।";
-    [genesys] Participants => "Participants", "प्रतिभागी";
-    [genesys] TonesSent => "Tones sent", "भेजे गए टोन";
+    TransferTo => "Number to transfer to", "किस नंबर पर ट्रांसफ़र करें";
+    ConferenceWith => "Number to add to conference", "कॉन्फ़्रेंस में जोड़ने का नंबर";
+    TransferForm => "Transfer to another person", "किसी और को ट्रांसफ़र करें";
+    ConferenceForm => "Add to conference: invite someone", "कॉन्फ़्रेंस में जोड़ें: किसी को बुलाएँ";
+    DeviceProblem => "Your phone has a problem: the phone system reports an error on it. Check that your phone is connected and signed in; calls may not reach you until it is.", "आपके फ़ोन में समस्या है: फ़ोन सिस्टम उस पर गड़बड़ी बता रहा है। जाँचें कि फ़ोन जुड़ा और साइन-इन है; तब तक कॉल आप तक शायद न पहुँचें।";
+    Participants => "Participants", "प्रतिभागी";
+    TonesSent => "Tones sent", "भेजे गए टोन";
     Inbound => "Inbound", "आने वाली";
     Outbound => "Outbound", "जाने वाली";
     Internal => "Internal", "आंतरिक";
@@ -368,51 +356,51 @@ catalog! {
     ShowCall => "Show this call", "यह कॉल दिखाएँ";
     EnterNumber => "Enter a number first.", "पहले एक नंबर डालें।";
     OnlyDigits => "Use digits 0–9, * and # only.", "केवल 0–9, * और # का उपयोग करें।";
-    [genesys] SignOut => "Sign out", "साइन आउट करें";
-    [genesys] OtherTabsOpen => "Another CRM tab still uses the phone, so you stay signed in.", "फ़ोन अभी एक और CRM टैब में चल रहा है, इसलिए आप साइन इन रहेंगे।";
-    [genesys] CloseOtherTabs => "Close the other tabs first, then sign out.", "पहले बाकी टैब बंद करें, फिर साइन आउट करें।";
-    [genesys] GwsMissingParameter => "The request was missing a required detail.", "अनुरोध में एक ज़रूरी जानकारी नहीं थी।";
-    [genesys] GwsInvalidForState => "That action isn't available for this call right now.", "यह काम इस कॉल पर अभी नहीं हो सकता।";
-    [genesys] GwsForbidden => "The phone system refused that action.", "फ़ोन सिस्टम ने यह काम करने से मना कर दिया।";
-    [genesys] GwsInternalError => "The phone system had an internal error.", "फ़ोन सिस्टम में अंदरूनी गड़बड़ी हुई।";
-    [genesys] GwsNoPermission => "Your account isn't allowed to do that.", "आपके खाते को यह करने की अनुमति नहीं है।";
-    [genesys] GwsNotFound => "That call or item no longer exists.", "वह कॉल या चीज़ अब मौजूद नहीं है।";
-    [genesys] GwsPartialSuccess => "That only partly worked.", "यह केवल आंशिक रूप से हुआ।";
-    [genesys] GwsPasswordChange => "Your password must be changed before you can continue.", "आगे बढ़ने से पहले आपको अपना पासवर्ड बदलना होगा।";
-    [genesys] GwsProcessingIncomplete => "The phone system is still working on an earlier request.", "फ़ोन सिस्टम अभी पिछले अनुरोध पर काम कर रहा है।";
-    [genesys] GwsInvalidInput => "Something you entered isn't valid.", "आपने जो डाला उसमें कुछ मान्य नहीं है।";
-    [genesys] GwsReadOnly => "That setting can't be changed.", "यह सेटिंग बदली नहीं जा सकती।";
-    [genesys] GwsUnableToRetrieve => "The phone system couldn't look that up.", "फ़ोन सिस्टम इसे ढूँढ नहीं सका।";
-    [genesys] GwsUnableToCreate => "The phone system couldn't create that.", "फ़ोन सिस्टम इसे बना नहीं सका।";
-    [genesys] GwsUnableToDelete => "The phone system couldn't remove that.", "फ़ोन सिस्टम इसे हटा नहीं सका।";
-    [genesys] GwsUnableToUpdate => "The phone system couldn't save that change.", "फ़ोन सिस्टम यह बदलाव सेव नहीं कर सका।";
-    [genesys] GwsUnableToAssign => "The phone system couldn't assign that.", "फ़ोन सिस्टम इसे सौंप नहीं सका।";
-    [genesys] GwsUnableToUnassign => "The phone system couldn't unassign that.", "फ़ोन सिस्टम इसे वापस नहीं ले सका।";
-    [genesys] GwsAlreadyExists => "That already exists.", "यह पहले से मौजूद है।";
-    [genesys] GwsInUse => "That is in use right now.", "यह अभी इस्तेमाल में है।";
-    [genesys] GwsNotAuthenticated => "You're signed out of the phone system.", "आप फ़ोन सिस्टम से साइन आउट हैं।";
-    [genesys] GwsCsrfRejected => "The phone system rejected the request's security token.", "फ़ोन सिस्टम ने अनुरोध का सुरक्षा टोकन अस्वीकार कर दिया।";
-    [genesys] GwsSessionExpired => "Your phone system session has ended.", "आपका फ़ोन सिस्टम सत्र समाप्त हो गया है।";
-    [genesys] GwsUnavailable => "The phone system isn't answering.", "फ़ोन सिस्टम जवाब नहीं दे रहा।";
-    [genesys] GwsUnknownStatus => "The phone system gave an answer the panel doesn't know.", "फ़ोन सिस्टम ने ऐसा जवाब दिया जिसे पैनल नहीं जानता।";
-    [genesys] GwsUnexpectedHttp => "The phone system gave an unexpected answer.", "फ़ोन सिस्टम ने अप्रत्याशित जवाब दिया।";
-    [genesys] NextStateChanged => "The call's state changed — the panel shows what you can do now.", "कॉल की स्थिति बदल गई — पैनल दिखा रहा है कि अब आप क्या कर सकते हैं।";
-    [genesys] NextCheckInput => "Check what you entered and try again.", "जो डाला है उसे जाँचें और फिर से कोशिश करें।";
-    [genesys] NextAskSupervisor => "Ask your supervisor if you need this.", "अगर इसकी ज़रूरत है तो अपने सुपरवाइज़र से पूछें।";
-    [genesys] NextRefreshing => "The panel refreshes its list of calls.", "पैनल कॉल की सूची ताज़ा कर रहा है।";
-    [genesys] NextCheckPanel => "Check the panel for what changed.", "पैनल में देखें कि क्या बदला।";
-    [genesys] NextChangePassword => "Change your password in the agent desktop, then sign in again.", "एजेंट डेस्कटॉप में अपना पासवर्ड बदलें, फिर से साइन इन करें।";
-    [genesys] NextWait => "Wait a moment and try again.", "थोड़ा रुकें और फिर से कोशिश करें।";
-    [genesys] NextTellSupervisor => "Try again; if it keeps failing, tell your supervisor.", "फिर से कोशिश करें; अगर बार-बार विफल हो तो सुपरवाइज़र को बताएँ।";
-    [genesys] NextNothing => "Nothing more to do.", "और कुछ करने की ज़रूरत नहीं।";
-    [genesys] NextSignIn => "Sign in again; the panel reconnects by itself.", "फिर से साइन इन करें; पैनल अपने-आप जुड़ जाएगा।";
-    [genesys] NextRefreshSession => "The panel refreshes its session and retries.", "पैनल अपना सत्र ताज़ा करके फिर से कोशिश करता है।";
-    [genesys] NextRetrying => "The panel keeps retrying.", "पैनल कोशिश करता रहेगा।";
-    [genesys] NextUnknown => "Try again; if it keeps happening, tell your supervisor.", "फिर से कोशिश करें; अगर ऐसा होता रहे तो सुपरवाइज़र को बताएँ।";
+    SignOut => "Sign out", "साइन आउट करें";
+    OtherTabsOpen => "Another CRM tab still uses the phone, so you stay signed in.", "फ़ोन अभी एक और CRM टैब में चल रहा है, इसलिए आप साइन इन रहेंगे।";
+    CloseOtherTabs => "Close the other tabs first, then sign out.", "पहले बाकी टैब बंद करें, फिर साइन आउट करें।";
+    GwsMissingParameter => "The request was missing a required detail.", "अनुरोध में एक ज़रूरी जानकारी नहीं थी।";
+    GwsInvalidForState => "That action isn't available for this call right now.", "यह काम इस कॉल पर अभी नहीं हो सकता।";
+    GwsForbidden => "The phone system refused that action.", "फ़ोन सिस्टम ने यह काम करने से मना कर दिया।";
+    GwsInternalError => "The phone system had an internal error.", "फ़ोन सिस्टम में अंदरूनी गड़बड़ी हुई।";
+    GwsNoPermission => "Your account isn't allowed to do that.", "आपके खाते को यह करने की अनुमति नहीं है।";
+    GwsNotFound => "That call or item no longer exists.", "वह कॉल या चीज़ अब मौजूद नहीं है।";
+    GwsPartialSuccess => "That only partly worked.", "यह केवल आंशिक रूप से हुआ।";
+    GwsPasswordChange => "Your password must be changed before you can continue.", "आगे बढ़ने से पहले आपको अपना पासवर्ड बदलना होगा।";
+    GwsProcessingIncomplete => "The phone system is still working on an earlier request.", "फ़ोन सिस्टम अभी पिछले अनुरोध पर काम कर रहा है।";
+    GwsInvalidInput => "Something you entered isn't valid.", "आपने जो डाला उसमें कुछ मान्य नहीं है।";
+    GwsReadOnly => "That setting can't be changed.", "यह सेटिंग बदली नहीं जा सकती।";
+    GwsUnableToRetrieve => "The phone system couldn't look that up.", "फ़ोन सिस्टम इसे ढूँढ नहीं सका।";
+    GwsUnableToCreate => "The phone system couldn't create that.", "फ़ोन सिस्टम इसे बना नहीं सका।";
+    GwsUnableToDelete => "The phone system couldn't remove that.", "फ़ोन सिस्टम इसे हटा नहीं सका।";
+    GwsUnableToUpdate => "The phone system couldn't save that change.", "फ़ोन सिस्टम यह बदलाव सेव नहीं कर सका।";
+    GwsUnableToAssign => "The phone system couldn't assign that.", "फ़ोन सिस्टम इसे सौंप नहीं सका।";
+    GwsUnableToUnassign => "The phone system couldn't unassign that.", "फ़ोन सिस्टम इसे वापस नहीं ले सका।";
+    GwsAlreadyExists => "That already exists.", "यह पहले से मौजूद है।";
+    GwsInUse => "That is in use right now.", "यह अभी इस्तेमाल में है।";
+    GwsNotAuthenticated => "You're signed out of the phone system.", "आप फ़ोन सिस्टम से साइन आउट हैं।";
+    GwsCsrfRejected => "The phone system rejected the request's security token.", "फ़ोन सिस्टम ने अनुरोध का सुरक्षा टोकन अस्वीकार कर दिया।";
+    GwsSessionExpired => "Your phone system session has ended.", "आपका फ़ोन सिस्टम सत्र समाप्त हो गया है।";
+    GwsUnavailable => "The phone system isn't answering.", "फ़ोन सिस्टम जवाब नहीं दे रहा।";
+    GwsUnknownStatus => "The phone system gave an answer the panel doesn't know.", "फ़ोन सिस्टम ने ऐसा जवाब दिया जिसे पैनल नहीं जानता।";
+    GwsUnexpectedHttp => "The phone system gave an unexpected answer.", "फ़ोन सिस्टम ने अप्रत्याशित जवाब दिया।";
+    NextStateChanged => "The call's state changed — the panel shows what you can do now.", "कॉल की स्थिति बदल गई — पैनल दिखा रहा है कि अब आप क्या कर सकते हैं।";
+    NextCheckInput => "Check what you entered and try again.", "जो डाला है उसे जाँचें और फिर से कोशिश करें।";
+    NextAskSupervisor => "Ask your supervisor if you need this.", "अगर इसकी ज़रूरत है तो अपने सुपरवाइज़र से पूछें।";
+    NextRefreshing => "The panel refreshes its list of calls.", "पैनल कॉल की सूची ताज़ा कर रहा है।";
+    NextCheckPanel => "Check the panel for what changed.", "पैनल में देखें कि क्या बदला।";
+    NextChangePassword => "Change your password in the agent desktop, then sign in again.", "एजेंट डेस्कटॉप में अपना पासवर्ड बदलें, फिर से साइन इन करें।";
+    NextWait => "Wait a moment and try again.", "थोड़ा रुकें और फिर से कोशिश करें।";
+    NextTellSupervisor => "Try again; if it keeps failing, tell your supervisor.", "फिर से कोशिश करें; अगर बार-बार विफल हो तो सुपरवाइज़र को बताएँ।";
+    NextNothing => "Nothing more to do.", "और कुछ करने की ज़रूरत नहीं।";
+    NextSignIn => "Sign in again; the panel reconnects by itself.", "फिर से साइन इन करें; पैनल अपने-आप जुड़ जाएगा।";
+    NextRefreshSession => "The panel refreshes its session and retries.", "पैनल अपना सत्र ताज़ा करके फिर से कोशिश करता है।";
+    NextRetrying => "The panel keeps retrying.", "पैनल कोशिश करता रहेगा।";
+    NextUnknown => "Try again; if it keeps happening, tell your supervisor.", "फिर से कोशिश करें; अगर ऐसा होता रहे तो सुपरवाइज़र को बताएँ।";
     OpEnterNumber => "Enter a number to call.", "कॉल करने के लिए नंबर डालें।";
-    [genesys] OpOnlyKeys => "Only the keys 0–9, * and # can be sent.", "केवल 0–9, * और # कुंजियाँ भेजी जा सकती हैं।";
-    [genesys] OpCallGone => "That call is no longer available.", "वह कॉल अब उपलब्ध नहीं है।";
-    [genesys] OpMissing => "Something needed for this action is missing.", "इस काम के लिए ज़रूरी कुछ जानकारी नहीं है।";
+    OpOnlyKeys => "Only the keys 0–9, * and # can be sent.", "केवल 0–9, * और # कुंजियाँ भेजी जा सकती हैं।";
+    OpCallGone => "That call is no longer available.", "वह कॉल अब उपलब्ध नहीं है।";
+    OpMissing => "Something needed for this action is missing.", "इस काम के लिए ज़रूरी कुछ जानकारी नहीं है।";
     IncomingCall => "Incoming call", "आने वाली कॉल";
     Disposition => "Disposition", "डिस्पोज़िशन";
     Dispositions => "Dispositions", "डिस्पोज़िशन";
@@ -441,44 +429,82 @@ catalog! {
     PickCodeFirst => "Pick a disposition first.", "पहले एक डिस्पोज़िशन चुनें।";
     PauseReasonRequired => "Choose a pause reason to pause after this call.", "इस कॉल के बाद विराम के लिए कारण चुनें।";
     CallbackTimeRequired => "Choose the date and time to call back.", "वापस कॉल करने की तारीख और समय चुनें।";
-    [ozonetel] OzonetelCall => "Ozonetel call", "ओज़ोनेटेल कॉल";
-    [ozonetel] OnCall => "On call", "कॉल पर";
-    [ozonetel] CallEnded => "Call ended", "कॉल समाप्त";
-    [ozonetel] SimulatorKey => "Simulator mode: an Ozonetel API key is in this page's setup. Never put a real key in a browser.", "सिम्युलेटर मोड: इस पेज के सेट-अप में ओज़ोनेटेल API कुंजी है। ब्राउज़र में असली कुंजी कभी न डालें।";
+    OzonetelCall => "Ozonetel call", "ओज़ोनेटेल कॉल";
+    OnCall => "On call", "कॉल पर";
+    CallEnded => "Call ended", "कॉल समाप्त";
+    SimulatorKey => "Simulator mode: an Ozonetel API key is in this page's setup. Never put a real key in a browser.", "सिम्युलेटर मोड: इस पेज के सेट-अप में ओज़ोनेटेल API कुंजी है। ब्राउज़र में असली कुंजी कभी न डालें।";
     RsnAlreadyDisposed => "This call already has a disposition, or its wrap-up time is over, so it can't take another one.", "इस कॉल का डिस्पोज़िशन पहले ही हो चुका है या इसका रैप-अप समय खत्म हो गया है, इसलिए दूसरा नहीं लिया जा सकता।";
     RsnAlreadySaved => "This call's disposition is already saved.", "इस कॉल का डिस्पोज़िशन पहले ही सेव हो चुका है।";
     RsnNoAnswer => "No answer from the server.", "सर्वर से कोई जवाब नहीं आया।";
     RsnOffline => "Can't reach the server. Check your connection.", "सर्वर तक नहीं पहुँच पा रहे। अपना कनेक्शन जाँचें।";
-    [ozonetel] RsnNoToken => "The page couldn't get an Ozonetel sign-in (token).", "पेज को ओज़ोनेटेल साइन-इन (टोकन) नहीं मिल सका।";
-    [ozonetel] RsnTokenMissing => "Ozonetel received the request without a sign-in (token).", "ओज़ोनेटेल को अनुरोध बिना साइन-इन (टोकन) के मिला।";
-    [ozonetel] RsnTokenExpired => "Ozonetel says the sign-in has expired.", "ओज़ोनेटेल के अनुसार साइन-इन की अवधि खत्म हो गई है।";
-    [ozonetel] RsnTokenInvalid => "Ozonetel says the sign-in is not valid.", "ओज़ोनेटेल के अनुसार साइन-इन मान्य नहीं है।";
-    [ozonetel] RsnTokenRefused => "Ozonetel didn't accept the sign-in.", "ओज़ोनेटेल ने साइन-इन स्वीकार नहीं किया।";
-    [ozonetel] RsnWrongAuthMode => "Ozonetel is set to API-key sign-in. Ask your administrator to switch API Authentication to Token.", "ओज़ोनेटेल API-कुंजी साइन-इन पर सेट है। अपने एडमिनिस्ट्रेटर से API Authentication को Token पर करने को कहें।";
-    [ozonetel] RsnAccount => "The Ozonetel account name is missing from the panel's setup. Tell your administrator.", "पैनल के सेट-अप में ओज़ोनेटेल खाते का नाम नहीं है। अपने एडमिनिस्ट्रेटर को बताएँ।";
-    [ozonetel] RsnUnknownAccount => "Ozonetel doesn't know the account name in the panel's setup. Tell your administrator.", "ओज़ोनेटेल पैनल के सेट-अप में दिए खाते के नाम को नहीं जानता। अपने एडमिनिस्ट्रेटर को बताएँ।";
-    [ozonetel] RsnInvalidAction => "Ozonetel didn't understand the request. Tell your administrator.", "ओज़ोनेटेल अनुरोध नहीं समझ सका। अपने एडमिनिस्ट्रेटर को बताएँ।";
-    [ozonetel] RsnInvalidAgent => "Ozonetel doesn't recognise your agent ID. Check you're logged in to the toolbar.", "ओज़ोनेटेल आपकी एजेंट ID नहीं पहचानता। जाँचें कि आप टूलबार में लॉग इन हैं।";
-    [ozonetel] RsnUnknownCall => "Ozonetel doesn't know this call.", "ओज़ोनेटेल इस कॉल को नहीं जानता।";
-    [ozonetel] RsnCallNotOnNumber => "Ozonetel couldn't find this call on this number (DID).", "ओज़ोनेटेल को यह कॉल इस नंबर (DID) पर नहीं मिली।";
+    RsnNoToken => "The page couldn't get an Ozonetel sign-in (token).", "पेज को ओज़ोनेटेल साइन-इन (टोकन) नहीं मिल सका।";
+    RsnTokenMissing => "Ozonetel received the request without a sign-in (token).", "ओज़ोनेटेल को अनुरोध बिना साइन-इन (टोकन) के मिला।";
+    RsnTokenExpired => "Ozonetel says the sign-in has expired.", "ओज़ोनेटेल के अनुसार साइन-इन की अवधि खत्म हो गई है।";
+    RsnTokenInvalid => "Ozonetel says the sign-in is not valid.", "ओज़ोनेटेल के अनुसार साइन-इन मान्य नहीं है।";
+    RsnTokenRefused => "Ozonetel didn't accept the sign-in.", "ओज़ोनेटेल ने साइन-इन स्वीकार नहीं किया।";
+    RsnWrongAuthMode => "Ozonetel is set to API-key sign-in. Ask your administrator to switch API Authentication to Token.", "ओज़ोनेटेल API-कुंजी साइन-इन पर सेट है। अपने एडमिनिस्ट्रेटर से API Authentication को Token पर करने को कहें।";
+    RsnAccount => "The Ozonetel account name is missing from the panel's setup. Tell your administrator.", "पैनल के सेट-अप में ओज़ोनेटेल खाते का नाम नहीं है। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnUnknownAccount => "Ozonetel doesn't know the account name in the panel's setup. Tell your administrator.", "ओज़ोनेटेल पैनल के सेट-अप में दिए खाते के नाम को नहीं जानता। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnInvalidAction => "Ozonetel didn't understand the request. Tell your administrator.", "ओज़ोनेटेल अनुरोध नहीं समझ सका। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnInvalidAgent => "Ozonetel doesn't recognise your agent ID. Check you're logged in to the toolbar.", "ओज़ोनेटेल आपकी एजेंट ID नहीं पहचानता। जाँचें कि आप टूलबार में लॉग इन हैं।";
+    RsnUnknownCall => "Ozonetel doesn't know this call.", "ओज़ोनेटेल इस कॉल को नहीं जानता।";
+    RsnCallNotOnNumber => "Ozonetel couldn't find this call on this number (DID).", "ओज़ोनेटेल को यह कॉल इस नंबर (DID) पर नहीं मिली।";
     RsnCallIncomplete => "The call's details are incomplete, so it can't be disposed from here.", "कॉल की जानकारी अधूरी है, इसलिए यहाँ से डिस्पोज़िशन नहीं हो सकता।";
     RsnInvalidDisposition => "That disposition isn't in the list. Pick another one.", "यह डिस्पोज़िशन सूची में नहीं है। कोई दूसरा चुनें।";
     RsnTooLong => "That disposition is too long (250 characters at most).", "यह डिस्पोज़िशन बहुत लंबा है (अधिकतम 250 अक्षर)।";
-    [ozonetel] RsnAgentNotOnCall => "Ozonetel says you're not on this call.", "ओज़ोनेटेल के अनुसार आप इस कॉल पर नहीं हैं।";
-    [ozonetel] RsnTransient => "Ozonetel couldn't save it just now.", "ओज़ोनेटेल अभी इसे सेव नहीं कर सका।";
+    RsnAgentNotOnCall => "Ozonetel says you're not on this call.", "ओज़ोनेटेल के अनुसार आप इस कॉल पर नहीं हैं।";
+    RsnTransient => "Ozonetel couldn't save it just now.", "ओज़ोनेटेल अभी इसे सेव नहीं कर सका।";
     RsnUnknownAnswer => "The server gave an answer the panel doesn't recognise.", "सर्वर ने ऐसा जवाब दिया जिसे पैनल नहीं पहचानता।";
-    [genesys] RsnPhoneUnavailable => "The phone system isn't answering.", "फ़ोन सिस्टम जवाब नहीं दे रहा।";
-    [genesys] RsnCallGone => "The phone system no longer knows this call.", "फ़ोन सिस्टम को अब यह कॉल नहीं मिल रही।";
-    [genesys] RsnPhoneInvalid => "The phone system refused the disposition as invalid.", "फ़ोन सिस्टम ने डिस्पोज़िशन को अमान्य बताकर लौटा दिया।";
-    [genesys] RsnNotAllowed => "Your account isn't allowed to set dispositions.", "आपके खाते को डिस्पोज़िशन सेट करने की अनुमति नहीं है।";
-    [ozonetel_phone] RsnAgentUnavailable => "Ozonetel says you're not available for a call. Log in to the toolbar and set yourself Ready, then dial again.", "ओज़ोनेटेल के अनुसार आप कॉल के लिए उपलब्ध नहीं हैं। टूलबार में लॉग इन करके खुद को Ready करें, फिर दोबारा डायल करें।";
-    [ozonetel_phone] RsnInvalidNumber => "Ozonetel can't dial that number. Check it and try again.", "ओज़ोनेटेल यह नंबर डायल नहीं कर सकता। नंबर जाँचकर फिर कोशिश करें।";
-    [ozonetel_phone] RsnInvalidCampaign => "Ozonetel doesn't know the dialling campaign in the panel's setup. Tell your administrator.", "ओज़ोनेटेल पैनल के सेट-अप में दिए डायलिंग कैंपेन को नहीं जानता। अपने एडमिनिस्ट्रेटर को बताएँ।";
-    [ozonetel_phone] RsnNoCampaign => "Dialling needs an Ozonetel campaign in the panel's setup. Tell your administrator.", "डायल करने के लिए पैनल के सेट-अप में ओज़ोनेटेल कैंपेन होना चाहिए। अपने एडमिनिस्ट्रेटर को बताएँ।";
-    [ozonetel_phone] RsnDialNoId => "Ozonetel is placing the call but didn't say which call it is, so it has no card here.", "ओज़ोनेटेल कॉल लगा रहा है, पर उसने यह नहीं बताया कि कौन-सी कॉल है, इसलिए यहाँ उसका कार्ड नहीं है।";
-    [ozonetel_phone] NotWithOzonetel => "That isn't available from the panel with Ozonetel.", "ओज़ोनेटेल के साथ यह पैनल से उपलब्ध नहीं है।";
+    RsnPhoneUnavailable => "The phone system isn't answering.", "फ़ोन सिस्टम जवाब नहीं दे रहा।";
+    RsnCallGone => "The phone system no longer knows this call.", "फ़ोन सिस्टम को अब यह कॉल नहीं मिल रही।";
+    RsnPhoneInvalid => "The phone system refused the disposition as invalid.", "फ़ोन सिस्टम ने डिस्पोज़िशन को अमान्य बताकर लौटा दिया।";
+    RsnNotAllowed => "Your account isn't allowed to set dispositions.", "आपके खाते को डिस्पोज़िशन सेट करने की अनुमति नहीं है।";
+    RsnAgentUnavailable => "Ozonetel says you're not available for a call. Log in to the toolbar and set yourself Ready, then dial again.", "ओज़ोनेटेल के अनुसार आप कॉल के लिए उपलब्ध नहीं हैं। टूलबार में लॉग इन करके खुद को Ready करें, फिर दोबारा डायल करें।";
+    RsnInvalidNumber => "Ozonetel can't dial that number. Check it and try again.", "ओज़ोनेटेल यह नंबर डायल नहीं कर सकता। नंबर जाँचकर फिर कोशिश करें।";
+    RsnInvalidCampaign => "Ozonetel doesn't know the dialling campaign in the panel's setup. Tell your administrator.", "ओज़ोनेटेल पैनल के सेट-अप में दिए डायलिंग कैंपेन को नहीं जानता। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnNoCampaign => "Dialling needs an Ozonetel campaign in the panel's setup. Tell your administrator.", "डायल करने के लिए पैनल के सेट-अप में ओज़ोनेटेल कैंपेन होना चाहिए। अपने एडमिनिस्ट्रेटर को बताएँ।";
+    RsnDialNoId => "Ozonetel is placing the call but didn't say which call it is, so it has no card here.", "ओज़ोनेटेल कॉल लगा रहा है, पर उसने यह नहीं बताया कि कौन-सी कॉल है, इसलिए यहाँ उसका कार्ड नहीं है।";
+    NotWithOzonetel => "That isn't available from the panel with Ozonetel.", "ओज़ोनेटेल के साथ यह पैनल से उपलब्ध नहीं है।";
     AgentId => "Agent ID", "एजेंट ID";
     RsnPhoneRefused => "The phone system couldn't save the disposition.", "फ़ोन सिस्टम डिस्पोज़िशन सेव नहीं कर सका।";
+}
+
+impl Text {
+    /// Whether this build can show the sentence: the GWS answers, call controls, agent
+    /// states and connection sentences only a build with the Genesys telephony; Ozonetel's
+    /// token and answers only one that records dispositions at Ozonetel; click-to-dial's
+    /// only one with the Ozonetel telephony. The others every build.
+    const fn in_build(self) -> bool {
+        use Text::*;
+        match self {
+            Connecting | Reconnecting | NextTryIn | Disconnected | SessionEnded |
+            CallErrorReported | NotConfirmed | TryAgainIfUnchanged | SignedInNotReady |
+            SessionNotKept | SignInAgain | Reconnect | YourStatus | Ready | NotReady |
+            AfterCallWork | LoggedOut | Extension | Answer | Hangup | Decline | Hold | Retrieve |
+            Mute | Unmute | CallControls | Transfer | Conference | TransferNow | ConsultFirst |
+            AddNow | CompleteTransfer | CompleteConference | SwapCalls | MergeCalls | Remove |
+            TransferTo | ConferenceWith | TransferForm | ConferenceForm | DeviceProblem |
+            Participants | TonesSent | SignOut | OtherTabsOpen | CloseOtherTabs |
+            GwsMissingParameter | GwsInvalidForState | GwsForbidden | GwsInternalError |
+            GwsNoPermission | GwsNotFound | GwsPartialSuccess | GwsPasswordChange |
+            GwsProcessingIncomplete | GwsInvalidInput | GwsReadOnly | GwsUnableToRetrieve |
+            GwsUnableToCreate | GwsUnableToDelete | GwsUnableToUpdate | GwsUnableToAssign |
+            GwsUnableToUnassign | GwsAlreadyExists | GwsInUse | GwsNotAuthenticated |
+            GwsCsrfRejected | GwsSessionExpired | GwsUnavailable | GwsUnknownStatus |
+            GwsUnexpectedHttp | NextStateChanged | NextCheckInput | NextAskSupervisor |
+            NextRefreshing | NextCheckPanel | NextChangePassword | NextWait | NextTellSupervisor |
+            NextNothing | NextSignIn | NextRefreshSession | NextRetrying | NextUnknown |
+            OpOnlyKeys | OpCallGone | OpMissing | RsnPhoneUnavailable | RsnCallGone |
+            RsnPhoneInvalid | RsnNotAllowed => cfg!(feature = "genesys"),
+            OzonetelCall | OnCall | CallEnded | SimulatorKey | RsnNoToken | RsnTokenMissing |
+            RsnTokenExpired | RsnTokenInvalid | RsnTokenRefused | RsnWrongAuthMode | RsnAccount |
+            RsnUnknownAccount | RsnInvalidAction | RsnInvalidAgent | RsnUnknownCall |
+            RsnCallNotOnNumber | RsnAgentNotOnCall | RsnTransient => cfg!(feature = "ozonetel-dispositions"),
+            RsnAgentUnavailable | RsnInvalidNumber | RsnInvalidCampaign | RsnNoCampaign |
+            RsnDialNoId | NotWithOzonetel => cfg!(feature = "ozonetel"),
+            _ => true,
+        }
+    }
 }
 
 /// The sentence for a reason code the cores keep (outbox entries, refused inputs, vendor
