@@ -7,7 +7,7 @@
 use crate::config::{DispositionVendor, TelephonyVendor};
 use crate::model::{Call, CallKind, CallOperation, CallState, Capability, StoreAction};
 use crate::ui::components::call_controls::{call_controls, CallControlsProps, CardPanel};
-use crate::ui::components::call_timer::CallTimer;
+use crate::ui::components::call_timer::Clock;
 use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection};
 use crate::ui::components::keypad::{keypad, KeypadProps};
 use crate::ui::components::transfer_form::{Mode, TransferForm};
@@ -148,7 +148,7 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 <span class="kind">{ kind }</span>
                 <span class="call-state">{ state }</span>
                 if call.muted { <span class="badge">{ ctx.t(Text::Muted) }</span> }
-                if running { <CallTimer since_ms={since} running={call.state != CallState::Held} /> }
+                if running { <Clock at_ms={since} running={call.state != CallState::Held} /> }
             </header>
             <div class="party">{ call.title().to_string() }</div>
             if !user_data.is_empty() {

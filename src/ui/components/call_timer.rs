@@ -1,14 +1,22 @@
-//! CallTimer: a self-contained ticking `mm:ss` that owns its interval, so the panel does
-//! not re-render every second.
+//! Clock: a self-contained ticking `m:ss` that owns its interval, so the panel does not
+//! re-render every second — a call's time so far (the call timer), or the wrap-up time left
+//! ("Wrap-up ends in m:ss", then "Wrap-up time is over"). One component for both: each
+//! component type costs every agent its own copy of Yew's lifecycle code.
 
+use crate::ui::context::DeskContext;
+use crate::ui::i18n::Text;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct CallTimerProps {
-    /// When the call started, on the `Date.now()` clock.
-    pub since_ms: u64,
-    /// Stop ticking (a held or ended call keeps its figure).
+pub struct ClockProps {
+    /// On the `Date.now()` clock: when the call started, or when its wrap-up window closes
+    /// (`countdown`).
+    pub at_ms: u64,
+    /// Count down to `at_ms` (the wrap-up countdown) instead of up from it.
+    #[prop_or_default]
+    pub countdown: bool,
+    /// Stop ticking (a held call keeps its figure).
     #[prop_or(true)]
     pub running: bool,
 }
@@ -23,16 +31,31 @@ pub fn clock(seconds: u64) -> String {
     }
 }
 
-#[function_component(CallTimer)]
-pub fn call_timer(props: &CallTimerProps) -> Html {
+#[function_component(Clock)]
+pub fn clock_view(props: &ClockProps) -> Html {
+    let ctx = use_context::<DeskContext>().expect("DeskContext");
     let now = use_state(|| js_sys::Date::now() as u64);
+    let over = props.countdown && *now >= props.at_ms;
     {
         let now = now.clone();
-        use_effect_with(props.running, move |running| {
-            let interval = running.then(|| Interval::new(1_000, move || now.set(js_sys::Date::now() as u64)));
+        use_effect_with(props.running && !over, move |ticking| {
+            let interval = ticking.then(|| Interval::new(1_000, move || now.set(js_sys::Date::now() as u64)));
             move || drop(interval)
         });
     }
-    let seconds = now.saturating_sub(props.since_ms) / 1000;
-    html! { <span class="timer" role="timer" aria-live="off">{ clock(seconds) }</span> }
+    if !props.countdown {
+        let seconds = now.saturating_sub(props.at_ms) / 1000;
+        return html! { <span class="timer" role="timer" aria-live="off">{ clock(seconds) }</span> };
+    }
+    if over {
+        // The same span as below, so its class comes the same way (see `class_list`).
+        html! { <span ~className={crate::ui::class_list(&[Some("countdown over")])} role="timer">{ ctx.t(Text::WrapUpOver) }</span> }
+    } else {
+        let left = props.at_ms.saturating_sub(*now).div_ceil(1000);
+        html! {
+            <span ~className={crate::ui::class_list(&[Some("countdown"), (left <= 10).then_some("soon")])} role="timer" aria-live="off">
+                { ctx.t(Text::WrapUpEndsIn) }{ " " }<strong>{ clock(left) }</strong>
+            </span>
+        }
+    }
 }

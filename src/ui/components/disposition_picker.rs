@@ -8,10 +8,9 @@
 use crate::desk::{CodesStatus, DispoStatus, DispositionView, EntryView};
 use crate::model::{Call, DispositionChoice};
 use crate::ozonetel::request::valid_callback_time;
-use crate::ui::components::call_timer::clock;
+use crate::ui::components::call_timer::Clock;
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
-use gloo_timers::callback::Interval;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -106,7 +105,7 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
         })
     };
     let saved = entry.as_ref().is_some_and(|e| e.status == DispoStatus::Saved);
-    let countdown = props.deadline_ms.filter(|_| !saved).map(|d| html! { <Countdown deadline_ms={d} /> });
+    let countdown = props.deadline_ms.filter(|_| !saved).map(|d| html! { <Clock at_ms={d} countdown=true /> });
     let head = html! {
         <div class="dispo-head">
             <h2 id={format!("dispo-h-{}", dom_id(&props.entry_key))}>{ ctx.t(Text::Disposition) }</h2>
@@ -532,38 +531,6 @@ pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
                 }
             </div>
         </form>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct CountdownProps {
-    /// When the wrap-up window closes (ms, `Date.now()` clock).
-    pub deadline_ms: u64,
-}
-
-/// "Wrap-up ends in m:ss", ticking by itself; "Wrap-up time is over" after.
-#[function_component(Countdown)]
-pub fn countdown(props: &CountdownProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
-    let now = use_state(|| js_sys::Date::now() as u64);
-    let over = *now >= props.deadline_ms;
-    {
-        let now = now.clone();
-        use_effect_with(over, move |over| {
-            let interval = (!*over).then(|| Interval::new(1_000, move || now.set(js_sys::Date::now() as u64)));
-            move || drop(interval)
-        });
-    }
-    if over {
-        // The same span as below, so its class comes the same way (see `class_list`).
-        html! { <span ~className={crate::ui::class_list(&[Some("countdown over")])} role="timer">{ ctx.t(Text::WrapUpOver) }</span> }
-    } else {
-        let left = props.deadline_ms.saturating_sub(*now).div_ceil(1000);
-        html! {
-            <span ~className={crate::ui::class_list(&[Some("countdown"), (left <= 10).then_some("soon")])} role="timer" aria-live="off">
-                { ctx.t(Text::WrapUpEndsIn) }{ " " }<strong>{ clock(left) }</strong>
-            </span>
-        }
     }
 }
 
