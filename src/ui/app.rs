@@ -10,7 +10,7 @@ use crate::ui::components::agent_bar::{agent_bar, AgentBarProps};
 use crate::ui::components::call_card::CallCard;
 use crate::ui::components::connection_banner::{connection_banner, ConnectionBannerProps};
 use crate::ui::components::dialer::Dialer;
-use crate::ui::components::disposition_dock::{ozonetel_call_card, DispositionDock, OzonetelCallCardProps};
+use crate::ui::components::disposition_dock::{disposition_dock, ozonetel_call_card, DispositionDockProps, OzonetelCallCardProps};
 use crate::ui::components::notices::notices;
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::{Lang, Text};
@@ -39,6 +39,8 @@ pub fn partner_of<'a>(store: &'a CallStore, call: &Call) -> Option<&'a Call> {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(PanelState::default);
+    // Saved dispositions the agent closed in the recent list (see `disposition_dock`).
+    let hidden_recent = use_state(Vec::<String>::new);
     let dispatch: Callback<PanelAction> = {
         let dispatcher = state.dispatcher();
         Callback::from(move |a| dispatcher.dispatch(a))
@@ -133,7 +135,7 @@ pub fn app(props: &AppProps) -> Html {
                         }) }
                     </div>
                 }
-                <DispositionDock view={dispositions.clone()} {card_keys} />
+                { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &hidden_recent }) }
                 <Dialer busy={dial_busy} dispatch={dispatch.clone()} />
             </section>
           </ContextProvider<Rc<crate::desk::DispositionView>>>

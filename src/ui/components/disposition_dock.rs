@@ -61,18 +61,18 @@ pub fn ozonetel_call_card(ctx: &DeskContext, props: &OzonetelCallCardProps) -> H
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DispositionDockProps {
-    pub view: Rc<DispositionView>,
+pub struct DispositionDockProps<'a> {
+    pub view: &'a Rc<DispositionView>,
     /// Outbox keys that a call card shows already.
-    pub card_keys: Vec<String>,
+    pub card_keys: &'a [String],
+    /// Saved entries the agent closed (the panel keeps the list; see `App`).
+    pub hidden: &'a UseStateHandle<Vec<String>>,
 }
 
-/// The simulator warning and the recent dispositions whose card is gone.
-#[function_component(DispositionDock)]
-pub fn disposition_dock(props: &DispositionDockProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
-    let hidden = use_state(Vec::<String>::new);
+/// The simulator warning and the recent dispositions whose card is gone (a view of the
+/// panel: a component of its own cost every agent Yew's lifecycle code once more).
+pub fn disposition_dock(ctx: &DeskContext, props: &DispositionDockProps) -> Html {
+    let hidden = props.hidden;
     let now = js_sys::Date::now() as u64;
     let oz_key = props.view.host_call().map(|c| ozonetel_key(&c.ucid));
     let items: Vec<_> = props
@@ -114,7 +114,7 @@ pub fn disposition_dock(props: &DispositionDockProps) -> Html {
                                         <button type="button" class="icon" aria-label={ctx.t(Text::Dismiss)} title={ctx.t(Text::Dismiss)} onclick={close}>{ "×" }</button>
                                     }
                                 </div>
-                                { entry_status(&ctx, &EntryStatusProps { entry: e.clone(), live: false, on_change: None }) }
+                                { entry_status(ctx, &EntryStatusProps { entry: e.clone(), live: false, on_change: None }) }
                             </li>
                         }
                     }) }
