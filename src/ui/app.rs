@@ -107,7 +107,6 @@ pub fn app(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<DeskContext> context={ctx.clone()}>
-          <ContextProvider<Rc<crate::desk::DispositionView>> context={dispositions.clone()}>
             <section class="ccw" ref={root} data-tab-role={if state.leading { "leader" } else { "follower" }} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
                 { agent_bar(&ctx, &AgentBarProps { agent: store.agent.clone(), state: store.presence.state.clone(), busy: agent_busy, dispatch: dispatch.clone(), with_state: features.agent_state }) }
                 if features.connection { { connection_banner(&ctx, &ConnectionBannerProps { status: store.connection.clone() }) } }
@@ -129,7 +128,7 @@ pub fn app(props: &AppProps) -> Html {
                             let active = Some(c.id.as_str()) == active_id.as_deref();
                             html! {
                                 <div role="listitem" key={c.id.clone()}>
-                                    <CallCard call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} />
+                                    <CallCard call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} dispositions={dispositions.clone()} />
                                 </div>
                             }
                         }) }
@@ -138,7 +137,6 @@ pub fn app(props: &AppProps) -> Html {
                 { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &hidden_recent }) }
                 <Dialer busy={dial_busy} dispatch={dispatch.clone()} />
             </section>
-          </ContextProvider<Rc<crate::desk::DispositionView>>>
         </ContextProvider<DeskContext>>
     }
 }

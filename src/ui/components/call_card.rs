@@ -15,6 +15,8 @@ use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use crate::ui::state::PanelAction;
 use crate::json::Value;
+use crate::desk::DispositionView;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -24,6 +26,8 @@ pub struct CallCardProps {
     pub pending: Vec<&'static str>,
     pub active: bool,
     pub dispatch: Callback<PanelAction>,
+    /// The disposition runtime's latest view (for the card's disposition section).
+    pub dispositions: Rc<DispositionView>,
 }
 
 pub fn kind_text(kind: &CallKind) -> Option<Text> {
@@ -200,7 +204,7 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 _ => html! {},
             } }
             if disposable {
-                <DispositionSection target={DispoTarget::Call(Box::new(call.clone()))} entry_key={ctx.desk.disposition_key(call)}
+                <DispositionSection view={props.dispositions.clone()} target={DispoTarget::Call(Box::new(call.clone()))} entry_key={ctx.desk.disposition_key(call)}
                     live={!call.state.is_released()} deadline_ms={call.wrap_up.as_ref().and_then(|w| w.deadline_ms)}
                     start_open={call.in_wrap_up()} />
             }

@@ -56,6 +56,8 @@ pub enum DispoTarget {
 
 #[derive(Properties, PartialEq)]
 pub struct DispositionSectionProps {
+    /// The disposition runtime's latest view: the codes and the outbox's entries.
+    pub view: Rc<DispositionView>,
     pub target: DispoTarget,
     /// The outbox key of the call (`AgentDesk::disposition_key`, `ozonetel_key`).
     pub entry_key: String,
@@ -72,7 +74,7 @@ pub struct DispositionSectionProps {
 #[function_component(DispositionSection)]
 pub fn disposition_section(props: &DispositionSectionProps) -> Html {
     let ctx = use_context::<DeskContext>().expect("DeskContext");
-    let view = use_context::<Rc<DispositionView>>().unwrap_or_default();
+    let view = &props.view;
     let open = use_state(|| props.start_open);
     let editing = use_state(|| false);
     {
@@ -122,7 +124,7 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
             Callback::from(move |_| editing.set(false))
         });
         html! {
-            <DispositionPicker entry_key={props.entry_key.clone()} initial={entry.as_ref().map(|e| e.disposition.clone())}
+            <DispositionPicker view={props.view.clone()} entry_key={props.entry_key.clone()} initial={entry.as_ref().map(|e| e.disposition.clone())}
                 initial_comment={entry.as_ref().map(|e| e.comments.clone()).unwrap_or_default()}
                 on_submit={submit} on_cancel={cancel} live={props.live} />
         }
@@ -234,6 +236,8 @@ pub fn entry_status(ctx: &DeskContext, props: &EntryStatusProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct DispositionPickerProps {
+    /// The disposition runtime's latest view: the codes, their status, the recent ones.
+    pub view: Rc<DispositionView>,
     pub entry_key: String,
     /// The code picked before (when changing a pick).
     #[prop_or_default]
@@ -345,7 +349,7 @@ impl Form {
 #[function_component(DispositionPicker)]
 pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
     let ctx = use_context::<DeskContext>().expect("DeskContext");
-    let view = use_context::<Rc<DispositionView>>().unwrap_or_default();
+    let view = &props.view;
     let form = {
         let (initial, comment) = (props.initial.clone(), props.initial_comment.clone());
         use_reducer(move || Form { selected: initial, comment, ..Form::default() })
