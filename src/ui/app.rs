@@ -106,7 +106,6 @@ pub fn app(props: &AppProps) -> Html {
     let features = desk.features();
 
     html! {
-        <ContextProvider<DeskContext> context={ctx.clone()}>
             <section class="ccw" ref={root} data-tab-role={if state.leading { "leader" } else { "follower" }} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
                 { agent_bar(&ctx, &AgentBarProps { agent: store.agent.clone(), state: store.presence.state.clone(), busy: agent_busy, dispatch: dispatch.clone(), with_state: features.agent_state }) }
                 if features.connection { { connection_banner(&ctx, &ConnectionBannerProps { status: store.connection.clone() }) } }
@@ -128,16 +127,15 @@ pub fn app(props: &AppProps) -> Html {
                             let active = Some(c.id.as_str()) == active_id.as_deref();
                             html! {
                                 <div role="listitem" key={c.id.clone()}>
-                                    <CallCard call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} dispositions={dispositions.clone()} />
+                                    <CallCard ctx={ctx.clone()} call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} dispositions={dispositions.clone()} />
                                 </div>
                             }
                         }) }
                     </div>
                 }
                 { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &hidden_recent }) }
-                <Dialer busy={dial_busy} dispatch={dispatch.clone()} />
+                <Dialer ctx={ctx.clone()} busy={dial_busy} dispatch={dispatch.clone()} />
             </section>
-        </ContextProvider<DeskContext>>
     }
 }
 

@@ -1,5 +1,5 @@
-//! DeskContext: what every component may reach — the desk (operations), the language,
-//! the configuration, and the panel's state dispatcher.
+//! DeskContext: what every view of the panel reaches — the desk (operations), the language
+//! and the configuration — handed down as a property (`ctx`), not through a Yew context.
 
 use crate::config::WidgetConfig;
 use crate::desk::AgentDesk;

@@ -10,6 +10,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ClockProps {
+    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
+    pub ctx: DeskContext,
     /// On the `Date.now()` clock: when the call started, or when its wrap-up window closes
     /// (`countdown`).
     pub at_ms: u64,
@@ -33,7 +35,7 @@ pub fn clock(seconds: u64) -> String {
 
 #[function_component(Clock)]
 pub fn clock_view(props: &ClockProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let ctx = props.ctx.clone();
     let now = use_state(|| js_sys::Date::now() as u64);
     let over = props.countdown && *now >= props.at_ms;
     {

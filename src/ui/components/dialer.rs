@@ -24,13 +24,15 @@ pub fn dialable(text: &str) -> Option<String> {
 
 #[derive(Properties, PartialEq)]
 pub struct DialerProps {
+    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
+    pub ctx: DeskContext,
     pub busy: bool,
     pub dispatch: Callback<PanelAction>,
 }
 
 #[function_component(Dialer)]
 pub fn dialer(props: &DialerProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let ctx = props.ctx.clone();
     let number = use_state(String::new);
     let show_pad = use_state(|| false);
     let input = use_node_ref();

@@ -53,7 +53,7 @@ pub fn ozonetel_call_card(ctx: &DeskContext, props: &OzonetelCallCardProps) -> H
                 <dt>{ "UCID" }</dt><dd>{ call.ucid.clone() }</dd>
                 if !call.did.is_empty() { <dt>{ "DID" }</dt><dd>{ call.did.clone() }</dd> }
             </dl>
-            <DispositionSection view={props.view.clone()} target={DispoTarget::HostOzonetelCall} entry_key={key} live={!ended} deadline_ms={deadline} start_open=true />
+            <DispositionSection ctx={ctx.clone()} view={props.view.clone()} target={DispoTarget::HostOzonetelCall} entry_key={key} live={!ended} deadline_ms={deadline} start_open=true />
             if finished {
                 <div class="controls"><button type="button" class="op done" onclick={done}>{ ctx.t(Text::Done) }</button></div>
             }

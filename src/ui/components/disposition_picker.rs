@@ -56,6 +56,8 @@ pub enum DispoTarget {
 
 #[derive(Properties, PartialEq)]
 pub struct DispositionSectionProps {
+    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
+    pub ctx: DeskContext,
     /// The disposition runtime's latest view: the codes and the outbox's entries.
     pub view: Rc<DispositionView>,
     pub target: DispoTarget,
@@ -73,7 +75,7 @@ pub struct DispositionSectionProps {
 /// The disposition part of a call card: the status of its pick, or the picker.
 #[function_component(DispositionSection)]
 pub fn disposition_section(props: &DispositionSectionProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let ctx = props.ctx.clone();
     let view = &props.view;
     let open = use_state(|| props.start_open);
     let editing = use_state(|| false);
@@ -107,7 +109,7 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
         })
     };
     let saved = entry.as_ref().is_some_and(|e| e.status == DispoStatus::Saved);
-    let countdown = props.deadline_ms.filter(|_| !saved).map(|d| html! { <Clock at_ms={d} countdown=true /> });
+    let countdown = props.deadline_ms.filter(|_| !saved).map(|d| html! { <Clock ctx={ctx.clone()} at_ms={d} countdown=true /> });
     let head = html! {
         <div class="dispo-head">
             <h2 id={format!("dispo-h-{}", dom_id(&props.entry_key))}>{ ctx.t(Text::Disposition) }</h2>
@@ -124,7 +126,7 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
             Callback::from(move |_| editing.set(false))
         });
         html! {
-            <DispositionPicker view={props.view.clone()} entry_key={props.entry_key.clone()} initial={entry.as_ref().map(|e| e.disposition.clone())}
+            <DispositionPicker ctx={ctx.clone()} view={props.view.clone()} entry_key={props.entry_key.clone()} initial={entry.as_ref().map(|e| e.disposition.clone())}
                 initial_comment={entry.as_ref().map(|e| e.comments.clone()).unwrap_or_default()}
                 on_submit={submit} on_cancel={cancel} live={props.live} />
         }
@@ -236,6 +238,8 @@ pub fn entry_status(ctx: &DeskContext, props: &EntryStatusProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct DispositionPickerProps {
+    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
+    pub ctx: DeskContext,
     /// The disposition runtime's latest view: the codes, their status, the recent ones.
     pub view: Rc<DispositionView>,
     pub entry_key: String,
@@ -348,7 +352,7 @@ impl Form {
 /// The form: type-ahead code list, comment, pause after the call, callback time.
 #[function_component(DispositionPicker)]
 pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let ctx = props.ctx.clone();
     let view = &props.view;
     let form = {
         let (initial, comment) = (props.initial.clone(), props.initial_comment.clone());

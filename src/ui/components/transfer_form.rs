@@ -18,6 +18,8 @@ pub enum Mode {
 
 #[derive(Properties, PartialEq)]
 pub struct TransferFormProps {
+    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
+    pub ctx: DeskContext,
     pub call: Call,
     pub mode: Mode,
     pub on_close: Callback<()>,
@@ -26,7 +28,7 @@ pub struct TransferFormProps {
 
 #[function_component(TransferForm)]
 pub fn transfer_form(props: &TransferFormProps) -> Html {
-    let ctx = use_context::<DeskContext>().expect("DeskContext");
+    let ctx = props.ctx.clone();
     let destination = use_state(String::new);
     let input = use_node_ref();
     {
