@@ -106,36 +106,36 @@ pub fn app(props: &AppProps) -> Html {
     let features = desk.features();
 
     html! {
-            <section class="ccw" ref={root} data-tab-role={if state.leading { "leader" } else { "follower" }} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
-                { agent_bar(&ctx, &AgentBarProps { agent: store.agent.clone(), state: store.presence.state.clone(), busy: agent_busy, dispatch: dispatch.clone(), with_state: features.agent_state }) }
-                if features.connection { { connection_banner(&ctx, &ConnectionBannerProps { status: store.connection.clone() }) } }
-                { notices(&ctx, &state.notices, &dispatch) }
-                if store.device_problem {
-                    <p class="banner error device-problem" role="alert">{ ctx.t(Text::DeviceProblem) }</p>
-                }
-                if calls.is_empty() && dispositions.host_call().is_none() {
-                    <div class="calls"><p class="empty">{ ctx.t(Text::NoCalls) }</p></div>
-                } else {
-                    <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
-                        if dispositions.host_call().is_some() {
-                            <div role="listitem" key="ozonetel-call">{ ozonetel_call_card(&ctx, &OzonetelCallCardProps { view: dispositions.clone() }) }</div>
+        <section class="ccw" ref={root} data-tab-role={if state.leading { "leader" } else { "follower" }} aria-label={ctx.t(Text::CallPanel)} {onfocusin} {onfocusout}>
+            { agent_bar(&ctx, &AgentBarProps { agent: store.agent.clone(), state: store.presence.state.clone(), busy: agent_busy, dispatch: dispatch.clone(), with_state: features.agent_state }) }
+            if features.connection { { connection_banner(&ctx, &ConnectionBannerProps { status: store.connection.clone() }) } }
+            { notices(&ctx, &state.notices, &dispatch) }
+            if store.device_problem {
+                <p class="banner error device-problem" role="alert">{ ctx.t(Text::DeviceProblem) }</p>
+            }
+            if calls.is_empty() && dispositions.host_call().is_none() {
+                <div class="calls"><p class="empty">{ ctx.t(Text::NoCalls) }</p></div>
+            } else {
+                <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
+                    if dispositions.host_call().is_some() {
+                        <div role="listitem" key="ozonetel-call">{ ozonetel_call_card(&ctx, &OzonetelCallCardProps { view: dispositions.clone() }) }</div>
+                    }
+                    { for calls.iter().map(|c| {
+                        let pending: Vec<&'static str> = state.pending.iter()
+                            .filter(|p| p.target == OpTarget::Call(c.id.clone())).map(|p| p.op).collect();
+                        let other = partner_of(store, c).cloned();
+                        let active = Some(c.id.as_str()) == active_id.as_deref();
+                        html! {
+                            <div role="listitem" key={c.id.clone()}>
+                                <CallCard ctx={ctx.clone()} call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} dispositions={dispositions.clone()} />
+                            </div>
                         }
-                        { for calls.iter().map(|c| {
-                            let pending: Vec<&'static str> = state.pending.iter()
-                                .filter(|p| p.target == OpTarget::Call(c.id.clone())).map(|p| p.op).collect();
-                            let other = partner_of(store, c).cloned();
-                            let active = Some(c.id.as_str()) == active_id.as_deref();
-                            html! {
-                                <div role="listitem" key={c.id.clone()}>
-                                    <CallCard ctx={ctx.clone()} call={(*c).clone()} {other} {pending} {active} dispatch={dispatch.clone()} dispositions={dispositions.clone()} />
-                                </div>
-                            }
-                        }) }
-                    </div>
-                }
-                { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &hidden_recent }) }
-                <Dialer ctx={ctx.clone()} busy={dial_busy} dispatch={dispatch.clone()} />
-            </section>
+                    }) }
+                </div>
+            }
+            { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &hidden_recent }) }
+            <Dialer ctx={ctx.clone()} busy={dial_busy} dispatch={dispatch.clone()} />
+        </section>
     }
 }
 
