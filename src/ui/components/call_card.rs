@@ -10,7 +10,7 @@ use crate::ui::components::call_controls::{call_controls, CallControlsProps, Car
 use crate::ui::components::call_timer::Clock;
 use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection};
 use crate::ui::components::keypad::{keypad, KeypadProps};
-use crate::ui::components::transfer_form::{Mode, TransferForm};
+use crate::ui::components::transfer_form::{transfer_form, Mode, TransferFormProps};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use crate::ui::state::PanelAction;
@@ -92,6 +92,23 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let ctx = props.ctx.clone();
     let open = use_state(|| CardPanel::None);
     let tones = use_state(String::new);
+    // The transfer or conference form's number and field (its view keeps no state).
+    let destination = use_state(String::new);
+    let destination_field = use_node_ref();
+    {
+        // The form opening puts the caret in its field; closed, it forgets the number.
+        let (field, destination) = (destination_field.clone(), destination.clone());
+        let form_open = matches!(*open, CardPanel::Transfer | CardPanel::Conference);
+        use_effect_with(form_open, move |form_open| {
+            if *form_open {
+                if let Some(el) = field.cast::<web_sys::HtmlInputElement>() {
+                    let _ = el.focus();
+                }
+            } else if !destination.is_empty() {
+                destination.set(String::new());
+            }
+        });
+    }
     let call = &props.call;
 
     let kind = kind_text(&call.kind).map(|t| ctx.t(t).to_string()).unwrap_or_else(|| call.kind.as_str().to_string());
@@ -202,8 +219,15 @@ pub fn call_card(props: &CallCardProps) -> Html {
                         if !tones.is_empty() { <p class="sent">{ format!("{}: {}", ctx.t(Text::TonesSent), *tones) }</p> }
                     </div>
                 },
-                CardPanel::Transfer => html! { <TransferForm ctx={ctx.clone()} call={call.clone()} mode={Mode::Transfer} on_close={close.clone()} dispatch={props.dispatch.clone()} /> },
-                CardPanel::Conference => html! { <TransferForm ctx={ctx.clone()} call={call.clone()} mode={Mode::Conference} on_close={close.clone()} dispatch={props.dispatch.clone()} /> },
+                CardPanel::Transfer | CardPanel::Conference => transfer_form(&TransferFormProps {
+                    ctx: &ctx,
+                    call,
+                    mode: if *open == CardPanel::Transfer { Mode::Transfer } else { Mode::Conference },
+                    on_close: close.clone(),
+                    dispatch: props.dispatch.clone(),
+                    destination: &destination,
+                    input: &destination_field,
+                }),
                 _ => html! {},
             } }
             if disposable {

@@ -16,29 +16,22 @@ pub enum Mode {
     Conference,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TransferFormProps {
-    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
-    pub ctx: DeskContext,
-    pub call: Call,
+pub struct TransferFormProps<'a> {
+    pub ctx: &'a DeskContext,
+    pub call: &'a Call,
     pub mode: Mode,
     pub on_close: Callback<()>,
     pub dispatch: Callback<PanelAction>,
+    /// The number typed so far (the card keeps it while the form is open).
+    pub destination: &'a UseStateHandle<String>,
+    /// The number's field: the card focuses it when the form opens.
+    pub input: &'a NodeRef,
 }
 
-#[function_component(TransferForm)]
+/// The form (a view of the call card, which keeps its state: a component of its own cost
+/// every agent Yew's lifecycle code once more).
 pub fn transfer_form(props: &TransferFormProps) -> Html {
-    let ctx = props.ctx.clone();
-    let destination = use_state(String::new);
-    let input = use_node_ref();
-    {
-        let input = input.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = input.cast::<HtmlInputElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
+    let (ctx, destination, input) = (props.ctx, props.destination, props.input.clone());
     let (single_cap, consult_cap, label, single_text, form_name) = match props.mode {
         Mode::Transfer => (Capability::SingleStepTransfer, Capability::InitiateTransfer, Text::TransferTo, Text::TransferNow, Text::TransferForm),
         Mode::Conference => (Capability::SingleStepConference, Capability::InitiateConference, Text::ConferenceWith, Text::AddNow, Text::ConferenceForm),
@@ -79,7 +72,7 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
         <form class="transfer-form" data-for={match props.mode { Mode::Transfer => "Transfer", Mode::Conference => "Conference" }} aria-label={ctx.t(form_name)} {onkeydown} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <label>
                 <span>{ ctx.t(label) }</span>
-                <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="destination" value={(*destination).clone()} {oninput} />
+                <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="destination" value={(**destination).clone()} {oninput} />
             </label>
             <div class="form-actions">
                 if props.call.can(single_cap.clone()) {
