@@ -9,7 +9,7 @@ use crate::model::{Call, CallStore};
 use crate::ui::components::agent_bar::{agent_bar, AgentBarProps};
 use crate::ui::components::call_card::CallCard;
 use crate::ui::components::connection_banner::{connection_banner, ConnectionBannerProps};
-use crate::ui::components::dialer::Dialer;
+use crate::ui::components::dialer::{dialer, DialerProps};
 use crate::ui::components::disposition_dock::{disposition_dock, ozonetel_call_card, DispositionDockProps, OzonetelCallCardProps};
 use crate::ui::components::notices::notices;
 use crate::ui::context::DeskContext;
@@ -41,6 +41,8 @@ pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(PanelState::default);
     // Saved dispositions the agent closed in the recent list (see `disposition_dock`).
     let hidden_recent = use_state(Vec::<String>::new);
+    // The dialer's number, keypad and field (see `dialer`).
+    let (dial_number, dial_pad, dial_field) = (use_state(String::new), use_state(|| false), use_node_ref());
     let dispatch: Callback<PanelAction> = {
         let dispatcher = state.dispatcher();
         Callback::from(move |a| dispatcher.dispatch(a))
@@ -134,7 +136,7 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
             }
             { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &hidden_recent }) }
-            <Dialer ctx={ctx.clone()} busy={dial_busy} dispatch={dispatch.clone()} />
+            { dialer(&ctx, &DialerProps { busy: dial_busy, dispatch: dispatch.clone(), number: &dial_number, show_pad: &dial_pad, input: &dial_field }) }
         </section>
     }
 }

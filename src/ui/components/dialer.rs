@@ -22,20 +22,21 @@ pub fn dialable(text: &str) -> Option<String> {
     Some(out)
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DialerProps {
-    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
-    pub ctx: DeskContext,
+pub struct DialerProps<'a> {
     pub busy: bool,
     pub dispatch: Callback<PanelAction>,
+    /// What the agent typed (the panel keeps it: see `App`).
+    pub number: &'a UseStateHandle<String>,
+    /// Whether the keypad shows.
+    pub show_pad: &'a UseStateHandle<bool>,
+    /// The number's field (the keypad puts the caret back in it).
+    pub input: &'a NodeRef,
 }
 
-#[function_component(Dialer)]
-pub fn dialer(props: &DialerProps) -> Html {
-    let ctx = props.ctx.clone();
-    let number = use_state(String::new);
-    let show_pad = use_state(|| false);
-    let input = use_node_ref();
+/// The dialer (a view of the panel, which keeps its state: a component of its own cost
+/// every agent Yew's lifecycle code once more).
+pub fn dialer(ctx: &DeskContext, props: &DialerProps) -> Html {
+    let (number, show_pad, input) = (props.number, props.show_pad, props.input.clone());
 
     let dial = {
         let (number, ctx, dispatch, busy) = (number.clone(), ctx.clone(), props.dispatch.clone(), props.busy);
@@ -79,13 +80,13 @@ pub fn dialer(props: &DialerProps) -> Html {
             <div class="dial-row">
                 <input ref={input} type="tel" inputmode="tel" autocomplete="off" class="dial-input"
                     placeholder={ctx.t(Text::NumberToDial)} aria-label={ctx.t(Text::NumberToDial)}
-                    value={(*number).clone()} {oninput} />
-                <button type="button" class="icon" aria-pressed={show_pad.to_string()} aria-label={ctx.t(Text::Keypad)} title={ctx.t(Text::Keypad)} onclick={toggle_pad}>{ keypad_icon() }</button>
+                    value={(**number).clone()} {oninput} />
+                <button type="button" class="icon" aria-pressed={(**show_pad).to_string()} aria-label={ctx.t(Text::Keypad)} title={ctx.t(Text::Keypad)} onclick={toggle_pad}>{ keypad_icon() }</button>
                 <button type="submit" class="primary call" aria-disabled={props.busy.then_some("true")} aria-busy={props.busy.to_string()}>
                     { if props.busy { ctx.t(Text::Working) } else { ctx.t(Text::Call) } }
                 </button>
             </div>
-            if *show_pad { { keypad(&KeypadProps { on_key, label: ctx.t(Text::Keypad).into(), disabled: false }) } }
+            if **show_pad { { keypad(&KeypadProps { on_key, label: ctx.t(Text::Keypad).into(), disabled: false }) } }
         </form>
     }
 }
