@@ -39,8 +39,6 @@ pub fn partner_of<'a>(store: &'a CallStore, call: &Call) -> Option<&'a Call> {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(PanelState::default);
-    // Saved dispositions the agent closed in the recent list (see `disposition_dock`).
-    let hidden_recent = use_state(Vec::<String>::new);
     // The dialer's number, keypad and field (see `dialer`).
     let (dial_number, dial_pad, dial_field) = (use_state(String::new), use_state(|| false), use_node_ref());
     let dispatch: Callback<PanelAction> = {
@@ -135,7 +133,7 @@ pub fn app(props: &AppProps) -> Html {
                     }) }
                 </div>
             }
-            { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &hidden_recent }) }
+            { disposition_dock(&ctx, &DispositionDockProps { view: &dispositions, card_keys: &card_keys, hidden: &state.hidden_recent, dispatch: &dispatch }) }
             { dialer(&ctx, &DialerProps { busy: dial_busy, dispatch: dispatch.clone(), number: &dial_number, show_pad: &dial_pad, input: &dial_field }) }
         </section>
     }

@@ -26,6 +26,8 @@ pub struct PanelState {
     pub dispositions: Rc<crate::desk::DispositionView>,
     /// This tab holds the agent's session (the others follow it); see `host::tabs`.
     pub leading: bool,
+    /// Saved dispositions the agent closed in the recent list.
+    pub hidden_recent: Vec<String>,
 }
 
 /// Everything that changes the panel.
@@ -44,6 +46,8 @@ pub enum PanelAction {
     Dispositions(Rc<crate::desk::DispositionView>),
     /// This tab leads the agent's session (true) or follows the tab that does.
     TabRole { leading: bool },
+    /// The agent closed a saved disposition in the recent list (its outbox key).
+    HideRecent(String),
 }
 
 impl From<DeskEvent> for PanelAction {
@@ -124,6 +128,11 @@ impl Reducible for PanelState {
             PanelAction::Dismiss(id) => next.notices.retain(|n| n.id != id),
             PanelAction::Dispositions(view) => next.dispositions = view,
             PanelAction::TabRole { leading } => next.leading = leading,
+            PanelAction::HideRecent(key) => {
+                if !next.hidden_recent.contains(&key) {
+                    next.hidden_recent.push(key);
+                }
+            }
         }
         if next == *self {
             self
@@ -186,6 +195,14 @@ mod tests {
             s = s.reduce(PanelAction::Notify { text: format!("n{i}"), next_step: String::new() });
         }
         assert_eq!(s.notices.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["n2", "n3", "n4"]);
+    }
+
+    #[test]
+    fn a_closed_recent_disposition_stays_closed_once() {
+        let s = Rc::new(PanelState::default()).reduce(PanelAction::HideRecent("genesys:C1".into()));
+        let again = s.clone().reduce(PanelAction::HideRecent("genesys:C1".into()));
+        assert_eq!(again.hidden_recent, ["genesys:C1"]);
+        assert!(Rc::ptr_eq(&s, &again), "closing it again changes nothing");
     }
 
     #[test]

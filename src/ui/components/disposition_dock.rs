@@ -7,6 +7,7 @@ use crate::desk::{ozonetel_key, DispoStatus, DispositionView};
 use crate::ui::components::disposition_picker::{entry_status, DispoTarget, DispositionSection, EntryStatusProps};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
+use crate::ui::state::PanelAction;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -65,14 +66,16 @@ pub struct DispositionDockProps<'a> {
     pub view: &'a Rc<DispositionView>,
     /// Outbox keys that a call card shows already.
     pub card_keys: &'a [String],
-    /// Saved entries the agent closed (the panel keeps the list; see `App`).
-    pub hidden: &'a UseStateHandle<Vec<String>>,
+    /// Saved entries the agent closed (the panel's state keeps the list).
+    pub hidden: &'a [String],
+    pub dispatch: &'a Callback<PanelAction>,
 }
 
 /// The simulator warning and the recent dispositions whose card is gone (a view of the
 /// panel: a component of its own cost every agent Yew's lifecycle code once more).
 pub fn disposition_dock(ctx: &DeskContext, props: &DispositionDockProps) -> Html {
     let hidden = props.hidden;
+    let dispatch = props.dispatch;
     let now = js_sys::Date::now() as u64;
     let oz_key = props.view.host_call().map(|c| ozonetel_key(&c.ucid));
     let items: Vec<_> = props
@@ -99,12 +102,8 @@ pub fn disposition_dock(ctx: &DeskContext, props: &DispositionDockProps) -> Html
                 <ul>
                     { for items.iter().map(|e| {
                         let close = (e.status == DispoStatus::Saved).then(|| {
-                            let (hidden, key) = (hidden.clone(), e.key.clone());
-                            Callback::from(move |_| {
-                                let mut list = (*hidden).clone();
-                                list.push(key.clone());
-                                hidden.set(list);
-                            })
+                            let (dispatch, key) = (dispatch.clone(), e.key.clone());
+                            Callback::from(move |_| dispatch.emit(PanelAction::HideRecent(key.clone())))
                         });
                         html! {
                             <li key={e.key.clone()} data-key={e.key.clone()}>
