@@ -89,6 +89,21 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
         });
     }
     let entry = view.entry(&props.entry_key).cloned();
+    let show_form = match &entry {
+        None => *open,
+        Some(_) => *editing,
+    };
+    // The picker's form: started over each time the picker closes, so it opens empty (or,
+    // for "Change", with the pick being changed: see below).
+    let form = use_reducer(Form::default);
+    {
+        let form = form.dispatcher();
+        use_effect_with(show_form, move |shown| {
+            if !*shown {
+                form.dispatch(FormAction::Reset(Form::default()));
+            }
+        });
+    }
     let submit = {
         let (ctx, target, editing) = (ctx.clone(), props.target.clone(), editing.clone());
         Callback::from(move |choice: DispositionChoice| -> Result<(), Text> {
@@ -116,24 +131,27 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
             { countdown.unwrap_or_default() }
         </div>
     };
-    let show_form = match &entry {
-        None => *open,
-        Some(_) => *editing,
-    };
     let body = if show_form {
         let cancel = entry.is_some().then(|| {
             let editing = editing.clone();
             Callback::from(move |_| editing.set(false))
         });
-        html! {
-            <DispositionPicker ctx={ctx.clone()} view={props.view.clone()} entry_key={props.entry_key.clone()} initial={entry.as_ref().map(|e| e.disposition.clone())}
-                initial_comment={entry.as_ref().map(|e| e.comments.clone()).unwrap_or_default()}
-                on_submit={submit} on_cancel={cancel} live={props.live} />
-        }
+        disposition_picker(&ctx, &DispositionPickerProps {
+            view,
+            entry_key: &props.entry_key,
+            form: &form,
+            on_submit: submit,
+            on_cancel: cancel,
+            live: props.live,
+        })
     } else if let Some(e) = &entry {
         let change = {
-            let editing = editing.clone();
-            Callback::from(move |_| editing.set(true))
+            let (editing, form) = (editing.clone(), form.dispatcher());
+            let start = Form { selected: Some(e.disposition.clone()), comment: e.comments.clone(), ..Form::default() };
+            Callback::from(move |_| {
+                form.dispatch(FormAction::Reset(start.clone()));
+                editing.set(true);
+            })
         };
         entry_status(&ctx, &EntryStatusProps { entry: e.clone(), live: props.live, on_change: Some(change) })
     } else {
@@ -236,21 +254,14 @@ pub fn entry_status(ctx: &DeskContext, props: &EntryStatusProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DispositionPickerProps {
-    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
-    pub ctx: DeskContext,
+pub struct DispositionPickerProps<'a> {
     /// The disposition runtime's latest view: the codes, their status, the recent ones.
-    pub view: Rc<DispositionView>,
-    pub entry_key: String,
-    /// The code picked before (when changing a pick).
-    #[prop_or_default]
-    pub initial: Option<String>,
-    #[prop_or_default]
-    pub initial_comment: String,
+    pub view: &'a DispositionView,
+    pub entry_key: &'a str,
+    /// The form's state (its section keeps it, and starts it over each time it opens).
+    pub form: &'a UseReducerHandle<Form>,
     /// Sends the choice; an error is a sentence to show.
     pub on_submit: Callback<DispositionChoice, Result<(), Text>>,
-    #[prop_or_default]
     pub on_cancel: Option<Callback<MouseEvent>>,
     pub live: bool,
 }
@@ -282,6 +293,8 @@ pub enum FormAction {
     Callback(String),
     Error(Option<Text>),
     Busy(bool),
+    /// The form starts over (opened again: empty, or with the pick being changed).
+    Reset(Form),
 }
 
 impl Reducible for Form {
@@ -314,6 +327,7 @@ impl Reducible for Form {
             }
             FormAction::Error(e) => f.error = e,
             FormAction::Busy(b) => f.busy = b,
+            FormAction::Reset(start) => f = start,
         }
         if f == *self {
             self
@@ -349,15 +363,12 @@ impl Form {
     }
 }
 
-/// The form: type-ahead code list, comment, pause after the call, callback time.
-#[function_component(DispositionPicker)]
-pub fn disposition_picker(props: &DispositionPickerProps) -> Html {
-    let ctx = props.ctx.clone();
-    let view = &props.view;
-    let form = {
-        let (initial, comment) = (props.initial.clone(), props.initial_comment.clone());
-        use_reducer(move || Form { selected: initial, comment, ..Form::default() })
-    };
+/// The form: type-ahead code list, comment, pause after the call, callback time (a view of
+/// its section, which keeps the form's state: a component of its own cost every agent
+/// Yew's lifecycle code once more).
+pub fn disposition_picker(ctx: &DeskContext, props: &DispositionPickerProps) -> Html {
+    let view = props.view;
+    let form = props.form.clone();
     let codes: Vec<String> = if view.codes.is_empty() {
         // No list (it could not be loaded, or there is none): what the agent types is the
         // code. While the list is on its way, nothing: Enter then would pick a half-typed
@@ -588,6 +599,11 @@ mod tests {
         assert_eq!(f.highlight, 0);
         let same = f.clone().reduce(FormAction::Busy(false));
         assert!(Rc::ptr_eq(&f, &same));
+        // Opened again, the form starts over: empty, or with the pick being changed.
+        let busy = f.reduce(FormAction::Busy(true));
+        let start = Form { selected: Some("Sale".into()), comment: "later".into(), ..Form::default() };
+        assert_eq!(*busy.clone().reduce(FormAction::Reset(start.clone())), start);
+        assert_eq!(*busy.reduce(FormAction::Reset(Form::default())), Form::default());
     }
 
     #[test]
