@@ -16,6 +16,11 @@ pub mod model;
 pub mod net;
 pub mod ozonetel;
 pub mod text;
+
+/// The allocator (see Cargo.toml): talc, grown from the wasm memory as the widget needs.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 pub mod ui;
 
 #[cfg(target_arch = "wasm32")]
