@@ -77,20 +77,12 @@ pub struct DispositionSectionProps {
 pub fn disposition_section(props: &DispositionSectionProps) -> Html {
     let ctx = props.ctx.clone();
     let view = &props.view;
-    let open = use_state(|| props.start_open);
+    // Opened by the agent; the call ending opens it by itself (`start_open`).
+    let opened = use_state(|| false);
     let editing = use_state(|| false);
-    {
-        // The call ended: the picker opens by itself.
-        let open = open.clone();
-        use_effect_with(props.start_open, move |start_open| {
-            if *start_open {
-                open.set(true);
-            }
-        });
-    }
     let entry = view.entry(&props.entry_key).cloned();
     let show_form = match &entry {
-        None => *open,
+        None => *opened || props.start_open,
         Some(_) => *editing,
     };
     // The picker's form: started over each time the picker closes, so it opens empty (or,
@@ -156,8 +148,8 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
         entry_status(&ctx, &EntryStatusProps { entry: e.clone(), live: props.live, on_change: Some(change) })
     } else {
         let show = {
-            let open = open.clone();
-            Callback::from(move |_| open.set(true))
+            let opened = opened.clone();
+            Callback::from(move |_| opened.set(true))
         };
         return html! {
             <div class="dispo dispo-closed">
