@@ -57,7 +57,8 @@ pub fn app(props: &AppProps) -> Html {
     };
     *props.host.desk.borrow_mut() = Some(desk.clone());
     use_store_effects(&props.host, &desk, &state.store, state.leading);
-    use_error_events(&props.host, &state.notices);
+    // The last notice the host page heard of (see `emit_new_errors`).
+    let last_error = use_mut_ref(|| 0u32);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 
     // Keep keyboard focus inside the panel when the focused control goes away: its call
@@ -91,8 +92,13 @@ pub fn app(props: &AppProps) -> Html {
     };
     {
         let (root, focus) = (root.clone(), focus.clone());
-        // After every render: a removed element cannot say so itself.
-        use_effect(move || restore_focus(&root, &focus));
+        let (host, notices, last_error) = (props.host.clone(), state.notices.clone(), last_error.clone());
+        // After every render: a removed element cannot say so itself; the host page hears
+        // of each new notice once.
+        use_effect(move || {
+            restore_focus(&root, &focus);
+            emit_new_errors(&host, &notices, &last_error);
+        });
     }
 
     let store = &state.store;
@@ -154,19 +160,15 @@ fn use_store_effects(host: &HostLink, desk: &Rc<AgentDesk>, store: &CallStore, l
     });
 }
 
-/// Sends the host page an `error` event for each new notice the agent is shown.
-#[hook]
-fn use_error_events(host: &HostLink, notices: &[crate::ui::state::Notice]) {
-    let last_seen = use_mut_ref(|| 0u32);
-    let host = host.clone();
-    use_effect_with(notices.to_vec(), move |notices| {
-        for n in notices.iter().filter(|n| n.id > *last_seen.borrow()) {
-            host.emit("error", &crate::json::json!({"message": n.text, "nextStep": n.next_step}));
-        }
-        if let Some(max) = notices.iter().map(|n| n.id).max() {
-            *last_seen.borrow_mut() = max;
-        }
-    });
+/// Sends the host page an `error` event for each notice newer than `last` (the notices
+/// are numbered in order), and remembers the newest.
+fn emit_new_errors(host: &HostLink, notices: &[crate::ui::state::Notice], last: &std::cell::RefCell<u32>) {
+    for n in notices.iter().filter(|n| n.id > *last.borrow()) {
+        host.emit("error", &crate::json::json!({"message": n.text, "nextStep": n.next_step}));
+    }
+    if let Some(max) = notices.iter().map(|n| n.id).max() {
+        *last.borrow_mut() = max;
+    }
 }
 
 /// Where keyboard focus was in the panel: the element, the call its card shows, and, for an
