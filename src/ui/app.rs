@@ -56,9 +56,8 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     *props.host.desk.borrow_mut() = Some(desk.clone());
-    use_store_effects(&props.host, &desk, &state.store, state.leading);
-    // The last notice the host page heard of (see `emit_new_errors`).
-    let last_error = use_mut_ref(|| 0u32);
+    // What the host page last heard of (see `after_render`).
+    let heard = use_mut_ref(Heard::default);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 
     // Keep keyboard focus inside the panel when the focused control goes away: its call
@@ -91,13 +90,18 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     {
-        let (root, focus) = (root.clone(), focus.clone());
-        let (host, notices, last_error) = (props.host.clone(), state.notices.clone(), last_error.clone());
-        // After every render: a removed element cannot say so itself; the host page hears
-        // of each new notice once.
+        let (root, focus, heard) = (root.clone(), focus.clone(), heard.clone());
+        let (host, desk, store, leading, notices) =
+            (props.host.clone(), desk.clone(), state.store.clone(), state.leading, state.notices.clone());
+        // After every render, one effect (each effect of its own is Yew code in every
+        // build): the host page hears of what changed, and focus stays in the panel (a
+        // removed element cannot say so itself).
         use_effect(move || {
+            // A shared borrow: an event the page handles may render the panel again.
+            let heard = heard.borrow();
+            store_effects(&host, &desk, &store, leading, &heard);
+            emit_new_errors(&host, &notices, &heard);
             restore_focus(&root, &focus);
-            emit_new_errors(&host, &notices, &last_error);
         });
     }
 
@@ -145,29 +149,39 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
-/// After each change of the store (or of the tab's role): sends the host page the events
-/// it means, and keeps the calls in storage so they outlive a reload (`desk::wrap_up_shelf`).
-#[hook]
-fn use_store_effects(host: &HostLink, desk: &Rc<AgentDesk>, store: &CallStore, leading: bool) {
-    let (host, desk) = (host.clone(), desk.clone());
-    use_effect_with((store.clone(), leading), move |(store, _)| {
-        let events = crate::host::events::events_between(&host.store.borrow(), store, crate::desk::now_ms());
-        *host.store.borrow_mut() = store.clone();
-        for e in events {
-            host.emit(e.name, &e.detail);
-        }
-        desk.shelve_calls(store);
-    });
+/// What the host page last heard of: the tab's role the store effects last ran for
+/// (`None` before the first render), and the newest notice sent as an `error` event.
+#[derive(Default)]
+struct Heard {
+    leading: std::cell::Cell<Option<bool>>,
+    error: std::cell::Cell<u32>,
 }
 
-/// Sends the host page an `error` event for each notice newer than `last` (the notices
+/// When the store or the tab's role changed (and after the first render): sends the host
+/// page the events between the store it last heard of and this one, and keeps the calls'
+/// wrap-up cards (see `AgentDesk::shelve_calls`).
+fn store_effects(host: &HostLink, desk: &AgentDesk, store: &CallStore, leading: bool, heard: &Heard) {
+    if heard.leading.get() == Some(leading) && *host.store.borrow() == *store {
+        return;
+    }
+    heard.leading.set(Some(leading));
+    let events = crate::host::events::events_between(&host.store.borrow(), store, crate::desk::now_ms());
+    *host.store.borrow_mut() = store.clone();
+    for e in events {
+        host.emit(e.name, &e.detail);
+    }
+    desk.shelve_calls(store);
+}
+
+/// Sends the host page an `error` event for each notice newer than the last it heard of (the notices
 /// are numbered in order), and remembers the newest.
-fn emit_new_errors(host: &HostLink, notices: &[crate::ui::state::Notice], last: &std::cell::RefCell<u32>) {
-    for n in notices.iter().filter(|n| n.id > *last.borrow()) {
+fn emit_new_errors(host: &HostLink, notices: &[crate::ui::state::Notice], heard: &Heard) {
+    let last = heard.error.get();
+    for n in notices.iter().filter(|n| n.id > last) {
         host.emit("error", &crate::json::json!({"message": n.text, "nextStep": n.next_step}));
     }
     if let Some(max) = notices.iter().map(|n| n.id).max() {
-        *last.borrow_mut() = max;
+        heard.error.set(max);
     }
 }
 
