@@ -697,6 +697,33 @@ test.describe('call panel', () => {
     await expect.poll(() => focusIsIn(c3), 'focus stays with the call, now in wrap-up').toBe(true);
     expect(pageErrors(page)).toEqual([]);
   });
+
+  test('a transfer form open when the caller hangs up goes with the call; the next one starts empty', async ({ page, sim }) => {
+    await openPanel(page, sim);
+    const id = await ringIn(page, sim, '5551234');
+    const c = card(page, id);
+    await button(c, 'Answer').click();
+    await expect(c.locator('.call-state')).toHaveText('Connected');
+    await button(c, 'Transfer').click();
+    const field = c.getByRole('textbox', { name: 'Number to transfer to' });
+    await expect(field).toBeFocused();
+    await field.fill('5002');
+
+    // The caller hangs up: nothing could be transferred any more, so the form goes.
+    await sim.post(`/sim/calls/${id}/remote-hangup`);
+    await expect(c).toHaveClass(/wrap-up/);
+    await expect(c.locator('form.transfer-form')).toHaveCount(0);
+
+    // The next call's form opens empty, with the caret in it.
+    const next = await ringIn(page, sim, '5555678');
+    const n = card(page, next);
+    await button(n, 'Answer').click();
+    await expect(n.locator('.call-state')).toHaveText('Connected');
+    await button(n, 'Transfer').click();
+    await expect(n.getByRole('textbox', { name: 'Number to transfer to' })).toBeFocused();
+    await expect(n.getByRole('textbox', { name: 'Number to transfer to' })).toHaveValue('');
+    expect(pageErrors(page)).toEqual([]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------

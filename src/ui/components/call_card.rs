@@ -92,13 +92,22 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let ctx = props.ctx.clone();
     let open = use_state(|| CardPanel::None);
     let tones = use_state(String::new);
-    // The transfer or conference form's number and field (its view keeps no state).
+    // The transfer or conference form's number and field (its view keeps no state). The
+    // form shows while the call can still be transferred (or conferenced): a call that
+    // ends with it open loses it.
     let destination = use_state(String::new);
     let destination_field = use_node_ref();
+    let form_mode = match *open {
+        CardPanel::Transfer if props.call.can(Capability::SingleStepTransfer) || props.call.can(Capability::InitiateTransfer) => Some(Mode::Transfer),
+        CardPanel::Conference if props.call.can(Capability::SingleStepConference) || props.call.can(Capability::InitiateConference) => {
+            Some(Mode::Conference)
+        }
+        _ => None,
+    };
     {
         // The form opening puts the caret in its field; closed, it forgets the number.
         let (field, destination) = (destination_field.clone(), destination.clone());
-        let form_open = matches!(*open, CardPanel::Transfer | CardPanel::Conference);
+        let form_open = form_mode.is_some();
         use_effect_with(form_open, move |form_open| {
             if *form_open {
                 if let Some(el) = field.cast::<web_sys::HtmlInputElement>() {
@@ -219,16 +228,18 @@ pub fn call_card(props: &CallCardProps) -> Html {
                         if !tones.is_empty() { <p class="sent">{ format!("{}: {}", ctx.t(Text::TonesSent), *tones) }</p> }
                     </div>
                 },
-                CardPanel::Transfer | CardPanel::Conference => transfer_form(&TransferFormProps {
-                    ctx: &ctx,
-                    call,
-                    mode: if *open == CardPanel::Transfer { Mode::Transfer } else { Mode::Conference },
-                    on_close: close.clone(),
-                    dispatch: props.dispatch.clone(),
-                    destination: &destination,
-                    input: &destination_field,
-                }),
-                _ => html! {},
+                _ => match form_mode {
+                    Some(mode) => transfer_form(&TransferFormProps {
+                        ctx: &ctx,
+                        call,
+                        mode,
+                        on_close: close.clone(),
+                        dispatch: props.dispatch.clone(),
+                        destination: &destination,
+                        input: &destination_field,
+                    }),
+                    None => html! {},
+                },
             } }
             if disposable {
                 <DispositionSection ctx={ctx.clone()} view={props.dispositions.clone()} target={DispoTarget::Call(Box::new(call.clone()))} entry_key={ctx.desk.disposition_key(call)}
