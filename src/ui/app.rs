@@ -1,6 +1,7 @@
-//! App: the widget's root component. Owns the panel state and the AgentDesk, provides
-//! them to the components, and lays out the panel: agent bar, connection banner, notices,
-//! calls (the active one first), dialer.
+//! App: the widget's root component. Owns the panel state and the AgentDesk, hands them to
+//! the views as properties (with the dialer's state, which has no component of its own),
+//! and lays out the panel: agent bar, connection banner, notices, calls (the active one
+//! first), recent dispositions, dialer.
 
 use crate::config::WidgetConfig;
 use crate::desk::AgentDesk;

@@ -92,16 +92,15 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let ctx = props.ctx.clone();
     let open = use_state(|| CardPanel::None);
     let tones = use_state(String::new);
+    let call = &props.call;
     // The transfer or conference form's number and field (its view keeps no state). The
     // form shows while the call can still be transferred (or conferenced): a call that
     // ends with it open loses it.
     let destination = use_state(String::new);
     let destination_field = use_node_ref();
     let form_mode = match *open {
-        CardPanel::Transfer if props.call.can(Capability::SingleStepTransfer) || props.call.can(Capability::InitiateTransfer) => Some(Mode::Transfer),
-        CardPanel::Conference if props.call.can(Capability::SingleStepConference) || props.call.can(Capability::InitiateConference) => {
-            Some(Mode::Conference)
-        }
+        CardPanel::Transfer if call.can(Capability::SingleStepTransfer) || call.can(Capability::InitiateTransfer) => Some(Mode::Transfer),
+        CardPanel::Conference if call.can(Capability::SingleStepConference) || call.can(Capability::InitiateConference) => Some(Mode::Conference),
         _ => None,
     };
     {
@@ -118,7 +117,6 @@ pub fn call_card(props: &CallCardProps) -> Html {
             }
         });
     }
-    let call = &props.call;
 
     let kind = kind_text(&call.kind).map(|t| ctx.t(t).to_string()).unwrap_or_else(|| call.kind.as_str().to_string());
     let state = if call.in_wrap_up() {
