@@ -168,7 +168,7 @@ fn is_http_url(u: &str) -> bool {
 
 /// Whether a URL points at this machine (where the simulator runs).
 fn is_loopback_url(u: &str) -> bool {
-    let rest = crate::text::find(u, "://").map_or(u, |i| &u[i + 3..]);
+    let rest = crate::text::find(u, "://").map_or(u, |i| &u[i + "://".len()..]);
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
     let name = if host.starts_with('[') {

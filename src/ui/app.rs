@@ -57,7 +57,7 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     *props.host.desk.borrow_mut() = Some(desk.clone());
-    // What the host page last heard of (see `after_render`).
+    // What the host page last heard of (see the after-render effect below).
     let heard = use_mut_ref(Heard::default);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
 

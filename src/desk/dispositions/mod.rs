@@ -249,8 +249,9 @@ impl Dispositions {
 
     /// The agent picked `choice` for the active Ozonetel call.
     pub fn dispose_ozonetel(&self, choice: DispositionChoice) -> Result<(), &'static str> {
-        // A build that does not record at Ozonetel has no such call (and no request for it).
-        if !crate::config::DispositionVendor::Ozonetel.built() {
+        // A widget that does not record at Ozonetel has no such call (and a build without
+        // Ozonetel's sender no request for it: the test is a constant there).
+        if !self.rt.records_at_ozonetel() {
             return Err(crate::desk::NOT_OZONETEL);
         }
         let call = self.rt.oz_call.borrow().clone().ok_or("oz:invalid-ucid")?;

@@ -20,7 +20,7 @@ impl Rt {
         if choice.pause_after && choice.pause_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err("oz:pause-reason");
         }
-        if let (true, DispositionTarget::Ozonetel { .. }) = (crate::config::DispositionVendor::Ozonetel.built(), &target) {
+        if self.records_at_ozonetel() && matches!(target, DispositionTarget::Ozonetel { .. }) {
             ozonetel::set_body(&self.config.ozonetel.user_name, &target, &choice).map_err(|e| e.code())?;
         }
         let now = now_ms();
