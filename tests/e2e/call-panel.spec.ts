@@ -784,6 +784,14 @@ test.describe('GWS session', () => {
 
     // Rotate the token: the next operation is refused once, the token re-read, and it works.
     const id = await ringIn(page, sim, '5551234');
+    // The start-up's own re-reads of /me must be over first: one still on its way after the
+    // rotation would fetch the new token before the Answer goes out.
+    const quiet = async () => {
+      const reads = log.filter(e => e.path.startsWith('/api/v2/me'));
+      await page.waitForTimeout(400);
+      return reads.length === log.filter(e => e.path.startsWith('/api/v2/me')).length && reads.every(e => e.done);
+    };
+    await expect.poll(quiet, { timeout: 10_000 }).toBe(true);
     await sim.post('/sim/faults', { rotateCsrf: true });
     log.length = 0;
     await button(card(page, id), 'Answer').click();
