@@ -191,8 +191,16 @@ mod entry {
 
     /// Mounts the widget inside `host` (in its shadow root) with `config`, a plain object
     /// of `WidgetConfig` fields. A bad config shows its reason in the widget and throws.
+    /// `first_read`, from the loader: `[url, authorization or null, Promise<Response>]`, the
+    /// widget's first GWS read, already sent while the wasm downloaded (`net::offer_early`).
     #[wasm_bindgen]
-    pub fn mount(host: web_sys::HtmlElement, config: JsValue) -> Result<WidgetHandle, JsValue> {
+    pub fn mount(host: web_sys::HtmlElement, config: JsValue, first_read: JsValue) -> Result<WidgetHandle, JsValue> {
+        if let Some(sent) = first_read.dyn_ref::<js_sys::Array>() {
+            if let Some(url) = sent.get(0).as_string() {
+                let authorization = sent.get(1).as_string();
+                crate::net::offer_early(crate::net::EarlyRequest { url, authorization }, sent.get(2).unchecked_into());
+            }
+        }
         let root = crate::host::prepare_shadow_root(&host)?;
         let browser_lang = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
         let parsed = if config.is_undefined() || config.is_null() {

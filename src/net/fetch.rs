@@ -1,14 +1,28 @@
 //! The wasm side of `net`: runs an `HttpRequest` through the browser's fetch.
 
-use super::{HttpReply, HttpRequest, Method, NetError};
-use gloo_net::http::RequestBuilder;
+use super::{EarlyRequest, HttpReply, HttpRequest, Method, NetError};
+use gloo_net::http::{RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortController, RequestCredentials};
 
 /// Headers the adapters read from answers (CORS exposes exactly these).
 const READ_HEADERS: [&str; 2] = ["X-CSRF-HEADER", "X-CSRF-TOKEN"];
+
+thread_local! {
+    /// A request the loader sent while the wasm downloaded, with its pending answer (a
+    /// `Promise<Response>`), until the widget sends the same request. One at a time: a
+    /// page's widgets mount one after another, each starting its desk as it mounts.
+    static EARLY: RefCell<Option<(EarlyRequest, js_sys::Promise)>> = const { RefCell::new(None) };
+}
+
+/// Keeps a request the page's loader already sent (the widget's first read of GWS, sent
+/// while the wasm downloads), so `send` takes its answer instead of asking again.
+pub fn offer_early(request: EarlyRequest, answer: js_sys::Promise) {
+    EARLY.with_borrow_mut(|early| *early = Some((request, answer)));
+}
 
 /// Sends `req` with cookies (`credentials: include`), aborting after its timeout or when
 /// `cancel` is aborted by the caller.
@@ -16,6 +30,7 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
     if cancel.is_some_and(|s| s.aborted()) {
         return Err(NetError::Cancelled);
     }
+    let early = EARLY.with_borrow_mut(|early| early.take_if(|(sent, _)| sent.answers(&req))).map(|(_, answer)| answer);
     let controller = AbortController::new().map_err(|_| NetError::Unreachable("AbortController"))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
@@ -31,24 +46,7 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
         let controller = controller.clone();
         gloo_events::EventListener::once(outer, "abort", move |_| controller.abort())
     });
-
-    let url = &req.url;
-    let mut builder = match req.method {
-        Method::Get => RequestBuilder::new(url),
-        Method::Post => RequestBuilder::new(url).method(gloo_net::http::Method::POST),
-    }
-    .credentials(if req.cookies { RequestCredentials::Include } else { RequestCredentials::SameOrigin })
-    .abort_signal(Some(&controller.signal()));
-    for (name, value) in &req.headers {
-        builder = builder.header(name, value);
-    }
-    let request = match req.body {
-        Some(body) => builder.body(body),
-        None => builder.build(),
-    }
-    .map_err(|_| NetError::Unreachable("request"))?;
-
-    let failure = |_: gloo_net::Error| {
+    let failure = || {
         if timed_out.get() {
             NetError::TimedOut
         } else if cancel.is_some_and(|s| s.aborted()) {
@@ -57,12 +55,36 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
             NetError::Unreachable("fetch")
         }
     };
-    let response = request.send().await.map_err(failure)?;
+
+    let response = match early {
+        // Sent by the loader, with the same timeout; its answer is this request's.
+        Some(answer) => Response::from(
+            wasm_bindgen_futures::JsFuture::from(answer).await.map_err(|_| failure())?.unchecked_into::<web_sys::Response>(),
+        ),
+        None => {
+            let url = &req.url;
+            let mut builder = match req.method {
+                Method::Get => RequestBuilder::new(url),
+                Method::Post => RequestBuilder::new(url).method(gloo_net::http::Method::POST),
+            }
+            .credentials(if req.cookies { RequestCredentials::Include } else { RequestCredentials::SameOrigin })
+            .abort_signal(Some(&controller.signal()));
+            for (name, value) in &req.headers {
+                builder = builder.header(name, value);
+            }
+            let request = match req.body {
+                Some(body) => builder.body(body),
+                None => builder.build(),
+            }
+            .map_err(|_| NetError::Unreachable("request"))?;
+            request.send().await.map_err(|_| failure())?
+        }
+    };
     let headers = READ_HEADERS
         .iter()
         .filter_map(|name| response.headers().get(name).map(|v| ((*name).to_string(), v)))
         .collect();
     let status = response.status();
-    let body = response.text().await.map_err(failure)?;
+    let body = response.text().await.map_err(|_| failure())?;
     Ok(HttpReply { status, headers, body })
 }

@@ -3,7 +3,7 @@
 //! Nothing here knows GWS or Ozonetel; their adapters build requests and read replies.
 
 mod fetch;
-pub use fetch::send;
+pub use fetch::{offer_early, send};
 
 /// One HTTP request as the adapters describe it.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +69,31 @@ impl HttpReply {
     }
 }
 
+/// A request the page's loader sent before the widget ran (see `offer_early`): its URL and
+/// `Authorization` value, as the loader sent them.
+pub struct EarlyRequest {
+    pub url: String,
+    pub authorization: Option<String>,
+}
+
+impl EarlyRequest {
+    /// Whether `req` is this request: a GET of the same URL with the same credentials (and
+    /// no other header: the first read carries no CSRF token yet).
+    pub fn answers(&self, req: &HttpRequest) -> bool {
+        let mut headers = req.headers.iter();
+        let authorization = match headers.next() {
+            Some((name, value)) if name.eq_ignore_ascii_case("Authorization") => Some(value),
+            Some(_) => return false,
+            None => None,
+        };
+        req.method == Method::Get
+            && req.body.is_none()
+            && headers.next().is_none()
+            && req.url == self.url
+            && authorization == self.authorization.as_ref()
+    }
+}
+
 /// Why no answer arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetError {
@@ -113,6 +138,24 @@ mod tests {
         assert_eq!(basic_auth("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64(b""), "");
+    }
+
+    #[test]
+    fn an_early_request_answers_only_the_same_get_with_the_same_credentials() {
+        let url = "https://gws.example.com/api/v2/me?subresources=*";
+        let basic = basic_auth("ava", "demo");
+        let early = EarlyRequest { url: url.into(), authorization: Some(basic.clone()) };
+        let get = HttpRequest::get(url).header("Authorization", &basic);
+        assert!(early.answers(&get));
+        assert!(!early.answers(&HttpRequest::get(url)), "without credentials");
+        assert!(!early.answers(&HttpRequest::get(url).header("Authorization", &basic_auth("ava", "other"))));
+        assert!(!early.answers(&HttpRequest::get("https://gws.example.com/api/v2/me").header("Authorization", &basic)));
+        assert!(!early.answers(&get.clone().header("X-CSRF-TOKEN", "t")), "a later read, with its token");
+        assert!(!early.answers(&HttpRequest::post_json(url, "{}".into()).header("Authorization", &basic)));
+        // The existing session (no Basic credentials): the loader sent none either.
+        let cookie = EarlyRequest { url: url.into(), authorization: None };
+        assert!(cookie.answers(&HttpRequest::get(url)));
+        assert!(!cookie.answers(&get));
     }
 
     #[test]

@@ -730,6 +730,38 @@ test.describe('call panel', () => {
 // The GWS session under the panel.
 
 test.describe('GWS session', () => {
+  test('the first read of GWS goes out while the wasm downloads, and the panel takes its answer', async ({ page, sim }) => {
+    // A slow wasm: the first read must not wait for it.
+    let wasmDone = 0;
+    await page.route(/_bg\.wasm$/, async route => {
+      await new Promise(r => setTimeout(r, 1500));
+      const response = await route.fetch();
+      wasmDone = Date.now();
+      await route.fulfill({ response });
+    });
+    const reads: { at: number; auth?: string }[] = [];
+    let handshake = 0;
+    page.on('request', req => {
+      const url = new URL(req.url());
+      if (url.pathname + url.search === '/api/v2/me?subresources=*') {
+        reads.push({ at: Date.now(), auth: req.headers()['authorization'] });
+      } else if (url.pathname === '/api/v2/notifications/handshake' && !handshake) {
+        handshake = Date.now();
+      }
+    });
+    await page.goto(`${sim.pageUrl}/`);
+    await expect(widget(page).getByText('Ava Patel')).toBeVisible();
+    expect(wasmDone).toBeGreaterThan(0);
+    // Sent before the wasm arrived, with the widget's credentials; and the panel's own
+    // first read was answered by it: no other read before the handshake that follows it.
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads[0].at).toBeLessThan(wasmDone - 1000);
+    expect(reads[0].auth).toBe('Basic ' + Buffer.from('ava:demo').toString('base64'));
+    await expect.poll(() => handshake).toBeGreaterThan(0);
+    expect(reads.filter(r => r.at < handshake)).toHaveLength(1);
+    await expect.poll(async () => (await sim.agent()).agentState.state).toBe('NotReady');
+  });
+
   test('start-up order, Basic on every request, CSRF captured, sent, and refreshed once after rotation', async ({ page, sim }) => {
     // Every GWS request in the order the page sent it, with when it finished.
     type Entry = { method: string; path: string; sent: number; done?: number; auth?: string; csrf?: string; status?: number; token?: string };
