@@ -158,21 +158,16 @@
    *  widget takes its answer as its own (src/net: `offer_early`) when it sends the same
    *  GET with the same credentials — built here as GwsSession builds it. */
   function firstRead(config, build) {
-    var gws = config.gwsUrl === undefined ? "" : config.gwsUrl;
-    var user = config.username, password = config.password;
-    var basic = typeof user === "string" && user !== "" && typeof password === "string";
-    if (build === "ozonetel" || typeof gws !== "string" || (gws !== "" && !/^https?:\/\//i.test(gws)) ||
-        (!basic && (user || password)) || !window.fetch || !window.TextEncoder) return null;
-    var url = gws.replace(/\/+$/, "") + "/api/v2/me?subresources=*";
-    var auth = null;
-    if (basic) {
-      var bytes = new TextEncoder().encode(user + ":" + password);
-      auth = "Basic " + btoa(String.fromCharCode.apply(null, bytes));
+    var gws = config.gwsUrl || "", user = config.username, password = config.password, auth = null;
+    if (build === "ozonetel" || typeof gws !== "string" || (gws && !/^https?:\/\//i.test(gws))) return null;
+    if (user) {
+      if (typeof user !== "string" || typeof password !== "string") return null; // refused by the widget
+      auth = "Basic " + btoa(String.fromCharCode.apply(null, new TextEncoder().encode(user + ":" + password)));
     }
-    var init = { credentials: "include", headers: auth ? { Authorization: auth } : {} };
-    if (AbortSignal.timeout) init.signal = AbortSignal.timeout(10000);
-    var answer = fetch(url, init);
-    answer.catch(function () {}); // the widget reads the failure, as it would its own
+    var url = gws.replace(/\/+$/, "") + "/api/v2/me?subresources=*";
+    var answer = fetch(url, { credentials: "include", headers: auth ? { Authorization: auth } : {},
+      signal: AbortSignal.timeout && AbortSignal.timeout(10000) });
+    answer.catch(function () {}); // the widget reads a failure as it would its own
     return [url, auth, answer];
   }
 
