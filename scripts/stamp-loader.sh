@@ -27,12 +27,16 @@ sed -i -e "s/__CCW_MODULE__/$module/" -e "s/__CCW_WASM__/$wasm/" -e "s/__CCW_HI_
   "$dir/crm-call-widget.js"
 # trunk leaves its own <link data-trunk rel="rust"> tag in the page; a host page has none.
 sed -i '/data-trunk/d' "$dir/index.html"
-# A release build: short import and export names in each build (wasm and module alike), then its
-# JavaScript minified (the loader and each build's module).
+# A release build: short import and export names in each build (wasm and module alike), its
+# functions ordered for the compressors (body-order.mjs), then its JavaScript minified (the
+# loader and each build's module).
 if [ "$profile" = release ]; then
   node "$(dirname "$0")/short-names.mjs" "$dir" "${module%.js}"
   node "$(dirname "$0")/short-names.mjs" "$dir" "$ozonetel"
   node "$(dirname "$0")/short-names.mjs" "$dir" "$genesys_ozonetel"
+  for stem in "${module%.js}" "$ozonetel" "$genesys_ozonetel"; do
+    node "$(dirname "$0")/body-order.mjs" "$dir/${stem}_bg.wasm"
+  done
   node "$(dirname "$0")/minify.mjs" "$dir"
 fi
 # Compressed copies beside each file (.gz, .br), for servers that send them as they are.
