@@ -16,6 +16,7 @@ pub mod model;
 pub mod net;
 pub mod ozonetel;
 pub mod text;
+pub mod timer;
 
 /// The allocator (see Cargo.toml): talc, grown from the wasm memory as the widget needs.
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

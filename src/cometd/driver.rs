@@ -252,7 +252,7 @@ fn carry_out(shared: &Rc<Shared>, action: Action) {
                     pump(&shared, Event::Timer(token));
                 }
             };
-            let timeout = Timeout::new(after_ms.min(u64::from(i32::MAX as u32)) as u32, fire);
+            let timeout = crate::timer::after(after_ms.min(u64::from(i32::MAX as u32)) as u32, fire);
             let old = shared.state.borrow_mut().timer.replace(timeout);
             drop(old);
         }
@@ -304,7 +304,7 @@ fn send(shared: &Rc<Shared>, request: Request) {
         let timed_out = Rc::new(Cell::new(false));
         let deadline = {
             let (flag, xhr) = (timed_out.clone(), xhr.clone());
-            Timeout::new(deadline_ms, move || {
+            crate::timer::after(deadline_ms, move || {
                 flag.set(true);
                 xhr.abort();
             })

@@ -60,7 +60,7 @@ impl RingingAlert {
             *self.title.borrow_mut() = Some(original.clone());
             let alert = format!("☎ {heading}: {who}");
             let on = Cell::new(false);
-            let interval = Interval::new(1_000, move || {
+            let interval = crate::timer::every(1_000, move || {
                 if let Some(doc) = document() {
                     on.set(!on.get());
                     doc.set_title(if on.get() { &alert } else { &original });

@@ -228,7 +228,7 @@ mod browser {
                 return;
             }
             let weak = Rc::downgrade(this);
-            let interval = gloo_timers::callback::Interval::new(PING_EVERY_MS, move || {
+            let interval = crate::timer::every(PING_EVERY_MS, move || {
                 let Some(this) = weak.upgrade() else { return };
                 if this.stopped.get() || this.leader.get() {
                     return;

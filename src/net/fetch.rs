@@ -2,7 +2,6 @@
 
 use super::{EarlyRequest, HttpReply, HttpRequest, Method, NetError};
 use gloo_net::http::{RequestBuilder, Response};
-use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -36,7 +35,7 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
     let _timer = {
         let controller = controller.clone();
         let timed_out = timed_out.clone();
-        Timeout::new(req.timeout_ms, move || {
+        crate::timer::after(req.timeout_ms, move || {
             timed_out.set(true);
             controller.abort();
         })

@@ -86,7 +86,7 @@ pub fn app(props: &AppProps) -> Html {
                 // Look again once the render that removed it is over: a card's own
                 // re-render (a form closing) does not re-render the App.
                 let (focus, root) = (focus.clone(), root.clone());
-                gloo_timers::callback::Timeout::new(0, move || restore_focus(&root, &focus)).forget();
+                crate::timer::after(0, move || restore_focus(&root, &focus)).forget();
             }
         })
     };

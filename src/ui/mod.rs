@@ -10,6 +10,20 @@ pub mod state;
 
 pub use app::{App, AppProps};
 
+/// The body of a `use_effect_with` on a flag, boxed, returning what undoes it: every such
+/// effect in the panel is one instantiation of Yew's effect hook, not one per closure.
+pub type FlagEffect = Box<dyn FnOnce(&bool) -> Box<dyn FnOnce()>>;
+
+/// Boxes an effect on a flag (see `FlagEffect`); `f` gets the flag and returns its undoing.
+pub fn on_flag(f: impl FnOnce(bool) -> Box<dyn FnOnce()> + 'static) -> FlagEffect {
+    Box::new(move |flag: &bool| f(*flag))
+}
+
+/// Nothing to undo, for `on_flag`.
+pub fn nothing_to_undo() -> Box<dyn FnOnce()> {
+    Box::new(|| ())
+}
+
 /// An element's class list from its parts (`None`s left out), for `~className={…}`: set
 /// as the DOM property, a plain string, where yew's `class={…}` builds a `Classes` set
 /// (an index set with hashing) on every render. An element that can take the place of

@@ -9,7 +9,6 @@ use crate::model::{
     OutboxEntry, StoreAction,
 };
 use crate::ozonetel;
-use gloo_timers::callback::Timeout;
 use crate::model::outbox_json::{choice_to_value, target_to_value};
 use crate::json::json;
 use crate::json::Map;
@@ -154,7 +153,7 @@ impl Rt {
                 // Long fired; dropping them cancels nothing.
                 drop(later.remove(0));
             }
-            later.push(Timeout::new(SAVED_CARD_MS, move || dispatch.emit(record)));
+            later.push(crate::timer::after(SAVED_CARD_MS, move || dispatch.emit(record)));
         } else {
             self.dispatch.emit(record);
         }
@@ -170,7 +169,7 @@ impl Rt {
         let timer = next.map(|at| {
             let delay = at.saturating_sub(now_ms()).min(i32::MAX as u64) as u32;
             let weak: Weak<Rt> = Rc::downgrade(self);
-            Timeout::new(delay, move || {
+            crate::timer::after(delay, move || {
                 if let Some(rt) = weak.upgrade() {
                     Rt::pump(&rt);
                 }

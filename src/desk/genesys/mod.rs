@@ -232,7 +232,7 @@ impl Inner {
     /// control stops waiting, the agent is told, and the calls are read again.
     fn expect_notification(this: &Rc<Self>, pending: Pending, subject: Subject, mark: u32) {
         let weak = Rc::downgrade(this);
-        gloo_timers::callback::Timeout::new(CONFIRM_WAIT_MS, move || {
+        crate::timer::after(CONFIRM_WAIT_MS, move || {
             let Some(this) = weak.upgrade() else { return };
             let connected = *this.connection.borrow() == ConnectionStatus::Connected;
             if this.core.closed.get() || !connected || this.heard(&subject) != mark {
@@ -338,7 +338,7 @@ impl Inner {
                         next_retry_ms: u64::from(delay),
                     }));
                     let weak = Rc::downgrade(&this);
-                    let timer = gloo_timers::callback::Timeout::new(delay, move || {
+                    let timer = crate::timer::after(delay, move || {
                         if let Some(this) = weak.upgrade() {
                             Inner::read_state(&this);
                         }

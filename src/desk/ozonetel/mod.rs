@@ -76,7 +76,7 @@ impl OzonetelLine {
         if let Some(pop) = super::dispositions::screen_pop_call() {
             // Once the desk has joined the agent's other tabs, so they hear of it too.
             let weak = Rc::downgrade(&inner);
-            gloo_timers::callback::Timeout::new(0, move || {
+            crate::timer::after(0, move || {
                 if let Some(inner) = weak.upgrade() {
                     let call = PageCall { ucid: pop.ucid, did: pop.did, agent_id: pop.agent_id, caller_id: pop.caller_id };
                     let _ = inner.announce(call, CallKind::Inbound);

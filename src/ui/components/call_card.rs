@@ -107,15 +107,16 @@ pub fn call_card(props: &CallCardProps) -> Html {
         // The form opening puts the caret in its field; closed, it forgets the number.
         let (field, destination) = (destination_field.clone(), destination.clone());
         let form_open = form_mode.is_some();
-        use_effect_with(form_open, move |form_open| {
-            if *form_open {
+        use_effect_with(form_open, crate::ui::on_flag(move |form_open| {
+            if form_open {
                 if let Some(el) = field.cast::<web_sys::HtmlInputElement>() {
                     let _ = el.focus();
                 }
             } else if !destination.is_empty() {
                 destination.set(String::new());
             }
-        });
+            crate::ui::nothing_to_undo()
+        }));
     }
 
     let kind = kind_text(&call.kind).map(|t| ctx.t(t).to_string()).unwrap_or_else(|| call.kind.as_str().to_string());

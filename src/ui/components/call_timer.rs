@@ -5,7 +5,6 @@
 
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
-use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -40,10 +39,10 @@ pub fn clock_view(props: &ClockProps) -> Html {
     let over = props.countdown && *now >= props.at_ms;
     {
         let now = now.clone();
-        use_effect_with(props.running && !over, move |ticking| {
-            let interval = ticking.then(|| Interval::new(1_000, move || now.set(js_sys::Date::now() as u64)));
-            move || drop(interval)
-        });
+        use_effect_with(props.running && !over, crate::ui::on_flag(move |ticking| {
+            let interval = ticking.then(|| crate::timer::every(1_000, move || now.set(js_sys::Date::now() as u64)));
+            Box::new(move || drop(interval))
+        }));
     }
     if !props.countdown {
         let seconds = now.saturating_sub(props.at_ms) / 1000;

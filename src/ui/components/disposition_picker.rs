@@ -90,11 +90,12 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
     let form = use_reducer(Form::default);
     {
         let form = form.dispatcher();
-        use_effect_with(show_form, move |shown| {
-            if !*shown {
+        use_effect_with(show_form, crate::ui::on_flag(move |shown| {
+            if !shown {
                 form.dispatch(FormAction::Reset(Form::default()));
             }
-        });
+            crate::ui::nothing_to_undo()
+        }));
     }
     let submit = {
         let (ctx, target, editing) = (ctx.clone(), props.target.clone(), editing.clone());
