@@ -3,6 +3,7 @@
 //! Read field by field from a `json::Value`: a missing field keeps its default, an unknown
 //! or mistyped one is named in the error.
 
+use crate::gather::Gather;
 use crate::json::Value;
 
 /// Everything the host page can configure. Field names are camelCase in JSON and
@@ -182,7 +183,7 @@ fn is_loopback_url(u: &str) -> bool {
 /// `127.a.b.c` written as four decimal bytes without leading zeros (as `Ipv4Addr` reads
 /// them; its parser is a kilobyte the widget does not otherwise need).
 fn is_v4_loopback(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('.').collect();
+    let parts: Vec<&str> = name.split('.').gather();
     let byte = |p: &str| {
         !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
             && p.parse::<u16>().is_ok_and(|n| n <= 255)

@@ -5,6 +5,7 @@
 //! see `hindi_asset`), which the loader fetches only for a Hindi widget and hands to
 //! `installCatalog` before the first render. Natively (tests) both halves are compiled in.
 
+use crate::gather::Gather;
 /// Interface languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -196,7 +197,7 @@ pub fn check_hindi_asset(entries: Vec<Option<String>>) -> Result<Vec<String>, As
     if entries.next().flatten() != Some(asset_header()) {
         return Err(AssetError::OtherCatalog);
     }
-    let sentences: Vec<Option<String>> = entries.collect();
+    let sentences: Vec<Option<String>> = entries.gather();
     if sentences.len() != Text::ALL.len() {
         return Err(AssetError::Count { expected: Text::ALL.len(), found: sentences.len() });
     }
@@ -213,7 +214,7 @@ pub fn check_hindi_asset(entries: Vec<Option<String>>) -> Result<Vec<String>, As
 pub fn hindi_asset() -> String {
     let header = std::iter::once(asset_header());
     let sentences = Text::ALL.iter().map(|t| t.hindi_written().to_string());
-    let lines: Vec<String> = header.chain(sentences).map(|s| json_string(&s)).collect();
+    let lines: Vec<String> = header.chain(sentences).map(|s| json_string(&s)).gather();
     format!("[\n{}\n]\n", lines.join(",\n"))
 }
 

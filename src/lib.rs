@@ -7,6 +7,7 @@
 
 pub mod cometd;
 pub mod config;
+pub mod gather;
 pub mod desk;
 pub mod genesys;
 pub mod host;

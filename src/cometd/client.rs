@@ -33,6 +33,7 @@
 //! the server will not send again, so once connects succeed again the client reports
 //! [`ClientEvent::Established`] `{ rehandshake: true }` and the adapter re-reads state.
 
+use crate::gather::Gather;
 use std::collections::VecDeque;
 
 use crate::json::{Map, Value};
@@ -624,7 +625,7 @@ impl Client {
                     .map(|(_, ch)| ch.clone()),
                 _ => None,
             };
-            by_id.into_iter().collect()
+            by_id.into_iter().gather()
         } else {
             reply.subscription.clone()
         };

@@ -40,6 +40,7 @@
 //! worker script or a `blob:` worker, which a strict host CSP may forbid, so this driver
 //! does not.
 
+use crate::gather::Gather;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -224,7 +225,7 @@ fn pump(shared: &Rc<Shared>, event: Event) {
             // session-lifetime check needs.
             let now = js_sys::Date::now().max(0.0) as u64;
             state.client.handle(now, event);
-            core::iter::from_fn(|| state.client.poll_action()).collect()
+            core::iter::from_fn(|| state.client.poll_action()).gather()
         };
         for action in actions {
             carry_out(shared, action);

@@ -9,6 +9,7 @@
 //! A body is read as a [`crate::json::Value`] and each envelope field is interpreted by
 //! hand, so a field of the wrong type is simply absent.
 
+use crate::gather::Gather;
 use crate::json::{json, Map, Value};
 use core::fmt::Write as _;
 
@@ -97,7 +98,7 @@ impl BayeuxError {
                 args: if args.is_empty() {
                     Vec::new()
                 } else {
-                    args.split(',').map(str::to_owned).collect()
+                    args.split(',').map(str::to_owned).gather()
                 },
                 message: message.to_owned(),
             },
@@ -139,8 +140,8 @@ pub fn decode_batch(body: &[u8]) -> Result<Vec<Message>, CodecError> {
                 Value::Object(map) => decode_message(map),
                 _ => None,
             })
-            .collect()),
-        Value::Object(map) => Ok(decode_message(map).into_iter().collect()),
+            .gather()),
+        Value::Object(map) => Ok(decode_message(map).into_iter().gather()),
         _ => Err(CodecError::NotABatch),
     }
 }
@@ -195,7 +196,7 @@ fn message_from(fields: [Option<Value>; FIELDS.len()]) -> Option<Message> {
                 Value::String(s) => Some(s),
                 _ => None,
             })
-            .collect(),
+            .gather(),
         _ => Vec::new(),
     };
     Some(Message {

@@ -4,6 +4,7 @@
 //! (the panel's event sink, the disposition runtime, the agent's other tabs, the wrap-up
 //! shelf). A new vendor is one more folder beside `genesys/` and `ozonetel/`.
 
+use crate::gather::Gather;
 use super::dispositions::Dispositions;
 use super::events::DeskEvent;
 use super::{now_ms, wrap_up_shelf};
@@ -143,7 +144,7 @@ impl DeskCore {
             .into_iter()
             .filter(|c| !listed.iter().any(|l| l.same_call(c)))
             .filter(|c| !self.dispositions.is_saved(&self.dispositions.key_of(c)))
-            .collect();
+            .gather();
         Some(calls)
     }
 

@@ -10,6 +10,7 @@
 //!   times, deadline); its attached data (customer data) and capabilities are not stored.
 //! - Calls older than a working day are let go, and at most `MAX_CARDS` are kept.
 
+use crate::gather::Gather;
 use crate::model::{Call, CallStore};
 use crate::host::storage;
 
@@ -34,7 +35,7 @@ pub fn shelf_json(store: &CallStore) -> String {
         .calls()
         .iter()
         .map(|c| Call { user_data: Default::default(), capabilities: Default::default(), updated_at_ms: 0, ..c.clone() })
-        .collect();
+        .gather();
     crate::model::sort::by_key(&mut calls, |c| std::cmp::Reverse(since_ms(c)));
     calls.truncate(MAX_CARDS);
     crate::model::call_json::calls_to_text(&calls)
@@ -49,7 +50,7 @@ pub fn calls_from_json(json: &str, now_ms: u64) -> Vec<Call> {
         .filter(|c| !c.state.is_released() || c.in_wrap_up())
         .filter(|c| now_ms.saturating_sub(since_ms(c)) < MAX_AGE_MS)
         .take(MAX_CARDS)
-        .collect()
+        .gather()
 }
 
 /// Calls from their JSON (the shelf's, or a tab's announcement); none from bad JSON, and

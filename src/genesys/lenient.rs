@@ -2,6 +2,7 @@
 //! strings, `null` for empty, a single object for a list). Reading a `crate::json::Value`
 //! by hand keeps the wasm small: no derived deserializer per wire type.
 
+use crate::gather::Gather;
 use crate::json::{Map, Value};
 
 /// Any scalar as text: strings as they are, numbers and booleans printed, else empty.
@@ -66,7 +67,7 @@ pub fn strings(obj: &Value, key: &str) -> Vec<String> {
         Some(Value::Array(items)) => items
             .iter()
             .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+            .gather(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }

@@ -1,6 +1,7 @@
 //! GWS wire types → the vendor-neutral model: calls, agent state, and store actions for
 //! notifications and state re-reads; plus a disposition target/request for the outbox.
 
+use crate::gather::Gather;
 use crate::model::{
     AgentIdentity, AgentPresence, AgentState, Call, CallState, CallUpdate, Capabilities,
     DispositionChoice, DispositionTarget, NotificationKind, Party, Recording, StoreAction,
@@ -27,7 +28,7 @@ pub fn call_from_wire(w: &WireCall) -> Call {
             .unwrap_or_else(|| number.clone());
             Party { number, display }
         })
-        .collect();
+        .gather();
     let state = w.state.clone();
     Call {
         id: if w.id.is_empty() {
@@ -117,7 +118,7 @@ pub fn notification_actions(n: &GwsNotification, at_ms: u64) -> Vec<StoreAction>
             .filter_map(presence)
             .map(StoreAction::AgentStateChanged)
             .take(1)
-            .collect(),
+            .gather(),
         GwsNotification::DeviceProblem { .. } => vec![StoreAction::DeviceProblem],
         GwsNotification::Other { .. } => Vec::new(),
     }
@@ -131,7 +132,7 @@ pub fn is_call_error(n: &GwsNotification) -> bool {
 /// The calls of a state re-read (`/me/calls?fields=*`) as one store action.
 pub fn snapshot_from_calls(calls: &[WireCall], at_ms: u64) -> StoreAction {
     StoreAction::Snapshot {
-        calls: calls.iter().map(call_from_wire).collect(),
+        calls: calls.iter().map(call_from_wire).gather(),
         at_ms,
     }
 }

@@ -2,6 +2,7 @@
 //! shapes), DeviceStateChangeMessage, and the `/me` and `/me/calls` answers. Read loosely:
 //! unknown fields are ignored, missing or mistyped fields fall back to defaults.
 
+use crate::gather::Gather;
 use crate::json::{Map, Value};
 
 use super::lenient::{flag, items, map, object, objects, seconds, strings, text, value_text};
@@ -130,7 +131,7 @@ impl WireCall {
                 Value::Object(_) => Some(WireParticipant::Info(WireParticipantInfo::from_value(p))),
                 _ => None,
             })
-            .collect();
+            .gather();
         Self {
             id: text(v, "id"),
             state: WireCallState::parse(&text(v, "state")),
@@ -140,7 +141,7 @@ impl WireCall {
             participants,
             participants_info: objects(v, "participantsInfo")
                 .map(WireParticipantInfo::from_value)
-                .collect(),
+                .gather(),
             dnis: text(v, "dnis"),
             call_type: WireCallType::parse(&text(v, "callType")),
             capabilities: strings(v, "capabilities"),
@@ -180,7 +181,7 @@ impl WireCall {
                     info
                 }
             })
-            .collect()
+            .gather()
     }
 }
 
@@ -296,7 +297,7 @@ impl DeviceStateChange {
         let devices = objects(data, "devices")
             .chain(objects(data, "device"))
             .map(WireDevice::from_value)
-            .collect();
+            .gather();
         Some(Self {
             message_type: text(data, "messageType"),
             notification_type: text(data, "notificationType"),
@@ -330,8 +331,8 @@ pub(crate) fn status_code(v: &Value) -> Option<i64> {
 
 fn devices_and_calls(v: &Value) -> (Vec<WireDevice>, Vec<WireCall>) {
     (
-        objects(v, "devices").map(WireDevice::from_value).collect(),
-        objects(v, "calls").map(WireCall::from_value).collect(),
+        objects(v, "devices").map(WireDevice::from_value).gather(),
+        objects(v, "calls").map(WireCall::from_value).gather(),
     )
 }
 

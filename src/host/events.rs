@@ -2,6 +2,7 @@
 //! listens to (`call-ringing`, `call-connected`, `call-ended`, `agent-state-changed`,
 //! `connection-changed`). The diff is pure (`events_between`), so it is tested natively.
 
+use crate::gather::Gather;
 use crate::model::{Call, CallKind, CallState, CallStore, ConnectionStatus};
 use crate::json::{json, Value};
 
@@ -23,7 +24,7 @@ fn direction(kind: &CallKind) -> &str {
 }
 
 fn parties(call: &Call) -> Value {
-    Value::Array(call.parties.iter().map(|p| json!({"number": p.number, "display": p.label()})).collect())
+    Value::Array(call.parties.iter().map(|p| json!({"number": p.number, "display": p.label()})).gather())
 }
 
 /// The detail of `call-ringing`: what a CRM needs for a screen pop.

@@ -1,5 +1,6 @@
 //! The JSON value type: what a vendor sent, before (or instead of) a typed reading.
 
+use crate::gather::Gather;
 pub use super::map::Map;
 use std::fmt;
 
@@ -372,7 +373,7 @@ impl From<Map<String, Value>> for Value {
 
 impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Self {
-        Value::Array(items.into_iter().map(Into::into).collect())
+        Value::Array(items.into_iter().map(Into::into).gather())
     }
 }
 
@@ -449,7 +450,7 @@ impl<T: ToJson> ToJson for Option<T> {
 
 impl<T: ToJson> ToJson for [T] {
     fn to_json(&self) -> Value {
-        Value::Array(self.iter().map(ToJson::to_json).collect())
+        Value::Array(self.iter().map(ToJson::to_json).gather())
     }
 }
 

@@ -7,6 +7,7 @@
 //! required, `null` or a missing `Option` is `None`, and a value of the wrong type makes
 //! the call unreadable — it is left out, and the other calls are kept.
 
+use crate::gather::Gather;
 use super::call::{Call, CallKind, CallState, Capabilities, Party, Recording, WrapUp};
 use crate::json::read::{optional, or_default, string as owned_str, tagged, text, u32_of, variant};
 use crate::json::{json, Value};
@@ -14,7 +15,7 @@ use crate::json::{json, Value};
 /// The calls in a JSON list; nothing from text that is not a list.
 pub fn calls_from_text(text: &str) -> Vec<Call> {
     match crate::json::parse(text) {
-        Ok(Value::Array(items)) => items.iter().filter_map(call_from_value).collect(),
+        Ok(Value::Array(items)) => items.iter().filter_map(call_from_value).gather(),
         _ => Vec::new(),
     }
 }
@@ -49,7 +50,7 @@ pub fn call_from_value(v: &Value) -> Option<Call> {
 
 /// The calls as a JSON list.
 pub fn calls_to_text(calls: &[Call]) -> String {
-    Value::Array(calls.iter().map(call_to_value).collect()).to_string()
+    Value::Array(calls.iter().map(call_to_value).gather()).to_string()
 }
 
 /// One call as JSON.
@@ -58,7 +59,7 @@ pub fn call_to_value(c: &Call) -> Value {
         "id": c.id, "uuid": c.uuid, "conn_id": c.conn_id, "uri": c.uri,
         "state": named(c.state.as_str(), matches!(c.state, CallState::Other(_))),
         "kind": named(c.kind.as_str(), matches!(c.kind, CallKind::Other(_))),
-        "parties": Value::Array(c.parties.iter().map(|p| json!({"number": p.number, "display": p.display})).collect()),
+        "parties": Value::Array(c.parties.iter().map(|p| json!({"number": p.number, "display": p.display})).gather()),
         "dnis": c.dnis,
         "capabilities": capabilities_value(&c.capabilities),
         "user_data": Value::Object(c.user_data.clone()),

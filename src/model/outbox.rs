@@ -17,6 +17,7 @@
 //!   "already disposed" answer dedupes it.
 //! - No token, API key or password is ever stored here.
 
+use crate::gather::Gather;
 #[cfg(test)]
 use serde::Serialize;
 
@@ -272,7 +273,7 @@ impl DispositionOutbox {
                 _ => false,
             })
             .filter(|e| e.next_attempt_at_ms <= now_ms)
-            .collect()
+            .gather()
     }
 
     /// When the next entry falls due (for the driver's timer), if any waits.
@@ -389,7 +390,7 @@ impl DispositionOutbox {
                 e.is_done() && now_ms.saturating_sub(e.next_attempt_at_ms) >= SAVED_RETENTION_MS
             });
         self.entries = keep;
-        old.into_iter().map(|e| e.key).collect()
+        old.into_iter().map(|e| e.key).gather()
     }
 
     /// Names the call of an entry (for lists); no-op for an unknown key.

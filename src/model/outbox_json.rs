@@ -5,6 +5,7 @@
 //! entry that cannot be read is left out and the others kept, so one damaged entry never
 //! costs the rest.
 
+use crate::gather::Gather;
 use super::outbox::{DispositionChoice, DispositionTarget, EntryState, OutboxEntry};
 use crate::json::read::{optional, or_default, string, tagged, text, u32_of, variant, Object};
 use crate::json::{json, Value};
@@ -12,12 +13,12 @@ use crate::json::{json, Value};
 /// The entries of a stored outbox (`{"entries": [...]}`); `None` when it is not one.
 pub fn entries_from_value(v: &Value) -> Option<Vec<OutboxEntry>> {
     let list = v.as_object()?.get("entries")?.as_array()?;
-    Some(list.iter().filter_map(entry).collect())
+    Some(list.iter().filter_map(entry).gather())
 }
 
 /// The outbox as stored: `{"entries": [...]}`.
 pub fn entries_to_text(entries: &[OutboxEntry]) -> String {
-    let list: Vec<Value> = entries.iter().map(entry_to_value).collect();
+    let list: Vec<Value> = entries.iter().map(entry_to_value).gather();
     json!({"entries": list}).to_string()
 }
 

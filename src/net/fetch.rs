@@ -1,5 +1,6 @@
 //! The wasm side of `net`: runs an `HttpRequest` through the browser's fetch.
 
+use crate::gather::Gather;
 use super::{EarlyRequest, HttpReply, HttpRequest, Method, NetError};
 use gloo_net::http::{RequestBuilder, Response};
 use std::cell::{Cell, RefCell};
@@ -82,7 +83,7 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
     let headers = READ_HEADERS
         .iter()
         .filter_map(|name| response.headers().get(name).map(|v| ((*name).to_string(), v)))
-        .collect();
+        .gather();
     let status = response.status();
     let body = response.text().await.map_err(|_| failure())?;
     Ok(HttpReply { status, headers, body })

@@ -2,6 +2,7 @@
 //! to generateToken and to the disposition list. All body values are strings, as
 //! CloudAgent expects.
 
+use crate::gather::Gather;
 use crate::json::{json, Map, Value};
 
 use super::classify::{classify, OzonetelOutcome};
@@ -192,7 +193,7 @@ pub fn parse_disposition_list(body: &str) -> Result<Vec<String>, OzonetelOutcome
         .or_else(|| v.as_array());
     match list {
         Some(items) if status.is_empty() || status == "success" => {
-            Ok(items.iter().filter_map(item_name).collect())
+            Ok(items.iter().filter_map(item_name).gather())
         }
         _ => Err(classify(body)),
     }

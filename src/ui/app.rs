@@ -3,6 +3,7 @@
 //! and lays out the panel: agent bar, connection banner, notices, calls (the active one
 //! first), recent dispositions, dialer.
 
+use crate::gather::Gather;
 use crate::config::WidgetConfig;
 use crate::desk::AgentDesk;
 use crate::host::HostLink;
@@ -108,12 +109,12 @@ pub fn app(props: &AppProps) -> Html {
 
     let store = &state.store;
     let active_id = store.active_id().map(str::to_string);
-    let mut calls: Vec<&Call> = store.calls().iter().collect();
+    let mut calls: Vec<&Call> = store.calls().iter().gather();
     crate::model::sort::by_key(&mut calls, |c| Some(c.id.as_str()) != active_id.as_deref());
     let agent_busy = state.is_busy(&OpTarget::Agent);
     let dial_busy = state.is_busy(&OpTarget::Dial);
     let dispositions = state.dispositions.clone();
-    let card_keys: Vec<String> = store.calls().iter().map(|c| desk.disposition_key(c)).collect();
+    let card_keys: Vec<String> = store.calls().iter().map(|c| desk.disposition_key(c)).gather();
     let features = desk.features();
 
     html! {
@@ -133,7 +134,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                     { for calls.iter().map(|c| {
                         let pending: Vec<&'static str> = state.pending.iter()
-                            .filter(|p| p.target == OpTarget::Call(c.id.clone())).map(|p| p.op).collect();
+                            .filter(|p| p.target == OpTarget::Call(c.id.clone())).map(|p| p.op).gather();
                         let other = partner_of(store, c).cloned();
                         let active = Some(c.id.as_str()) == active_id.as_deref();
                         html! {

@@ -1,6 +1,7 @@
 //! The outbox's life in the browser: picks go in, every change is stored, shown and
 //! shared, due entries are sent by the vendor's sender, answers come back, timers re-arm.
 
+use crate::gather::Gather;
 use super::via_genesys::prune_seen;
 use super::{now_ms, Rt, SAVED_CARD_MS};
 use super::super::events::DeskEvent;
@@ -81,7 +82,7 @@ impl Rt {
     /// whether any did.
     pub(super) fn react_to(self: &Rc<Self>, before: &Map<String, EntryState>) -> bool {
         let changed: Vec<OutboxEntry> =
-            self.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().collect();
+            self.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().gather();
         for e in &changed {
             match e.state {
                 EntryState::Saved => self.on_saved(e),
@@ -191,7 +192,7 @@ impl Rt {
             self.change(|ob| {
                 forgotten.borrow_mut().extend(ob.tick(now));
                 let due: Vec<OutboxEntry> =
-                    ob.due(now).into_iter().filter(|e| !sending.contains_key(&e.key)).cloned().collect();
+                    ob.due(now).into_iter().filter(|e| !sending.contains_key(&e.key)).cloned().gather();
                 for e in due {
                     if ob.mark_sent(&e.key, now).is_ok() {
                         started.push(ob.get(&e.key).cloned().unwrap_or(e));
@@ -242,7 +243,7 @@ impl Rt {
             .iter()
             .filter(|e| matches!(e.state, EntryState::Failed { retryable: true, .. } | EntryState::Pending))
             .map(|e| e.key.clone())
-            .collect();
+            .gather();
         if keys.is_empty() {
             return;
         }

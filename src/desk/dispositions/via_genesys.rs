@@ -2,6 +2,7 @@
 //! call's notifications (AttachedDataChanged on a live call, its release), and a resend
 //! that reads the call first so nothing is recorded twice.
 
+use crate::gather::Gather;
 use super::{now_ms, Rt, DEFAULT_KEY};
 use crate::config::{DispositionVendor, TelephonyVendor};
 use crate::genesys::{self, GwsError};
@@ -72,7 +73,7 @@ impl Rt {
                         self.see(c, &key_name);
                     }
                     // Calls that ended while nobody listened.
-                    let gone: Vec<String> = self.calls.borrow().keys().filter(|k| !live.contains_key(*k)).cloned().collect();
+                    let gone: Vec<String> = self.calls.borrow().keys().filter(|k| !live.contains_key(*k)).cloned().gather();
                     for k in &gone {
                         if let Some(c) = self.calls.borrow_mut().get_mut(k) {
                             c.released = true;
@@ -90,7 +91,7 @@ impl Rt {
                         .iter()
                         .filter(|e| matches!(e.target, DispositionTarget::Genesys { .. }) && !live.contains_key(&e.key))
                         .map(|e| e.key.clone())
-                        .collect();
+                        .gather();
                     if stale.is_empty() {
                         continue;
                     }

@@ -1,6 +1,7 @@
 //! What the panel shows of dispositions: the codes to pick from, each outbox entry's
 //! status, and the host's active Ozonetel call (when Ozonetel only records dispositions).
 
+use crate::gather::Gather;
 use super::Rt;
 use crate::genesys;
 use crate::model::{Call, EntryState, OutboxEntry};
@@ -122,9 +123,9 @@ impl Rt {
     pub(super) fn publish(&self) {
         let recent = self.recent.borrow().clone();
         let codes = self.codes.borrow();
-        let mut ordered: Vec<String> = recent.iter().filter(|r| codes.contains(r)).cloned().collect();
+        let mut ordered: Vec<String> = recent.iter().filter(|r| codes.contains(r)).cloned().gather();
         ordered.extend(codes.iter().filter(|c| !recent.contains(c)).cloned());
-        let mut entries: Vec<EntryView> = self.outbox.borrow().entries().iter().map(entry_view).collect();
+        let mut entries: Vec<EntryView> = self.outbox.borrow().entries().iter().map(entry_view).gather();
         crate::model::sort::by_key(&mut entries, |e| std::cmp::Reverse(e.created_at_ms));
         let view = DispositionView {
             ozonetel: self.vendor == DispositionVendor::Ozonetel,

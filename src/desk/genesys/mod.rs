@@ -3,6 +3,7 @@
 //! turns notifications into store actions, and sends the agent's operations. The tab that
 //! leads holds the long poll and relays what it hears to the agent's other tabs.
 
+use crate::gather::Gather;
 pub mod session;
 
 use super::events::{DeskEvent, OpTarget, Pending};
@@ -365,7 +366,7 @@ impl Inner {
                 StoreAction::Snapshot { calls, .. } => calls.as_slice(),
                 _ => &[],
             })
-            .collect();
+            .gather();
         let calls = self.core.shelved_calls(&agent, &listed)?;
         (!calls.is_empty()).then_some(StoreAction::ShelfRestored { calls, at_ms: now_ms() })
     }

@@ -7,6 +7,7 @@
 //! channel or connection banner here. A call announced in one tab reaches the agent's
 //! other tabs, and the wrap-up shelf keeps the cards across reloads.
 
+use crate::gather::Gather;
 pub mod api;
 pub mod auth;
 
@@ -213,7 +214,7 @@ impl Inner {
             return Ok(());
         }
         let earlier: Vec<String> =
-            self.calls.borrow().iter().filter(|c| !c.state.is_released()).map(|c| c.id.clone()).collect();
+            self.calls.borrow().iter().filter(|c| !c.state.is_released()).map(|c| c.id.clone()).gather();
         for ucid in earlier {
             self.end(Some(&ucid), false);
         }

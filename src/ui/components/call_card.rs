@@ -4,6 +4,7 @@
 //! wrap-up card carry the disposition picker (queued during the call, with the wrap-up
 //! countdown after it).
 
+use crate::gather::Gather;
 use crate::config::{DispositionVendor, TelephonyVendor};
 use crate::model::{Call, CallKind, CallOperation, CallState, Capability, StoreAction};
 use crate::ui::components::call_controls::{call_controls, CallControlsProps, CardPanel};
@@ -72,7 +73,7 @@ fn value_view(v: &Value, depth: u8) -> Html {
         Value::Null => html! {},
         Value::Bool(_) | Value::Number(_) => html! { { v.to_string() } },
         Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
-            let text: Vec<String> = items.iter().map(|i| match i { Value::String(s) => s.clone(), o => o.to_string() }).collect();
+            let text: Vec<String> = items.iter().map(|i| match i { Value::String(s) => s.clone(), o => o.to_string() }).gather();
             html! { { text.join(", ") } }
         }
         Value::Array(items) if depth < 3 => html! {
@@ -130,9 +131,9 @@ pub fn call_card(props: &CallCardProps) -> Html {
 
     let keys = &ctx.config.user_data_keys;
     let user_data: Vec<(String, Html)> = if keys.is_empty() {
-        call.user_data.iter().take(8).map(|(k, v)| (k.clone(), value_view(v, 0))).collect()
+        call.user_data.iter().take(8).map(|(k, v)| (k.clone(), value_view(v, 0))).gather()
     } else {
-        keys.iter().filter_map(|k| user_data_value(&call.user_data, k).map(|v| (k.clone(), value_view(v, 0)))).collect()
+        keys.iter().filter_map(|k| user_data_value(&call.user_data, k).map(|v| (k.clone(), value_view(v, 0)))).gather()
     };
 
     let on_open = {

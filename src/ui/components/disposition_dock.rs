@@ -3,6 +3,7 @@
 //! simulator-key warning, and a short list of recent dispositions whose call card is gone
 //! (after hang-up, after a reload) with their status and Retry.
 
+use crate::gather::Gather;
 use crate::desk::{ozonetel_key, DispoStatus, DispositionView};
 use crate::ui::components::disposition_picker::{entry_status, DispoTarget, DispositionSection, EntryStatusProps};
 use crate::ui::context::DeskContext;
@@ -87,7 +88,7 @@ pub fn disposition_dock(ctx: &DeskContext, props: &DispositionDockProps) -> Html
         .filter(|e| e.status != DispoStatus::Saved || now.saturating_sub(e.settled_at_ms) < RECENT_SAVED_MS)
         .take(RECENT_MAX)
         .cloned()
-        .collect();
+        .gather();
     let warning = props.view.simulator_key.then(|| {
         html! { <p class="banner warn sim-key" role="note">{ ctx.t(Text::SimulatorKey) }</p> }
     });

@@ -5,6 +5,7 @@
 //! where the disposition is: Saving…, Queued (applies at hang-up), Saved, or Failed — why —
 //! Retry. The outbox behind it never sends one pick twice.
 
+use crate::gather::Gather;
 use crate::desk::{CodesStatus, DispoStatus, DispositionView, EntryView};
 use crate::model::{Call, DispositionChoice};
 use crate::ozonetel::request::valid_callback_time;
@@ -38,7 +39,7 @@ fn fold(s: &str) -> String {
 /// The codes that match `filter` (case-insensitive, anywhere in the code).
 pub fn filter_codes<'a>(codes: &'a [String], filter: &str) -> Vec<&'a String> {
     let f = fold(filter.trim());
-    codes.iter().filter(|c| f.is_empty() || crate::text::contains(&fold(c), &f)).collect()
+    codes.iter().filter(|c| f.is_empty() || crate::text::contains(&fold(c), &f)).gather()
 }
 
 /// An id-safe form of an outbox key, for ARIA ids inside the shadow root.
@@ -369,11 +370,11 @@ pub fn disposition_picker(ctx: &DeskContext, props: &DispositionPickerProps) -> 
         Some(form.filter.trim().to_string())
             .filter(|f| !f.is_empty() && !matches!(view.codes_status, CodesStatus::Loading))
             .into_iter()
-            .collect()
+            .gather()
     } else {
         view.codes.clone()
     };
-    let shown: Vec<String> = filter_codes(&codes, &form.filter).into_iter().cloned().collect();
+    let shown: Vec<String> = filter_codes(&codes, &form.filter).into_iter().cloned().gather();
     let hi = form.highlight.min(shown.len().saturating_sub(1));
     let id = dom_id(&props.entry_key);
     let listbox_id = format!("dispo-list-{id}");
