@@ -316,7 +316,7 @@ fn send(shared: &Rc<Shared>, request: Request) {
         let wanted = {
             let mut state = shared.state.borrow_mut();
             let before = state.requests.len();
-            state.requests.retain(|(r, _)| *r != id);
+            crate::gather::keep(&mut state.requests, |(r, _)| *r != id);
             state.requests.len() < before
         };
         if !wanted {

@@ -73,7 +73,7 @@ impl RingingAlert {
     /// A ringing call was answered or ended (or the agent came back to the tab).
     pub fn settled(&self, call_id: &str) {
         let was_ringing = self.ringing.borrow().iter().any(|c| c == call_id);
-        self.ringing.borrow_mut().retain(|c| c != call_id);
+        crate::gather::keep(&mut self.ringing.borrow_mut(), |c| c != call_id);
         if was_ringing && self.ringing.borrow().is_empty() {
             self.stop();
         }

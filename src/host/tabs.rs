@@ -351,7 +351,7 @@ mod browser {
                     self.leader_heard_at.set(js_sys::Date::now());
                 }
                 TabMessage::Bye { tab } => {
-                    self.others.borrow_mut().retain(|t| t != tab);
+                    crate::gather::keep(&mut self.others.borrow_mut(), |t| t != tab);
                 }
                 _ => {}
             }

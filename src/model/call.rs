@@ -331,7 +331,7 @@ impl Capabilities {
     pub fn remove(&mut self, cap: &Capability) {
         match cap.bit() {
             Some(b) => self.known &= !b,
-            None => self.other.retain(|o| o != cap.name()),
+            None => crate::gather::keep(&mut self.other, |o| o != cap.name()),
         }
     }
 

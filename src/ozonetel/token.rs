@@ -148,8 +148,7 @@ impl TokenPolicy {
                 };
             }
         }
-        self.renewals
-            .retain(|t| now_ms.saturating_sub(*t) < HOUR_MS);
+        crate::gather::keep(&mut self.renewals, |t| now_ms.saturating_sub(*t) < HOUR_MS);
         if self.renewals.len() >= self.max_per_hour {
             let oldest = self.renewals.iter().copied().min().unwrap_or(now_ms);
             return TokenAction::RateLimited {

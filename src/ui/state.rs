@@ -82,16 +82,16 @@ impl PanelState {
             StoreAction::CallUpdated(update) => {
                 let id = update.call.id.clone();
                 let new_call = self.store.call(&id).is_none();
-                self.pending.retain(|p| p.target != OpTarget::Call(id.clone()) && !(new_call && p.target == OpTarget::Dial));
+                crate::gather::keep(&mut self.pending, |p| p.target != OpTarget::Call(id.clone()) && !(new_call && p.target == OpTarget::Dial));
             }
-            StoreAction::AgentStateChanged(_) => self.pending.retain(|p| p.target != OpTarget::Agent),
-            StoreAction::Snapshot { .. } => self.pending.retain(|p| p.target != OpTarget::Dial),
+            StoreAction::AgentStateChanged(_) => crate::gather::keep(&mut self.pending, |p| p.target != OpTarget::Agent),
+            StoreAction::Snapshot { .. } => crate::gather::keep(&mut self.pending, |p| p.target != OpTarget::Dial),
             _ => {}
         }
         self.store.apply(action);
         // Calls that left (or changed id) no longer wait for anything.
         let store = &self.store;
-        self.pending.retain(|p| match &p.target {
+        crate::gather::keep(&mut self.pending, |p| match &p.target {
             OpTarget::Call(id) => store.call(id).is_some(),
             _ => true,
         });
@@ -99,7 +99,7 @@ impl PanelState {
 
     fn notify(&mut self, text: String, next_step: String) {
         self.next_notice += 1;
-        self.notices.retain(|n| n.text != text);
+        crate::gather::keep(&mut self.notices, |n| n.text != text);
         self.notices.push(Notice { id: self.next_notice, text, next_step });
         while self.notices.len() > MAX_NOTICES {
             self.notices.remove(0);
@@ -121,11 +121,11 @@ impl Reducible for PanelState {
                 }
             }
             PanelAction::Failed { pending, text, next_step } => {
-                next.pending.retain(|p| p != &pending);
+                crate::gather::keep(&mut next.pending, |p| p != &pending);
                 next.notify(text, next_step);
             }
             PanelAction::Notify { text, next_step } => next.notify(text, next_step),
-            PanelAction::Dismiss(id) => next.notices.retain(|n| n.id != id),
+            PanelAction::Dismiss(id) => crate::gather::keep(&mut next.notices, |n| n.id != id),
             PanelAction::Dispositions(view) => next.dispositions = view,
             PanelAction::TabRole { leading } => next.leading = leading,
             PanelAction::HideRecent(key) => {

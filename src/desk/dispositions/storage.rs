@@ -73,7 +73,7 @@ impl Rt {
     pub(super) fn remember_code(&self, code: &str) {
         {
             let mut recent = self.recent.borrow_mut();
-            recent.retain(|c| c != code);
+            crate::gather::keep(&mut recent, |c| c != code);
             recent.insert(0, code.to_string());
             recent.truncate(RECENT_MAX);
         }
