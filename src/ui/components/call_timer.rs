@@ -35,12 +35,13 @@ pub fn clock(seconds: u64) -> String {
 #[function_component(Clock)]
 pub fn clock_view(props: &ClockProps) -> Html {
     let ctx = props.ctx.clone();
-    let now = use_state(|| js_sys::Date::now() as u64);
-    let over = props.countdown && *now >= props.at_ms;
+    // The time is read at each render; a running clock renders again every second.
+    let now = js_sys::Date::now() as u64;
+    let over = props.countdown && now >= props.at_ms;
     {
-        let now = now.clone();
+        let tick = use_force_update();
         use_effect_with(props.running && !over, crate::ui::on_flag(move |ticking| {
-            let interval = ticking.then(|| crate::timer::every(1_000, move || now.set(js_sys::Date::now() as u64)));
+            let interval = ticking.then(|| crate::timer::every(1_000, move || tick.force_update()));
             Box::new(move || drop(interval))
         }));
     }
@@ -52,7 +53,7 @@ pub fn clock_view(props: &ClockProps) -> Html {
         // The same span as below, so its class comes the same way (see `class_list`).
         html! { <span ~className={crate::ui::class_list(&[Some("countdown over")])} role="timer">{ ctx.t(Text::WrapUpOver) }</span> }
     } else {
-        let left = props.at_ms.saturating_sub(*now).div_ceil(1000);
+        let left = props.at_ms.saturating_sub(now).div_ceil(1000);
         html! {
             <span ~className={crate::ui::class_list(&[Some("countdown"), (left <= 10).then_some("soon")])} role="timer" aria-live="off">
                 { ctx.t(Text::WrapUpEndsIn) }{ " " }<strong>{ clock(left) }</strong>
