@@ -3,7 +3,7 @@
 //! Read field by field from a `json::Value`: a missing field keeps its default, an unknown
 //! or mistyped one is named in the error.
 
-use crate::gather::Gather;
+use crate::gather::{Gather, GatherAll};
 use crate::json::Value;
 
 /// Everything the host page can configure. Field names are camelCase in JSON and
@@ -266,7 +266,7 @@ fn flag_field(name: &str, v: &Value) -> Result<bool, ConfigError> {
 
 fn list_field(name: &str, v: &Value) -> Result<Vec<String>, ConfigError> {
     v.as_array()
-        .and_then(|items| items.iter().map(|i| i.as_str().map(str::to_owned)).collect())
+        .and_then(|items| items.iter().map(|i| i.as_str().map(str::to_owned)).gather_all())
         .ok_or_else(|| ConfigError(format!("{name} must be a list of texts (got {v})")))
 }
 

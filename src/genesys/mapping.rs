@@ -1,7 +1,7 @@
 //! GWS wire types → the vendor-neutral model: calls, agent state, and store actions for
 //! notifications and state re-reads; plus a disposition target/request for the outbox.
 
-use crate::gather::Gather;
+use crate::gather::{Gather, GatherText};
 use crate::model::{
     AgentIdentity, AgentPresence, AgentState, Call, CallState, CallUpdate, Capabilities,
     DispositionChoice, DispositionTarget, NotificationKind, Party, Recording, StoreAction,
@@ -70,7 +70,7 @@ pub fn agent_state(us: &WireUserState) -> AgentState {
         AgentState::Ready
     } else if is("NotReady") {
         let label = |s: &String| {
-            let squashed: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let squashed: String = s.chars().filter(|c| !c.is_whitespace()).gather_text();
             !s.trim().is_empty() && !squashed.eq_ignore_ascii_case("NotReady")
         };
         let reason = [&us.reason, &us.reason_code, &us.display_name]

@@ -2,6 +2,7 @@
 //! (401, 402, 403 CSRF, 5xx) as a typed `GwsError`, each with a sentence for the agent and
 //! what to do next (principle 6). A success only means "accepted"; notifications follow.
 
+use crate::gather::GatherText;
 use crate::i18n::Text;
 use crate::model::DispositionOutcome;
 
@@ -246,7 +247,7 @@ pub fn server_message(body: &str) -> Option<String> {
     if message.chars().count() <= SERVER_MESSAGE_MAX {
         return Some(message.to_string());
     }
-    let cut: String = message.chars().take(SERVER_MESSAGE_MAX - 1).collect();
+    let cut: String = message.chars().take(SERVER_MESSAGE_MAX - 1).gather_text();
     Some(format!("{}…", cut.trim_end()))
 }
 

@@ -1,6 +1,7 @@
 //! Click-to-dial (opt-in, `clickToDial: true`): a click on any `tel:` link in the host
 //! page dials that number from the panel instead of handing it to the operating system.
 
+use crate::gather::GatherText;
 use crate::host::HostLink;
 use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
 use wasm_bindgen::JsCast;
@@ -13,7 +14,7 @@ pub fn number_of_tel_url(href: &str) -> Option<String> {
     let main = rest.split(';').next().unwrap_or("");
     use crate::text::replace;
     let decoded = replace(&replace(&replace(main, "%20", ""), "%2B", "+"), "%2b", "+");
-    let number: String = decoded.chars().filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#')).collect();
+    let number: String = decoded.chars().filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#')).gather_text();
     (!number.is_empty()).then_some(number)
 }
 

@@ -4,6 +4,7 @@
 //! `null`; a defaulted field takes its default only when missing. Each reader gives `None`
 //! for a value it cannot read.
 
+use crate::gather::GatherAll;
 use super::value::{Map, Value};
 
 /// An object's members.
@@ -26,7 +27,7 @@ pub fn u32_of(v: &Value) -> Option<u32> {
 
 /// A list of strings, as JSON text (`["a","b"]`); `None` for anything else.
 pub fn strings_from_text(text: &str) -> Option<Vec<String>> {
-    super::parse(text).ok()?.as_array()?.iter().map(string).collect()
+    super::parse(text).ok()?.as_array()?.iter().map(string).gather_all()
 }
 
 /// An optional member: `Some(None)` when missing or `null`, `None` when of the wrong type.

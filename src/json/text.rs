@@ -34,8 +34,11 @@ fn js_value(js: &JsValue, depth: u16) -> Result<Value, Error> {
         return Err(Error::new("nested too deeply"));
     }
     if js_sys::Array::is_array(js) {
-        let items = js_sys::Array::from(js);
-        return items.iter().map(|item| js_value(&item, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+        let mut items = Vec::new();
+        for item in js_sys::Array::from(js).iter() {
+            items.push(js_value(&item, depth + 1)?);
+        }
+        return Ok(Value::Array(items));
     }
     match js.dyn_ref::<js_sys::Object>() {
         Some(object) if !js.is_function() => {

@@ -7,7 +7,7 @@
 //! required, `null` or a missing `Option` is `None`, and a value of the wrong type makes
 //! the call unreadable — it is left out, and the other calls are kept.
 
-use crate::gather::Gather;
+use crate::gather::{Gather, GatherAll};
 use super::call::{Call, CallKind, CallState, Capabilities, Party, Recording, WrapUp};
 use crate::json::read::{optional, or_default, string as owned_str, tagged, text, u32_of, variant};
 use crate::json::{json, Value};
@@ -30,7 +30,7 @@ pub fn call_from_value(v: &Value) -> Option<Call> {
         uri: text(o, "uri")?,
         state: state(o.get("state")?)?,
         kind: kind(o.get("kind")?)?,
-        parties: o.get("parties")?.as_array()?.iter().map(party).collect::<Option<_>>()?,
+        parties: o.get("parties")?.as_array()?.iter().map(party).gather_all()?,
         dnis: text(o, "dnis")?,
         capabilities: capabilities(o.get("capabilities")?)?,
         user_data: o.get("user_data")?.as_object()?.clone(),
@@ -138,7 +138,7 @@ fn party(v: &Value) -> Option<Party> {
 fn capabilities(v: &Value) -> Option<Capabilities> {
     let o = v.as_object()?;
     let known = u32_of(o.get("known")?)?;
-    let other = or_default(o, "other", |list| list.as_array()?.iter().map(owned_str).collect())?;
+    let other = or_default(o, "other", |list| list.as_array()?.iter().map(owned_str).gather_all())?;
     Some(Capabilities::from_parts(known, other))
 }
 

@@ -3,6 +3,7 @@
 //! under `message` or `details`. Every row of seed 004's table has its own outcome, a
 //! sentence for the agent, and whether a retry or a new token can help.
 
+use crate::gather::GatherText;
 use crate::json::Value;
 
 use crate::model::DispositionOutcome;
@@ -116,7 +117,7 @@ fn between(s: &str, open: char, close: char) -> Option<&str> {
 }
 
 fn clip(s: &str) -> String {
-    s.chars().take(200).collect()
+    s.chars().take(200).gather_text()
 }
 
 /// Reads an Ozonetel body. Never panics, whatever the input.

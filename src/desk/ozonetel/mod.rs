@@ -7,7 +7,7 @@
 //! channel or connection banner here. A call announced in one tab reaches the agent's
 //! other tabs, and the wrap-up shelf keeps the cards across reloads.
 
-use crate::gather::Gather;
+use crate::gather::{Gather, GatherText};
 pub mod api;
 pub mod auth;
 
@@ -280,7 +280,7 @@ impl Inner {
 
     fn dial(this: &Rc<Self>, number: &str) {
         // Ozonetel takes digits (and a leading +): "98765 43210" and "98765-43210" are the same.
-        let number: String = number.trim().chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        let number: String = number.trim().chars().filter(|c| c.is_ascii_digit() || *c == '+').gather_text();
         let number = number.as_str();
         let oz = &this.core.config.ozonetel;
         let body = match manual_dial_body(&oz.user_name, &oz.agent_id, &oz.campaign_name, number) {

@@ -5,7 +5,7 @@
 //! where the disposition is: Saving…, Queued (applies at hang-up), Saved, or Failed — why —
 //! Retry. The outbox behind it never sends one pick twice.
 
-use crate::gather::Gather;
+use crate::gather::{Gather, GatherText};
 use crate::desk::{CodesStatus, DispoStatus, DispositionView, EntryView};
 use crate::model::{Call, DispositionChoice};
 use crate::ozonetel::request::valid_callback_time;
@@ -21,7 +21,7 @@ use crate::i18n::reason_text;
 
 /// `YYYY-MM-DDTHH:MM` (a datetime-local value) as Ozonetel's `YYYY-MM-DD HH:MM`.
 pub fn callback_value(input: &str) -> String {
-    input.trim().replacen('T', " ", 1).chars().take(16).collect()
+    input.trim().replacen('T', " ", 1).chars().take(16).gather_text()
 }
 
 /// Lower case for matching: the browser's (full Unicode, and no case tables in our wasm).
@@ -44,7 +44,7 @@ pub fn filter_codes<'a>(codes: &'a [String], filter: &str) -> Vec<&'a String> {
 
 /// An id-safe form of an outbox key, for ARIA ids inside the shadow root.
 fn dom_id(key: &str) -> String {
-    key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+    key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).gather_text()
 }
 
 /// What a section disposes: a call on the panel, or the host's active Ozonetel call
