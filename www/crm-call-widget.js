@@ -158,6 +158,7 @@
    *  widget takes its answer as its own (src/net: `offer_early`) when it sends the same
    *  GET with the same credentials — built here as GwsSession builds it. */
   function firstRead(config, build) {
+    config = config || {};
     var gws = config.gwsUrl || "", user = config.username, password = config.password, auth = null;
     if (build === "ozonetel" || typeof gws !== "string" || (gws && !/^https?:\/\//i.test(gws))) return null;
     if (user) {

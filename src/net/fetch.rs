@@ -13,8 +13,9 @@ const READ_HEADERS: [&str; 2] = ["X-CSRF-HEADER", "X-CSRF-TOKEN"];
 
 thread_local! {
     /// A request the loader sent while the wasm downloaded, with its pending answer (a
-    /// `Promise<Response>`), until the widget sends the same request. One at a time: a
-    /// page's widgets mount one after another, each starting its desk as it mounts.
+    /// `Promise<Response>`), until the widget sends the same request. The latest offer only:
+    /// should a second widget mount before the first sends its read, the first sends its
+    /// own (one request more, nothing lost).
     static EARLY: RefCell<Option<(EarlyRequest, js_sys::Promise)>> = const { RefCell::new(None) };
 }
 

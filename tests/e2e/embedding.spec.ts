@@ -158,6 +158,19 @@ test('the widget leaks no styles or globals into the page, and destroy() ends it
   await host.close();
 });
 
+test('the host API mounts a widget with no config at all: the defaults (this origin\'s GWS, its session)', async ({ page, sim }) => {
+  await page.goto(`${sim.pageUrl}/`);
+  await expect(widget(page).locator('.agent-name')).toHaveText('Ava Patel');
+  await page.evaluate(async () => {
+    const el = document.createElement('div');
+    el.id = 'slot';
+    document.body.append(el);
+    (window as any).__handle = await (window as any).CrmCallWidget.mount(el);
+  });
+  await expect(page.locator('#slot .agent-name')).toHaveText('Ava Patel');
+  await page.evaluate(() => (window as any).__handle.destroy());
+});
+
 test('click-to-dial: a tel: link in the page dials from the panel', async ({ page, sim }) => {
   await page.goto(`${sim.pageUrl}/`);
   await expect(widget(page).locator('.agent-name')).toHaveText('Ava Patel');
