@@ -12,7 +12,8 @@ cd "$ROOT"
 TOP=${1:-25}
 BUILD=${2:-genesys}
 case "$BUILD" in
-  genesys|ozonetel) features="--no-default-features --features $BUILD" ;;
+  genesys) features="--no-default-features --features genesys,genesys-dispositions" ;;
+  ozonetel) features="--no-default-features --features ozonetel" ;;
   both) features="" ;;
   *) echo "BUILD must be genesys, ozonetel or both (got $BUILD)" >&2; exit 2 ;;
 esac

@@ -8,7 +8,7 @@
 # loader fetches it only for a Hindi widget.
 set -eu
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
-# trunk's build is the Genesys one (index.html: data-cargo-features="genesys").
+# trunk's build is the Genesys one (index.html: data-cargo-features="genesys,genesys-dispositions").
 module=$(cd "$dir" && ls crm-call-widget-*.js | grep -v "_bg" | head -n 1)
 wasm=$(cd "$dir" && ls crm-call-widget-*_bg.wasm | head -n 1)
 [ -n "$module" ] && [ -n "$wasm" ] || { echo "stamp-loader: no widget module in $dir" >&2; exit 1; }

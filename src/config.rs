@@ -108,6 +108,9 @@ pub enum TelephonyVendor {
 #[cfg(not(any(feature = "genesys", feature = "ozonetel")))]
 compile_error!("a build drives at least one phone system: enable the feature genesys, ozonetel or both");
 
+#[cfg(all(feature = "genesys", not(any(feature = "genesys-dispositions", feature = "ozonetel-dispositions"))))]
+compile_error!("a Genesys build records dispositions somewhere: enable genesys-dispositions, ozonetel-dispositions or both");
+
 impl TelephonyVendor {
     /// Whether this build can drive the vendor's telephony (Cargo features `genesys`,
     /// `ozonetel`). A build without one never reaches its code, so the optimiser drops it.
@@ -157,7 +160,7 @@ impl DispositionVendor {
     /// `ozonetel-dispositions`); a build without one never reaches its sender.
     pub const fn built(self) -> bool {
         match self {
-            DispositionVendor::Genesys => cfg!(feature = "genesys"),
+            DispositionVendor::Genesys => cfg!(feature = "genesys-dispositions"),
             DispositionVendor::Ozonetel => cfg!(feature = "ozonetel-dispositions"),
         }
     }
@@ -430,9 +433,10 @@ impl WidgetConfig {
     }
 
     pub fn vendor(&self) -> DispositionVendor {
-        // Without Genesys telephony there is no GWS to record them at; a build without
-        // Ozonetel's sender records at Genesys (a constant: the other sender is dropped).
-        if !TelephonyVendor::Genesys.built()
+        // A build without Genesys's sender (no Genesys telephony, or the build for sites that
+        // record at Ozonetel) records at Ozonetel; one without Ozonetel's records at Genesys
+        // (constants: the other sender is dropped).
+        if !DispositionVendor::Genesys.built()
             || (DispositionVendor::Ozonetel.built() && self.disposition_vendor.eq_ignore_ascii_case("ozonetel"))
         {
             DispositionVendor::Ozonetel

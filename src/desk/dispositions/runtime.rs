@@ -208,9 +208,9 @@ impl Rt {
                     // Only a build with the vendor's sender sends to it (else the entry
                     // stays in the outbox); a constant does not remove an await's state
                     // from the future, so a sender is left out by name.
-                    #[cfg(feature = "genesys")]
+                    #[cfg(feature = "genesys-dispositions")]
                     DispositionTarget::Genesys { .. } => rt.send_genesys(&e).await,
-                    #[cfg(not(feature = "genesys"))]
+                    #[cfg(not(feature = "genesys-dispositions"))]
                     DispositionTarget::Genesys { .. } => None,
                     #[cfg(feature = "ozonetel-dispositions")]
                     DispositionTarget::Ozonetel { .. } => Some(rt.send_ozonetel(&e).await),

@@ -4,7 +4,7 @@
 
 use crate::gather::Gather;
 use super::{now_ms, Rt, DEFAULT_KEY};
-use crate::config::{DispositionVendor, TelephonyVendor};
+use crate::config::DispositionVendor;
 use crate::genesys::{self, GwsError};
 use crate::model::{Call, DispositionOutcome, DispositionTarget, EntryState, OutboxEntry, StoreAction};
 use super::view::genesys_key;
@@ -22,7 +22,7 @@ pub(super) struct SeenCall {
 
 impl Rt {
     /// Genesys: the outcome, or `None` while a live call's confirmation is awaited.
-    #[cfg_attr(not(feature = "genesys"), allow(dead_code))]
+    #[cfg_attr(not(feature = "genesys-dispositions"), allow(dead_code))]
     pub(super) async fn send_genesys(&self, e: &OutboxEntry) -> Option<DispositionOutcome> {
         let DispositionTarget::Genesys { call_id, disposition_key, .. } = &e.target else { return None };
         let Some(gws) = self.gws.as_ref() else { return Some(DispositionOutcome::Rejected("call-incomplete".into())) };
@@ -60,7 +60,7 @@ impl Rt {
     }
 
     pub(super) fn observe(self: &Rc<Self>, actions: &[StoreAction]) {
-        if self.vendor != DispositionVendor::Genesys || !TelephonyVendor::Genesys.built() {
+        if self.vendor != DispositionVendor::Genesys || !DispositionVendor::Genesys.built() {
             return;
         }
         let key_name = self.disposition_key().unwrap_or_else(|| DEFAULT_KEY.to_string());
