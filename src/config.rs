@@ -3,7 +3,7 @@
 //! Read field by field from a `json::Value`: a missing field keeps its default, an unknown
 //! or mistyped one is named in the error.
 
-use crate::gather::{Gather, GatherAll};
+use crate::gather::{Gather, GatherAll, GatherText};
 use crate::json::Value;
 
 /// Everything the host page can configure. Field names are camelCase in JSON and
@@ -94,7 +94,7 @@ pub const DEFAULT_OZONETEL_URL: &str = "https://in1-ccaas-api.ozonetel.com";
 impl OzonetelConfig {
     /// The API base URL without a trailing slash.
     pub fn base(&self) -> &str {
-        self.base_url.trim_end_matches('/')
+        crate::text::trim_end_byte(&self.base_url, b'/')
     }
 }
 
@@ -173,12 +173,11 @@ fn is_http_url(u: &str) -> bool {
 /// Whether a URL points at this machine (where the simulator runs).
 fn is_loopback_url(u: &str) -> bool {
     let rest = crate::text::find(u, "://").map_or(u, |i| &u[i + "://".len()..]);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let name = if host.starts_with('[') {
-        host.split(']').next().unwrap_or("").trim_start_matches('[')
-    } else {
-        host.split(':').next().unwrap_or("")
+    let host = crate::text::before(rest, b"/?#");
+    let host = host.bytes().rposition(|b| b == b'@').map_or(host, |at| &host[at + 1..]);
+    let name = match host.strip_prefix('[') {
+        Some(v6) => crate::text::before(v6, b"]"),
+        None => crate::text::before(host, b":"),
     };
     name == "localhost" || name == "::1" || is_v4_loopback(name)
 }
@@ -186,7 +185,7 @@ fn is_loopback_url(u: &str) -> bool {
 /// `127.a.b.c` written as four decimal bytes without leading zeros (as `Ipv4Addr` reads
 /// them; its parser is a kilobyte the widget does not otherwise need).
 fn is_v4_loopback(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('.').gather();
+    let parts: Vec<&str> = crate::text::parts(name, b'.').gather();
     let byte = |p: &str| {
         !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
             && p.parse::<u16>().is_ok_and(|n| n <= 255)
@@ -242,7 +241,7 @@ const OZONETEL_FIELDS: &[&str] =
 
 /// A field the widget does not know, with the one it probably meant.
 fn unknown_field(prefix: &str, key: &str, known: &[&str]) -> ConfigError {
-    let hint = match known.iter().find(|k| k.eq_ignore_ascii_case(key) || k.eq_ignore_ascii_case(&key.replace(['-', '_'], ""))) {
+    let hint = match known.iter().find(|k| k.eq_ignore_ascii_case(key) || k.eq_ignore_ascii_case(&key.chars().filter(|c| !matches!(c, '-' | '_')).gather_text())) {
         Some(k) => format!(" (did you mean \"{prefix}{k}\"?)"),
         None => {
             let mut list = String::from(" (the fields are: ");
@@ -461,7 +460,7 @@ impl WidgetConfig {
 
     /// The GWS base URL without a trailing slash.
     pub fn gws_base(&self) -> &str {
-        self.gws_url.trim_end_matches('/')
+        crate::text::trim_end_byte(&self.gws_url, b'/')
     }
 }
 

@@ -8,7 +8,7 @@ pub fn matches(pattern: &str, channel: &str) -> bool {
     if let Some(prefix) = pattern.strip_suffix("/**") {
         rest_after(prefix, channel).is_some_and(|rest| !rest.is_empty())
     } else if let Some(prefix) = pattern.strip_suffix("/*") {
-        rest_after(prefix, channel).is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        rest_after(prefix, channel).is_some_and(|rest| !rest.is_empty() && !rest.bytes().any(|b| b == b'/'))
     } else {
         pattern == channel
     }

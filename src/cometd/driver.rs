@@ -271,7 +271,7 @@ fn send(shared: &Rc<Shared>, request: Request) {
     let id = request.id;
     let url = format!(
         "{}{}",
-        shared.url.trim_end_matches('/'),
+        crate::text::trim_end_byte(&shared.url, b'/'),
         request.kind.url_suffix()
     );
     let headers = shared.headers.as_ref().map(|h| h()).unwrap_or_default();

@@ -89,8 +89,12 @@ pub struct BayeuxError {
 impl BayeuxError {
     /// Parses `code:args:message`; never fails.
     pub fn parse(text: &str) -> BayeuxError {
-        let mut parts = text.splitn(3, ':');
-        let (code, args, message) = (parts.next(), parts.next(), parts.next());
+        // `code:args:message`: the message may hold colons of its own.
+        let field = |s: &'_ str| crate::text::find(s, ":");
+        let code = Some(crate::text::before(text, b":"));
+        let after_code = field(text).map(|i| &text[i + 1..]);
+        let args = after_code.map(|r| crate::text::before(r, b":"));
+        let message = after_code.and_then(|r| field(r).map(|i| &r[i + 1..]));
         let parsed_code = code.and_then(|c| c.trim().parse::<u16>().ok());
         match (parsed_code, args, message) {
             (Some(code), Some(args), Some(message)) => BayeuxError {
@@ -98,7 +102,7 @@ impl BayeuxError {
                 args: if args.is_empty() {
                     Vec::new()
                 } else {
-                    args.split(',').map(str::to_owned).gather()
+                    crate::text::parts(args, b',').map(str::to_owned).gather()
                 },
                 message: message.to_owned(),
             },

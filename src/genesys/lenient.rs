@@ -34,7 +34,7 @@ pub fn value_seconds(v: &Value) -> Option<u64> {
             .as_u64()
             .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
         Value::String(s) => {
-            let whole = s.trim().split('.').next().unwrap_or("");
+            let whole = crate::text::before(s.trim(), b".");
             if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }

@@ -11,7 +11,7 @@ use web_sys::{Element, MouseEvent};
 /// (`;ext=…`, `;phone-context=…`) cut off. `None` for anything that is not `tel:`.
 pub fn number_of_tel_url(href: &str) -> Option<String> {
     let rest = href.trim().strip_prefix("tel:").or_else(|| href.trim().strip_prefix("TEL:"))?;
-    let main = rest.split(';').next().unwrap_or("");
+    let main = crate::text::before(rest, b";");
     use crate::text::replace;
     let decoded = replace(&replace(&replace(main, "%20", ""), "%2B", "+"), "%2b", "+");
     let number: String = decoded.chars().filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#')).gather_text();

@@ -202,7 +202,7 @@ impl Value {
             return Some(self);
         }
         let path = pointer.strip_prefix('/')?;
-        path.split('/')
+        crate::text::parts(path, b'/')
             .map(|token| crate::text::replace(&crate::text::replace(token, "~1", "/"), "~0", "~"))
             .try_fold(self, |target, token| match target {
                 Value::Object(map) => map.get_mut(&token),

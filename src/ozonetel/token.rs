@@ -15,7 +15,7 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
             _ => return None,
         } as u32)
     }
-    let bytes = input.trim_end_matches('=').as_bytes();
+    let bytes = crate::text::trim_end_byte(input, b'=').as_bytes();
     if bytes.len() % 4 == 1 {
         return None;
     }
@@ -35,7 +35,11 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
 
 /// The `exp` claim (seconds since the epoch) of a JWT, without checking its signature.
 pub fn jwt_exp(token: &str) -> Option<u64> {
-    let payload = token.trim().split('.').nth(1)?;
+    // The second of the token's dot-separated parts (`text::find`: no char searcher for
+    // this one use).
+    let token = token.trim();
+    let rest = &token[crate::text::find(token, ".")? + 1..];
+    let payload = &rest[..crate::text::find(rest, ".").unwrap_or(rest.len())];
     let json = base64url_decode(payload)?;
     let v = crate::json::parse(core::str::from_utf8(&json).ok()?).ok()?;
     let exp = v.get("exp")?;
@@ -234,6 +238,10 @@ mod tests {
             Some(1_735_689_600)
         );
         assert_eq!(jwt_exp(&jwt(r#"{"sub":"x"}"#)), None);
+        // The payload is the second part, with or without a signature after it.
+        let full = jwt(r#"{"exp":7}"#);
+        assert_eq!(jwt_exp(full.trim_end_matches(".sig")), Some(7));
+        assert_eq!(jwt_exp(&format!(" {full}\n")), Some(7));
         assert_eq!(jwt_exp("not-a-jwt"), None);
         assert_eq!(jwt_exp("a.%%%.c"), None);
         assert_eq!(jwt_exp(""), None);

@@ -25,7 +25,7 @@ fn unreachable(e: &NetError) -> GwsError {
 impl GwsSession {
     pub fn new(base: &str, basic: Option<(&str, &str)>) -> Self {
         Self {
-            base: base.trim_end_matches('/').to_string(),
+            base: crate::text::trim_end_byte(base, b'/').to_string(),
             authorization: basic.map(|(u, p)| net::basic_auth(u, p)),
             csrf: RefCell::new(None),
             cancel: AbortController::new().expect("AbortController exists in every supported browser"),

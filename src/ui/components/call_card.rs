@@ -59,7 +59,7 @@ pub fn state_text(state: &CallState) -> Option<Text> {
 /// (`WWE_PARTY_5005.firstname`).
 pub fn user_data_value<'a>(data: &'a crate::json::Map<String, Value>, key: &str) -> Option<&'a Value> {
     data.get(key).or_else(|| {
-        let mut parts = key.split('.');
+        let mut parts = crate::text::parts(key, b'.');
         let first = data.get(parts.next()?)?;
         parts.try_fold(first, |v, part| v.get(part))
     })

@@ -21,7 +21,9 @@ use crate::i18n::reason_text;
 
 /// `YYYY-MM-DDTHH:MM` (a datetime-local value) as Ozonetel's `YYYY-MM-DD HH:MM`.
 pub fn callback_value(input: &str) -> String {
-    input.trim().replacen('T', " ", 1).chars().take(16).gather_text()
+    let mut date_done = false;
+    let mut first_t = |c| if c == 'T' && !date_done { date_done = true; ' ' } else { c };
+    input.trim().chars().take(16).map(|c| first_t(c)).gather_text()
 }
 
 /// Lower case for matching: the browser's (full Unicode, and no case tables in our wasm).
