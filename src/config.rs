@@ -156,8 +156,9 @@ pub enum DispositionVendor {
 }
 
 impl DispositionVendor {
-    /// Whether this build records dispositions at the vendor (Cargo features `genesys`,
-    /// `ozonetel-dispositions`); a build without one never reaches its sender.
+    /// Whether this build records dispositions at the vendor (Cargo features
+    /// `genesys-dispositions`, `ozonetel-dispositions`); a build without one never reaches
+    /// its sender.
     pub const fn built(self) -> bool {
         match self {
             DispositionVendor::Genesys => cfg!(feature = "genesys-dispositions"),

@@ -90,12 +90,13 @@ impl BayeuxError {
     /// Parses `code:args:message`; never fails.
     pub fn parse(text: &str) -> BayeuxError {
         // `code:args:message`: the message may hold colons of its own.
-        let field = |s: &'_ str| crate::text::find(s, ":");
-        let code = Some(crate::text::before(text, b":"));
-        let after_code = field(text).map(|i| &text[i + 1..]);
+        fn after_colon(s: &str) -> Option<&str> {
+            crate::text::find(s, ":").map(|i| &s[i + 1..])
+        }
+        let parsed_code = crate::text::before(text, b":").trim().parse::<u16>().ok();
+        let after_code = after_colon(text);
         let args = after_code.map(|r| crate::text::before(r, b":"));
-        let message = after_code.and_then(|r| field(r).map(|i| &r[i + 1..]));
-        let parsed_code = code.and_then(|c| c.trim().parse::<u16>().ok());
+        let message = after_code.and_then(after_colon);
         match (parsed_code, args, message) {
             (Some(code), Some(args), Some(message)) => BayeuxError {
                 code: Some(code),
