@@ -35,11 +35,7 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
 
 /// The `exp` claim (seconds since the epoch) of a JWT, without checking its signature.
 pub fn jwt_exp(token: &str) -> Option<u64> {
-    // The second of the token's dot-separated parts (`text::find`: no char searcher for
-    // this one use).
-    let token = token.trim();
-    let rest = &token[crate::text::find(token, ".")? + 1..];
-    let payload = &rest[..crate::text::find(rest, ".").unwrap_or(rest.len())];
+    let payload = crate::text::parts(token.trim(), b'.').nth(1)?;
     let json = base64url_decode(payload)?;
     let v = crate::json::parse(core::str::from_utf8(&json).ok()?).ok()?;
     let exp = v.get("exp")?;
