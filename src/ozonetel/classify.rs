@@ -109,10 +109,11 @@ impl OzonetelOutcome {
     }
 }
 
-/// The text between the first `open` and the next `close`.
-fn between(s: &str, open: char, close: char) -> Option<&str> {
-    let start = s.find(open)? + open.len_utf8();
-    let len = s[start..].find(close)?;
+/// The text between the first ASCII `open` and the next `close` (by bytes: a `char`
+/// pattern would bring the standard library's char searcher for these two calls).
+fn between(s: &str, open: u8, close: u8) -> Option<&str> {
+    let start = s.bytes().position(|b| b == open)? + 1;
+    let len = s[start..].bytes().position(|b| b == close)?;
     Some(&s[start..start + len])
 }
 
@@ -168,12 +169,12 @@ fn classify_text(status: &str, text: &str) -> OzonetelOutcome {
     } else if has("invalid ucid") && has(" or did") {
         let after_ucid = crate::text::find(&t, " or did").map_or("", |i| &text[i..]);
         O::InvalidUcidOrDid {
-            ucid: between(text, '[', ']').unwrap_or("").to_string(),
-            did: between(after_ucid, '[', ']').unwrap_or("").to_string(),
+            ucid: between(text, b'[', b']').unwrap_or("").to_string(),
+            did: between(after_ucid, b'[', b']').unwrap_or("").to_string(),
         }
     } else if has("invalid ucid") {
         O::InvalidUcid {
-            ucid: between(text, '(', ')').map(str::to_string),
+            ucid: between(text, b'(', b')').map(str::to_string),
         }
     } else if has("empty disposition") {
         O::EmptyDisposition

@@ -150,7 +150,7 @@ pub fn token_from_text(body: &str) -> Option<String> {
         Err(_) => Some(body.to_string()),
     }
     .map(|t| t.trim().to_string())
-    .filter(|t| !t.is_empty() && !t.contains(char::is_whitespace) && !t.starts_with('<'))
+    .filter(|t| !t.is_empty() && !t.chars().any(char::is_whitespace) && !t.starts_with('<'))
 }
 
 /// Calls the host's callback and waits (bounded) for its token.
