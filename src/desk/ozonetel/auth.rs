@@ -102,41 +102,37 @@ impl OzonetelAuth {
         retry
     }
 
+    /// A new token: from the host's callback; else `GET tokenUrl` (with the CRM's cookies:
+    /// `{"token": …}` or the token as text); else, the simulator's way, generateToken with
+    /// the API key from the page's config. One request await for both URLs (each await is
+    /// code of its own in the state machine every Ozonetel request carries).
     async fn fetch(&self) -> Result<String, String> {
         let provider = self.provider.borrow().clone();
         if let Some(f) = provider {
             return from_provider(&f).await;
         }
-        if !self.token_url.is_empty() {
-            return self.ask_token_url().await;
-        }
-        if !self.api_key.is_empty() {
-            return self.generate().await;
-        }
-        Err(NO_TOKEN.into())
-    }
-
-    /// `GET tokenUrl` (with the CRM's cookies): `{"token": "…"}` or the token as text.
-    async fn ask_token_url(&self) -> Result<String, String> {
-        let req = HttpRequest::get(self.token_url.clone()).timeout_ms(TOKEN_WAIT_MS as u32);
+        let by_url = !self.token_url.is_empty();
+        let req = if by_url {
+            HttpRequest::get(self.token_url.clone()).timeout_ms(TOKEN_WAIT_MS as u32)
+        } else if !self.api_key.is_empty() {
+            let body = ozonetel::generate_token_body(&self.user_name).map_err(|_| "oz:username-missing".to_string())?;
+            HttpRequest::post_json(format!("{}{}", self.base, ozonetel::GENERATE_TOKEN_PATH), body.to_string())
+                .header("apiKey", &self.api_key)
+                .without_cookies()
+        } else {
+            return Err(NO_TOKEN.into());
+        };
         let reply = net::send(req, None).await.map_err(|_| OFFLINE.to_string())?;
+        if !by_url {
+            return ozonetel::parse_token(&reply.body).map_err(|o| match o.code() {
+                "oz:unknown" => NO_TOKEN.to_string(),
+                code => code.to_string(),
+            });
+        }
         if !(200..300).contains(&reply.status) {
             return Err(NO_TOKEN.into());
         }
         token_from_text(&reply.body).ok_or_else(|| NO_TOKEN.into())
-    }
-
-    /// The simulator's way: generateToken with the API key from the page's config.
-    async fn generate(&self) -> Result<String, String> {
-        let body = ozonetel::generate_token_body(&self.user_name).map_err(|_| "oz:username-missing".to_string())?;
-        let req = HttpRequest::post_json(format!("{}{}", self.base, ozonetel::GENERATE_TOKEN_PATH), body.to_string())
-            .header("apiKey", &self.api_key)
-            .without_cookies();
-        let reply = net::send(req, None).await.map_err(|_| OFFLINE.to_string())?;
-        ozonetel::parse_token(&reply.body).map_err(|o| match o.code() {
-            "oz:unknown" => NO_TOKEN.to_string(),
-            code => code.to_string(),
-        })
     }
 }
 
