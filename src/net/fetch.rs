@@ -1,12 +1,14 @@
-//! The wasm side of `net`: runs an `HttpRequest` through the browser's fetch.
+//! The wasm side of `net`: runs an `HttpRequest` through the browser's fetch (web-sys's
+//! `RequestInit` and `Response` directly: gloo-net's builder would bring the http crate's
+//! method table and its error conversions into every build).
 
 use crate::gather::Gather;
 use super::{EarlyRequest, HttpReply, HttpRequest, Method, NetError};
-use gloo_net::http::{RequestBuilder, Response};
+use wasm_bindgen_futures::JsFuture;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, RequestCredentials};
+use web_sys::{AbortController, RequestCredentials, RequestInit, Response};
 
 /// Headers the adapters read from answers (CORS exposes exactly these).
 const READ_HEADERS: [&str; 2] = ["X-CSRF-HEADER", "X-CSRF-TOKEN"];
@@ -57,35 +59,36 @@ pub async fn send(req: HttpRequest, cancel: Option<&web_sys::AbortSignal>) -> Re
         }
     };
 
-    let response = match early {
+    let answer = match early {
         // Sent by the loader, with the same timeout; its answer is this request's.
-        Some(answer) => Response::from(
-            wasm_bindgen_futures::JsFuture::from(answer).await.map_err(|_| failure())?.unchecked_into::<web_sys::Response>(),
-        ),
+        Some(answer) => answer,
         None => {
-            let url = &req.url;
-            let mut builder = match req.method {
-                Method::Get => RequestBuilder::new(url),
-                Method::Post => RequestBuilder::new(url).method(gloo_net::http::Method::POST),
-            }
-            .credentials(if req.cookies { RequestCredentials::Include } else { RequestCredentials::SameOrigin })
-            .abort_signal(Some(&controller.signal()));
+            let init = RequestInit::new();
+            init.set_method(match req.method {
+                Method::Get => "GET",
+                Method::Post => "POST",
+            });
+            init.set_credentials(if req.cookies { RequestCredentials::Include } else { RequestCredentials::SameOrigin });
+            init.set_signal(Some(&controller.signal()));
+            let headers = web_sys::Headers::new().map_err(|_| NetError::Unreachable("request"))?;
             for (name, value) in &req.headers {
-                builder = builder.header(name, value);
+                headers.append(name, value).map_err(|_| NetError::Unreachable("request"))?;
             }
-            let request = match req.body {
-                Some(body) => builder.body(body),
-                None => builder.build(),
+            init.set_headers(&headers);
+            if let Some(body) = &req.body {
+                init.set_body(&body.into());
             }
-            .map_err(|_| NetError::Unreachable("request"))?;
-            request.send().await.map_err(|_| failure())?
+            let window = web_sys::window().ok_or(NetError::Unreachable("request"))?;
+            window.fetch_with_str_and_init(&req.url, &init)
         }
     };
+    let response: Response = JsFuture::from(answer).await.map_err(|_| failure())?.unchecked_into();
     let headers = READ_HEADERS
         .iter()
-        .filter_map(|name| response.headers().get(name).map(|v| ((*name).to_string(), v)))
+        .filter_map(|name| response.headers().get(name).ok().flatten().map(|v| ((*name).to_string(), v)))
         .gather();
     let status = response.status();
-    let body = response.text().await.map_err(|_| failure())?;
+    let text = response.text().map_err(|_| failure())?;
+    let body = JsFuture::from(text).await.map_err(|_| failure())?.as_string().unwrap_or_default();
     Ok(HttpReply { status, headers, body })
 }
