@@ -5,6 +5,7 @@
 //! (`cometd`, `genesys`, `model`, `ozonetel`) never touch the browser, so `cargo test`
 //! covers them natively.
 
+pub mod cell;
 pub mod cometd;
 pub mod config;
 pub mod gather;
@@ -27,6 +28,7 @@ pub mod ui;
 
 #[cfg(target_arch = "wasm32")]
 mod entry {
+    use crate::cell::Borrowing;
     use crate::config::WidgetConfig;
     use crate::model::{AgentStateOperation, CallOperation};
     use crate::host::click_to_dial::ClickToDial;
@@ -70,7 +72,7 @@ mod entry {
     #[wasm_bindgen]
     impl WidgetHandle {
         fn desk(&self) -> Result<Rc<crate::desk::AgentDesk>, JsValue> {
-            self.host.desk.borrow().clone().ok_or_else(|| JsValue::from_str("crm-call-widget: the widget was destroyed"))
+            self.host.desk.read().clone().ok_or_else(|| JsValue::from_str("crm-call-widget: the widget was destroyed"))
         }
 
         /// Dials `number` from the agent's phone, attaching `userData` (optional object).
@@ -103,7 +105,7 @@ mod entry {
         pub fn attach_user_data(&self, data: JsValue) -> Result<(), JsValue> {
             let Some(map) = object_map(&data)? else { return Err(JsValue::from_str("crm-call-widget: attachUserData needs an object")) };
             let call_id = {
-                let store = self.host.store.borrow();
+                let store = self.host.store.read();
                 store.active().filter(|c| !c.state.is_released()).map(|c| c.id.clone())
             };
             let Some(call_id) = call_id else { return Err(JsValue::from_str("crm-call-widget: there is no call to attach data to")) };
@@ -172,16 +174,16 @@ mod entry {
         /// Calls `listener(detail)` for every event `name` (the same as listening for the
         /// CustomEvent on the element). Returns nothing; `destroy()` drops every listener.
         pub fn on(&self, name: &str, listener: js_sys::Function) {
-            self.host.listeners.borrow_mut().push((name.to_string(), listener));
+            self.host.listeners.write().push((name.to_string(), listener));
         }
 
         /// Unmounts the widget and ends everything it started: the long poll, timers,
         /// requests in flight and listeners.
         pub fn destroy(&mut self) {
-            if let Some(desk) = self.host.desk.borrow_mut().take() {
+            if let Some(desk) = self.host.desk.write().take() {
                 desk.stop();
             }
-            self.host.listeners.borrow_mut().clear();
+            self.host.listeners.write().clear();
             self._click_to_dial = None;
             self._ask_permission = None;
             self.host.alert.stop();

@@ -40,6 +40,7 @@
 //! worker script or a `blob:` worker, which a strict host CSP may forbid, so this driver
 //! does not.
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -126,7 +127,7 @@ impl CometdDriver {
                     pump(&shared, Event::NetworkBack);
                 }
             });
-            shared.state.borrow_mut().online = Some(online);
+            shared.state.write().online = Some(online);
         }
         pump(&shared, Event::Start);
         CometdHandle { shared }
@@ -207,7 +208,7 @@ impl Drop for Shared {
 /// are queued and handled after the current actions.
 fn pump(shared: &Rc<Shared>, event: Event) {
     {
-        let mut state = shared.state.borrow_mut();
+        let mut state = shared.state.write();
         state.queue.push_back(event);
         if state.pumping {
             return;
@@ -216,7 +217,7 @@ fn pump(shared: &Rc<Shared>, event: Event) {
     }
     loop {
         let actions: Vec<Action> = {
-            let mut state = shared.state.borrow_mut();
+            let mut state = shared.state.write();
             let Some(event) = state.queue.pop_front() else {
                 state.pumping = false;
                 break;
@@ -238,7 +239,7 @@ fn carry_out(shared: &Rc<Shared>, action: Action) {
         Action::Send(request) => send(shared, request),
         Action::Abort(id) => {
             let found = {
-                let mut state = shared.state.borrow_mut();
+                let mut state = shared.state.write();
                 let index = state.requests.iter().position(|(r, _)| *r == id);
                 index.map(|i| state.requests.swap_remove(i).1)
             };
@@ -254,11 +255,11 @@ fn carry_out(shared: &Rc<Shared>, action: Action) {
                 }
             };
             let timeout = crate::timer::after(after_ms.min(u64::from(i32::MAX as u32)) as u32, fire);
-            let old = shared.state.borrow_mut().timer.replace(timeout);
+            let old = shared.state.write().timer.replace(timeout);
             drop(old);
         }
         Action::CancelWake => {
-            let old = shared.state.borrow_mut().timer.take();
+            let old = shared.state.write().timer.take();
             drop(old);
         }
         Action::Report(event) => (shared.on_event)(event),
@@ -298,7 +299,7 @@ fn send(shared: &Rc<Shared>, request: Request) {
             },
         );
     }
-    shared.state.borrow_mut().requests.push((id, xhr.clone()));
+    shared.state.write().requests.push((id, xhr.clone()));
     let weak = Rc::downgrade(shared);
     let deadline_ms = request.timeout_ms.min(u64::from(i32::MAX as u32)) as u32;
     spawn_local(async move {
@@ -314,7 +315,7 @@ fn send(shared: &Rc<Shared>, request: Request) {
         drop(deadline);
         let Some(shared) = weak.upgrade() else { return };
         let wanted = {
-            let mut state = shared.state.borrow_mut();
+            let mut state = shared.state.write();
             let before = state.requests.len();
             crate::gather::keep(&mut state.requests, |(r, _)| *r != id);
             state.requests.len() < before

@@ -11,6 +11,7 @@ mod ozonetel;
 pub mod telephony;
 mod wrap_up_shelf;
 
+use crate::cell::Borrowing;
 use crate::config::{TelephonyVendor, WidgetConfig};
 use crate::host::tabs::{coordination_key, TabCoordinator, TabHooks, TabMessage};
 use crate::i18n::Lang;
@@ -184,7 +185,7 @@ impl AgentDesk {
         if self.core.closed.replace(true) {
             return;
         }
-        if let Some(tabs) = self.core.tabs.borrow_mut().take() {
+        if let Some(tabs) = self.core.tabs.write().take() {
             tabs.stop();
         }
         self.core.dispositions.stop();
@@ -253,7 +254,7 @@ impl AgentDesk {
             }),
         };
         let tabs = TabCoordinator::start(&key, hooks);
-        *core.tabs.borrow_mut() = Some(tabs);
+        *core.tabs.write() = Some(tabs);
         if !core.leading.get() {
             // Ask the sender where the outbox stands (it answers with its state).
             core.tell_tabs(TabMessage::Outbox { payload: crate::json::json!({"hello": true}) });

@@ -4,6 +4,7 @@
 //! (the panel's event sink, the disposition runtime, the agent's other tabs, the wrap-up
 //! shelf). A new vendor is one more folder beside `genesys/` and `ozonetel/`.
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 use super::dispositions::Dispositions;
 use super::events::DeskEvent;
@@ -124,13 +125,13 @@ impl DeskCore {
         if !self.leading.get() && !any_tab {
             return;
         }
-        if let Some(tabs) = self.tabs.borrow().as_ref() {
+        if let Some(tabs) = self.tabs.read().as_ref() {
             tabs.post(&message);
         }
     }
 
     pub fn other_tabs(&self) -> usize {
-        self.tabs.borrow().as_ref().map_or(0, |t| t.other_tabs())
+        self.tabs.read().as_ref().map_or(0, |t| t.other_tabs())
     }
 
     /// Once, after the first look at the vendor's calls: the calls kept from before the
@@ -156,7 +157,7 @@ impl DeskCore {
     /// Keeps the store's calls in storage (the leading tab does, once the shelf was read).
     pub fn shelve(&self, store: &crate::model::CallStore) {
         if self.leading.get() && self.shelf_restored.get() && !self.closed.get() {
-            wrap_up_shelf::save(self.config.telephony_name(), store.agent.user_name.trim(), store, &mut self.shelf_written.borrow_mut());
+            wrap_up_shelf::save(self.config.telephony_name(), store.agent.user_name.trim(), store, &mut self.shelf_written.write());
         }
     }
 }

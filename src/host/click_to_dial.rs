@@ -1,6 +1,7 @@
 //! Click-to-dial (opt-in, `clickToDial: true`): a click on any `tel:` link in the host
 //! page dials that number from the panel instead of handing it to the operating system.
 
+use crate::cell::Borrowing;
 use crate::gather::GatherText;
 use crate::host::HostLink;
 use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
@@ -37,7 +38,7 @@ impl ClickToDial {
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .and_then(|el| el.closest("a[href^='tel:'], a[href^='TEL:']").ok().flatten());
             let Some(number) = link.and_then(|a| a.get_attribute("href")).and_then(|h| number_of_tel_url(&h)) else { return };
-            let desk = host.desk.borrow().clone();
+            let desk = host.desk.read().clone();
             if let Some(desk) = desk {
                 event.prevent_default();
                 desk.dial(&number, None);

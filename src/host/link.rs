@@ -1,6 +1,7 @@
 //! HostLink: the widget's tie to the host page — its element (where events are sent) and
 //! the slot through which the host API reaches the running desk.
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 use crate::desk::AgentDesk;
 use crate::host::ringing_alert::RingingAlert;
@@ -69,7 +70,7 @@ impl HostLink {
             let _ = self.element.dispatch_event(&event);
         }
         let listeners: Vec<js_sys::Function> =
-            self.listeners.borrow().iter().filter(|(n, _)| n == name).map(|(_, f)| f.clone()).gather();
+            self.listeners.read().iter().filter(|(n, _)| n == name).map(|(_, f)| f.clone()).gather();
         for f in listeners {
             if let Err(e) = f.call1(&JsValue::NULL, &detail) {
                 web_sys::console::error_2(&JsValue::from_str(&format!("crm-call-widget: a '{name}' listener threw")), &e);

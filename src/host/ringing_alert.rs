@@ -2,6 +2,7 @@
 //! notification (permission asked on a click in the widget, never unprompted), a flashing
 //! tab title, and an optional ring sound while the call rings.
 
+use crate::cell::Borrowing;
 use gloo_timers::callback::Interval;
 use std::cell::{Cell, RefCell};
 use web_sys::{HtmlAudioElement, Notification, NotificationOptions, NotificationPermission};
@@ -41,8 +42,8 @@ impl RingingAlert {
 
     /// A call started ringing: `who` is the caller as the panel shows it.
     pub fn ringing(&self, call_id: &str, who: &str, heading: &str) {
-        if !self.ringing.borrow().iter().any(|c| c == call_id) {
-            self.ringing.borrow_mut().push(call_id.to_string());
+        if !self.ringing.read().iter().any(|c| c == call_id) {
+            self.ringing.write().push(call_id.to_string());
         }
         self.play();
         let Some(doc) = document() else { return };
@@ -55,9 +56,9 @@ impl RingingAlert {
             options.set_tag("crm-call-widget-ringing");
             let _ = Notification::new_with_options(heading, &options);
         }
-        if self.flash.borrow().is_none() {
+        if self.flash.read().is_none() {
             let original = doc.title();
-            *self.title.borrow_mut() = Some(original.clone());
+            *self.title.write() = Some(original.clone());
             let alert = format!("☎ {heading}: {who}");
             let on = Cell::new(false);
             let interval = crate::timer::every(1_000, move || {
@@ -66,39 +67,39 @@ impl RingingAlert {
                     doc.set_title(if on.get() { &alert } else { &original });
                 }
             });
-            *self.flash.borrow_mut() = Some(interval);
+            *self.flash.write() = Some(interval);
         }
     }
 
     /// A ringing call was answered or ended (or the agent came back to the tab).
     pub fn settled(&self, call_id: &str) {
-        let was_ringing = self.ringing.borrow().iter().any(|c| c == call_id);
-        crate::gather::keep(&mut self.ringing.borrow_mut(), |c| c != call_id);
-        if was_ringing && self.ringing.borrow().is_empty() {
+        let was_ringing = self.ringing.read().iter().any(|c| c == call_id);
+        crate::gather::keep(&mut self.ringing.write(), |c| c != call_id);
+        if was_ringing && self.ringing.read().is_empty() {
             self.stop();
         }
     }
 
     fn play(&self) {
         let Some(url) = &self.sound_url else { return };
-        if self.audio.borrow().is_none() {
+        if self.audio.read().is_none() {
             if let Ok(audio) = HtmlAudioElement::new_with_src(url) {
                 audio.set_loop(true);
-                *self.audio.borrow_mut() = Some(audio);
+                *self.audio.write() = Some(audio);
             }
         }
-        if let Some(audio) = self.audio.borrow().as_ref() {
+        if let Some(audio) = self.audio.read().as_ref() {
             let _ = audio.play();
         }
     }
 
     pub fn stop(&self) {
-        self.ringing.borrow_mut().clear();
-        self.flash.borrow_mut().take();
-        if let (Some(title), Some(doc)) = (self.title.borrow_mut().take(), document()) {
+        self.ringing.write().clear();
+        self.flash.write().take();
+        if let (Some(title), Some(doc)) = (self.title.write().take(), document()) {
             doc.set_title(&title);
         }
-        if let Some(audio) = self.audio.borrow().as_ref() {
+        if let Some(audio) = self.audio.read().as_ref() {
             let _ = audio.pause();
             audio.set_current_time(0.0);
         }

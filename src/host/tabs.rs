@@ -136,6 +136,7 @@ pub fn coordination_key(gws_base: &str, agent: &str) -> String {
 pub use browser::{TabCoordinator, TabHooks};
 
 mod browser {
+    use crate::cell::Borrowing;
     use super::TabMessage;
     use gloo_events::EventListener;
     use js_sys::{Function, Promise, Reflect};
@@ -241,7 +242,7 @@ mod browser {
                     this.post(&TabMessage::Ping { tab: this.id.clone() });
                 }
             });
-            *this.watchdog.borrow_mut() = Some(interval);
+            *this.watchdog.write() = Some(interval);
         }
 
         pub fn is_leader(&self) -> bool {
@@ -255,7 +256,7 @@ mod browser {
 
         /// How many other tabs of this agent are open.
         pub fn other_tabs(&self) -> usize {
-            self.others.borrow().len()
+            self.others.read().len()
         }
 
         pub fn post(&self, message: &TabMessage) {
@@ -271,8 +272,8 @@ mod browser {
             }
             self.post(&TabMessage::Bye { tab: self.id.clone() });
             self.step_down();
-            self.watchdog.borrow_mut().take();
-            self.listeners.borrow_mut().clear();
+            self.watchdog.write().take();
+            self.listeners.write().clear();
             if let Some(channel) = &self.channel {
                 channel.close();
             }
@@ -312,12 +313,12 @@ mod browser {
                     }
                 }));
             }
-            *self.listeners.borrow_mut() = listeners;
+            *self.listeners.write() = listeners;
         }
 
         /// Another tab of the agent said it is open.
         fn met(&self, tab: &str) {
-            let mut others = self.others.borrow_mut();
+            let mut others = self.others.write();
             if !others.iter().any(|t| t == tab) {
                 others.push(tab.to_string());
             }
@@ -351,7 +352,7 @@ mod browser {
                     self.leader_heard_at.set(js_sys::Date::now());
                 }
                 TabMessage::Bye { tab } => {
-                    crate::gather::keep(&mut self.others.borrow_mut(), |t| t != tab);
+                    crate::gather::keep(&mut self.others.write(), |t| t != tab);
                 }
                 _ => {}
             }
@@ -364,15 +365,15 @@ mod browser {
             if this.stopped.get() || this.leader.get() {
                 return;
             }
-            if this.lock_callback.borrow().is_some() {
+            if this.lock_callback.read().is_some() {
                 if !steal {
                     return;
                 }
                 // Withdraw the queued request before taking the lock over.
-                if let Some(w) = this.withdraw.borrow_mut().take() {
+                if let Some(w) = this.withdraw.write().take() {
                     w.abort();
                 }
-                this.lock_callback.borrow_mut().take();
+                this.lock_callback.write().take();
             }
             let Some(locks) = lock_manager() else {
                 this.leader.set(true);
@@ -385,7 +386,7 @@ mod browser {
                 let held = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
                 match weak.upgrade() {
                     Some(this) if !this.stopped.get() => {
-                        *this.release.borrow_mut() = resolver;
+                        *this.release.write() = resolver;
                         this.leader.set(true);
                         this.post(&TabMessage::Here { tab: this.id.clone(), leader: true });
                         (this.hooks.became_leader)();
@@ -421,8 +422,8 @@ mod browser {
             });
             let _ = locks.request(&this.key, &options, &callback).catch(&on_reject);
             on_reject.forget();
-            *this.lock_callback.borrow_mut() = Some(callback);
-            *this.withdraw.borrow_mut() = withdraw;
+            *this.lock_callback.write() = Some(callback);
+            *this.withdraw.write() = withdraw;
         }
 
         /// Stops leading (if it did) and lets the next tab in line take over.
@@ -431,18 +432,18 @@ mod browser {
             if was_leader {
                 (self.hooks.lost_leadership)();
             }
-            match self.release.borrow_mut().take() {
+            match self.release.write().take() {
                 Some(release) => {
                     let _ = release.call0(&JsValue::NULL);
                 }
                 None => {
-                    if let Some(w) = self.withdraw.borrow().as_ref() {
+                    if let Some(w) = self.withdraw.read().as_ref() {
                         w.abort();
                     }
                 }
             }
-            self.withdraw.borrow_mut().take();
-            self.lock_callback.borrow_mut().take();
+            self.withdraw.write().take();
+            self.lock_callback.write().take();
         }
     }
 }

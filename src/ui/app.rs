@@ -3,6 +3,7 @@
 //! and lays out the panel: agent bar, connection banner, notices, calls (the active one
 //! first), recent dispositions, dialer.
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 use crate::config::WidgetConfig;
 use crate::desk::AgentDesk;
@@ -57,7 +58,7 @@ pub fn app(props: &AppProps) -> Html {
             desk
         })
     };
-    *props.host.desk.borrow_mut() = Some(desk.clone());
+    *props.host.desk.write() = Some(desk.clone());
     // What the host page last heard of (see the after-render effect below).
     let heard = use_mut_ref(Heard::default);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
@@ -70,7 +71,7 @@ pub fn app(props: &AppProps) -> Html {
         let focus = focus.clone();
         Callback::from(move |e: FocusEvent| {
             let el = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            focus.borrow_mut().entered(el);
+            focus.write().entered(el);
         })
     };
     let onfocusout = {
@@ -81,7 +82,7 @@ pub fn app(props: &AppProps) -> Html {
                 _ => false, // focus went nowhere (a click on the page's background, or its element left)
             };
             if left_panel {
-                *focus.borrow_mut() = FocusMemory::default();
+                *focus.write() = FocusMemory::default();
             } else if e.related_target().is_none() {
                 // Chromium reports a focused element's removal as a focusout to nowhere.
                 // Look again once the render that removed it is over: a card's own
@@ -100,7 +101,7 @@ pub fn app(props: &AppProps) -> Html {
         // removed element cannot say so itself).
         use_effect(move || {
             // A shared borrow: an event the page handles may render the panel again.
-            let heard = heard.borrow();
+            let heard = heard.read();
             store_effects(&host, &desk, &store, leading, &heard);
             emit_new_errors(&host, &notices, &heard);
             restore_focus(&root, &focus);
@@ -163,12 +164,12 @@ struct Heard {
 /// page the events between the store it last heard of and this one, and keeps the calls'
 /// wrap-up cards (see `AgentDesk::shelve_calls`).
 fn store_effects(host: &HostLink, desk: &AgentDesk, store: &CallStore, leading: bool, heard: &Heard) {
-    if heard.leading.get() == Some(leading) && *host.store.borrow() == *store {
+    if heard.leading.get() == Some(leading) && *host.store.read() == *store {
         return;
     }
     heard.leading.set(Some(leading));
-    let events = crate::host::events::events_between(&host.store.borrow(), store, crate::desk::now_ms());
-    *host.store.borrow_mut() = store.clone();
+    let events = crate::host::events::events_between(&host.store.read(), store, crate::desk::now_ms());
+    *host.store.write() = store.clone();
     for e in events {
         host.emit(e.name, &e.detail);
     }
@@ -217,7 +218,7 @@ fn restore_focus(root: &NodeRef, memory: &Rc<std::cell::RefCell<FocusMemory>>) {
     let Some(root) = root.cast::<web_sys::Element>() else { return };
     let Some(shadow) = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok() else { return };
     let (gone, opener, call_id) = {
-        let m = memory.borrow();
+        let m = memory.read();
         let Some(el) = m.element.as_ref() else { return };
         (!el.is_connected(), m.opener.clone(), m.call_id.clone())
     };

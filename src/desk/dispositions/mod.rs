@@ -23,6 +23,7 @@ mod via_genesys;
 mod via_ozonetel;
 mod view;
 
+use crate::cell::Borrowing;
 use super::events::DeskEvent;
 use super::genesys::session::GwsSession;
 use super::now_ms;
@@ -155,7 +156,7 @@ impl Dispositions {
         });
         if let Some(window) = web_sys::window() {
             let weak = Rc::downgrade(&rt);
-            *rt.online.borrow_mut() = Some(gloo_events::EventListener::new(&window, "online", move |_| {
+            *rt.online.write() = Some(gloo_events::EventListener::new(&window, "online", move |_| {
                 if let Some(rt) = weak.upgrade() {
                     rt.retry_waiting();
                 }
@@ -183,7 +184,7 @@ impl Dispositions {
 
     /// Where `disposition-saved` goes (the host element).
     pub fn set_host_events(&self, emit: Callback<(String, Value)>) {
-        *self.rt.host_event.borrow_mut() = Some(emit);
+        *self.rt.host_event.write() = Some(emit);
     }
 
     /// Store actions the desk produced (notifications, state reads): confirms Genesys
@@ -194,12 +195,12 @@ impl Dispositions {
 
     /// Where "pause after this call" goes (the telephony's agent state).
     pub fn set_agent_state_hook(&self, hook: Callback<AgentStateOperation>) {
-        *self.rt.agent_state.borrow_mut() = Some(hook);
+        *self.rt.agent_state.write() = Some(hook);
     }
 
     /// Who hears that Ozonetel says a call is over (its ucid).
     pub fn set_call_over_hook(&self, hook: Callback<String>) {
-        *self.rt.call_over.borrow_mut() = Some(hook);
+        *self.rt.call_over.write() = Some(hook);
     }
 
     /// The outbox key of a call on the panel.
@@ -225,7 +226,7 @@ impl Dispositions {
     /// Ozonetel telephony: a call is on the line (the code list is asked for with it).
     pub fn line_call(&self, call: OzonetelCall) {
         let first = self.rt.codes_for.replace(Some(call)).is_none();
-        if first && self.rt.codes.borrow().is_empty() {
+        if first && self.rt.codes.read().is_empty() {
             self.rt.load_codes();
         }
     }
@@ -239,7 +240,7 @@ impl Dispositions {
     /// The agent picked `choice` for a Genesys call.
     pub fn dispose_genesys(&self, call: &Call, choice: DispositionChoice) -> Result<(), &'static str> {
         let target = genesys::disposition_target(call, self.rt.disposition_key());
-        self.rt.calls.borrow_mut().get_or_insert_with(target.key(), || SeenCall {
+        self.rt.calls.write().get_or_insert_with(target.key(), || SeenCall {
             id: call.id.clone(),
             released: call.state.is_released(),
             value: None,
@@ -254,7 +255,7 @@ impl Dispositions {
         if !self.rt.records_at_ozonetel() {
             return Err(crate::desk::NOT_OZONETEL);
         }
-        let call = self.rt.oz_call.borrow().clone().ok_or("oz:invalid-ucid")?;
+        let call = self.rt.oz_call.read().clone().ok_or("oz:invalid-ucid")?;
         let target = ozonetel::disposition_target(&call.ucid, &call.did, &call.agent_id);
         let label = if call.caller_id.is_empty() { call.ucid.clone() } else { call.caller_id.clone() };
         self.rt.enqueue(target, label, choice)
@@ -262,7 +263,7 @@ impl Dispositions {
 
     /// Whether the outbox holds a saved disposition under `key`.
     pub fn is_saved(&self, key: &str) -> bool {
-        self.rt.outbox.borrow().get(key).is_some_and(|e| e.state == EntryState::Saved)
+        self.rt.outbox.read().get(key).is_some_and(|e| e.state == EntryState::Saved)
     }
 
     /// Send a failed entry again now.
@@ -300,7 +301,7 @@ impl Dispositions {
         self.rt.api.auth.set_provider(provider);
         // What waited for a token may go now.
         self.rt.retry_waiting();
-        if self.rt.codes.borrow().is_empty() {
+        if self.rt.codes.read().is_empty() {
             Rt::fetch_codes(&self.rt);
         }
     }
@@ -312,7 +313,7 @@ impl Dispositions {
 
     /// How this tab reaches the agent's other tabs (outbox messages).
     pub fn set_tab_link(&self, post: Callback<Value>) {
-        *self.rt.tab_post.borrow_mut() = Some(post);
+        *self.rt.tab_post.write() = Some(post);
     }
 
     /// This tab becomes the agent's one sender (`true`), or stops sending (`false`). A new
@@ -326,7 +327,7 @@ impl Dispositions {
             rt.take_up_storage();
             rt.change(|_| {});
         } else {
-            rt.timer.borrow_mut().take();
+            rt.timer.write().take();
         }
     }
 
@@ -338,8 +339,8 @@ impl Dispositions {
     /// Stops timers and listeners; nothing more is sent from this page.
     pub fn stop(&self) {
         self.rt.closed.set(true);
-        self.rt.timer.borrow_mut().take();
-        self.rt.later.borrow_mut().clear();
-        self.rt.online.borrow_mut().take();
+        self.rt.timer.write().take();
+        self.rt.later.write().clear();
+        self.rt.online.write().take();
     }
 }

@@ -1,6 +1,7 @@
 //! The outbox's life in the browser: picks go in, every change is stored, shown and
 //! shared, due entries are sent by the vendor's sender, answers come back, timers re-arm.
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 use super::via_genesys::prune_seen;
 use super::{now_ms, Rt, SAVED_CARD_MS};
@@ -36,7 +37,7 @@ impl Rt {
             Err(_) => result = Err("oz:empty-disposition"),
         });
         if result.is_ok() {
-            if let Some(e) = self.outbox.borrow().entries().iter().find(|e| e.key == key_of) {
+            if let Some(e) = self.outbox.read().entries().iter().find(|e| e.key == key_of) {
                 let (target, choice) = (target_to_value(&e.target), choice_to_value(&e.choice));
                 self.forward(json!({"pick": {"target": target, "choice": choice, "label": label}}));
             }
@@ -52,7 +53,7 @@ impl Rt {
     }
 
     pub(super) fn discard(self: &Rc<Self>, key: &str) {
-        self.forgotten.borrow_mut().push(key.to_string());
+        self.forgotten.write().push(key.to_string());
         self.change(|ob| {
             let _ = ob.discard(key);
         });
@@ -62,8 +63,8 @@ impl Rt {
     /// writes storage, tells the panel, and arms the timer.
     pub(super) fn change(self: &Rc<Self>, f: impl FnOnce(&mut DispositionOutbox)) {
         let before = self.outbox_states();
-        f(&mut self.outbox.borrow_mut());
-        prune_seen(&mut self.calls.borrow_mut(), |k| self.outbox.borrow().get(k).is_some());
+        f(&mut self.outbox.write());
+        prune_seen(&mut self.calls.write(), |k| self.outbox.read().get(k).is_some());
         self.persist();
         let changed = self.react_to(&before);
         self.publish();
@@ -75,14 +76,14 @@ impl Rt {
 
     /// Where every entry stands now, to compare with after a change.
     pub(super) fn outbox_states(&self) -> Map<String, EntryState> {
-        self.outbox.borrow().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect()
+        self.outbox.read().entries().iter().map(|e| (e.key.clone(), e.state.clone())).collect()
     }
 
     /// Reacts to the entries whose state differs from `before` (Saved, Queued); says
     /// whether any did.
     pub(super) fn react_to(self: &Rc<Self>, before: &Map<String, EntryState>) -> bool {
         let changed: Vec<OutboxEntry> =
-            self.outbox.borrow().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().gather();
+            self.outbox.read().entries().iter().filter(|e| before.get(&e.key) != Some(&e.state)).cloned().gather();
         for e in &changed {
             match e.state {
                 EntryState::Saved => self.on_saved(e),
@@ -97,7 +98,7 @@ impl Rt {
     pub(super) fn on_queued(self: &Rc<Self>, e: &OutboxEntry) {
         let call_id = match &e.target {
             DispositionTarget::Genesys { .. } => {
-                self.calls.borrow().get(&e.key).filter(|c| !c.released).map(|c| c.id.clone())
+                self.calls.read().get(&e.key).filter(|c| !c.released).map(|c| c.id.clone())
             }
             DispositionTarget::Ozonetel { ucid, .. } => self.line_calls().then(|| ucid.clone()),
         };
@@ -124,7 +125,7 @@ impl Rt {
         };
         // One tab (the sender) tells its page and pauses the agent; the others only show it.
         if self.leading.get() {
-            if let Some(emit) = self.host_event.borrow().clone() {
+            if let Some(emit) = self.host_event.read().clone() {
                 emit.emit(("disposition-saved".into(), detail));
             }
         }
@@ -132,11 +133,11 @@ impl Rt {
         let (call_id, released) = match &e.target {
             DispositionTarget::Genesys { call_id, .. } => {
                 if c.pause_after && self.leading.get() {
-                    if let Some(hook) = self.agent_state.borrow().clone() {
+                    if let Some(hook) = self.agent_state.read().clone() {
                         hook.emit(AgentStateOperation::NotReady { reason_code: c.pause_reason.clone() });
                     }
                 }
-                let seen = self.calls.borrow().get(&e.key).cloned();
+                let seen = self.calls.read().get(&e.key).cloned();
                 let released = seen.as_ref().is_some_and(|s| s.released);
                 (seen.map(|s| s.id).unwrap_or_else(|| call_id.clone()), released)
             }
@@ -149,7 +150,7 @@ impl Rt {
         if released {
             // Let the agent see "Saved" on the wrap-up card for a moment.
             let dispatch = self.dispatch.clone();
-            let mut later = self.later.borrow_mut();
+            let mut later = self.later.write();
             if later.len() >= 8 {
                 // Long fired; dropping them cancels nothing.
                 drop(later.remove(0));
@@ -163,10 +164,10 @@ impl Rt {
     /// Arms the timer for the next entry that falls due.
     pub(super) fn schedule(self: &Rc<Self>) {
         if self.closed.get() || !self.leading.get() {
-            self.timer.borrow_mut().take();
+            self.timer.write().take();
             return;
         }
-        let next = self.outbox.borrow().next_due_at();
+        let next = self.outbox.read().next_due_at();
         let timer = next.map(|at| {
             let delay = at.saturating_sub(now_ms()).min(i32::MAX as u64) as u32;
             let weak: Weak<Rt> = Rc::downgrade(self);
@@ -176,7 +177,7 @@ impl Rt {
                 }
             })
         });
-        *self.timer.borrow_mut() = timer;
+        *self.timer.write() = timer;
     }
 
     /// Sends everything due now.
@@ -187,10 +188,10 @@ impl Rt {
         let now = now_ms();
         let mut started = Vec::new();
         {
-            let sending = self.sending.borrow();
+            let sending = self.sending.read();
             let forgotten = &self.forgotten;
             self.change(|ob| {
-                forgotten.borrow_mut().extend(ob.tick(now));
+                forgotten.write().extend(ob.tick(now));
                 let due: Vec<OutboxEntry> =
                     ob.due(now).into_iter().filter(|e| !sending.contains_key(&e.key)).cloned().gather();
                 for e in due {
@@ -201,7 +202,7 @@ impl Rt {
             });
         }
         for e in started {
-            self.sending.borrow_mut().insert(e.key.clone(), ());
+            self.sending.write().insert(e.key.clone(), ());
             let rt = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = match &e.target {
@@ -217,7 +218,7 @@ impl Rt {
                     #[cfg(not(feature = "ozonetel-dispositions"))]
                     DispositionTarget::Ozonetel { .. } => None,
                 };
-                rt.sending.borrow_mut().remove(&e.key);
+                rt.sending.write().remove(&e.key);
                 if rt.closed.get() {
                     return;
                 }
@@ -238,7 +239,7 @@ impl Rt {
     pub(super) fn retry_waiting(self: &Rc<Self>) {
         let keys: Vec<String> = self
             .outbox
-            .borrow()
+            .read()
             .entries()
             .iter()
             .filter(|e| matches!(e.state, EntryState::Failed { retryable: true, .. } | EntryState::Pending))

@@ -1,6 +1,7 @@
 //! The outbox in localStorage: one entry list and one recent-codes list per vendor and
 //! agent, merged with what other tabs stored (the sender's word is final on its entries).
 
+use crate::cell::Borrowing;
 use super::{now_ms, Rt, RECENT_MAX};
 use crate::config::DispositionVendor;
 use crate::model::DispositionOutbox;
@@ -43,15 +44,15 @@ impl Rt {
 
     /// The agent is known: restore what storage holds for them and merge it in.
     pub(super) fn set_namespace(self: &Rc<Self>, agent: &str) {
-        if agent.is_empty() || self.namespace.borrow().is_some() {
+        if agent.is_empty() || self.namespace.read().is_some() {
             return;
         }
-        *self.namespace.borrow_mut() = Some(agent.to_string());
+        *self.namespace.write() = Some(agent.to_string());
         let now = now_ms();
         if let Some(json) = storage_get(&self.outbox_key(agent)) {
             match DispositionOutbox::from_json(&json, now) {
                 Ok(stored) => {
-                    let mut ob = self.outbox.borrow_mut();
+                    let mut ob = self.outbox.write();
                     *ob = ob.merged_with(&stored, &[]);
                 }
                 Err(_) => web_sys::console::warn_1(&"crm-call-widget: stored dispositions were unreadable".into()),
@@ -59,7 +60,7 @@ impl Rt {
         }
         if let Some(json) = storage_get(&self.recent_key(agent)) {
             if let Some(list) = crate::json::read::strings_from_text(&json) {
-                let mut recent = self.recent.borrow_mut();
+                let mut recent = self.recent.write();
                 for code in list {
                     if !recent.contains(&code) && recent.len() < RECENT_MAX {
                         recent.push(code);
@@ -72,28 +73,28 @@ impl Rt {
 
     pub(super) fn remember_code(&self, code: &str) {
         {
-            let mut recent = self.recent.borrow_mut();
+            let mut recent = self.recent.write();
             crate::gather::keep(&mut recent, |c| c != code);
             recent.insert(0, code.to_string());
             recent.truncate(RECENT_MAX);
         }
-        if let Some(ns) = self.namespace.borrow().as_deref() {
-            storage_set(&self.recent_key(ns), &crate::json::json!(*self.recent.borrow()).to_string());
+        if let Some(ns) = self.namespace.read().as_deref() {
+            storage_set(&self.recent_key(ns), &crate::json::json!(*self.recent.read()).to_string());
         }
     }
 
     /// Writes the outbox to storage, merged with what other tabs stored there.
     pub(super) fn persist(&self) {
-        let Some(ns) = self.namespace.borrow().clone() else { return };
+        let Some(ns) = self.namespace.read().clone() else { return };
         let key = self.outbox_key(&ns);
         let stored = storage_get(&key)
             .and_then(|json| DispositionOutbox::from_stored(&json).ok())
             .unwrap_or_default();
         // The sender's word is final on the entries it knows; another tab only adds picks.
         let merged = if self.leading.get() {
-            self.outbox.borrow().merged_with(&stored, &self.forgotten.borrow())
+            self.outbox.read().merged_with(&stored, &self.forgotten.read())
         } else {
-            stored.merged_with(&self.outbox.borrow(), &self.forgotten.borrow())
+            stored.merged_with(&self.outbox.read(), &self.forgotten.read())
         };
         storage_set(&key, &merged.to_json());
     }
@@ -101,12 +102,12 @@ impl Rt {
     /// Takes what storage holds as the truth for the entries in it, keeping this tab's
     /// own picks that storage lacks.
     pub(super) fn take_up_storage(&self) {
-        let Some(ns) = self.namespace.borrow().clone() else { return };
+        let Some(ns) = self.namespace.read().clone() else { return };
         let Some(stored) = storage_get(&self.outbox_key(&ns)).and_then(|j| DispositionOutbox::from_json(&j, now_ms()).ok()) else {
             return;
         };
-        let mut ob = self.outbox.borrow_mut();
-        *ob = stored.merged_with(&ob, &self.forgotten.borrow());
+        let mut ob = self.outbox.write();
+        *ob = stored.merged_with(&ob, &self.forgotten.read());
     }
 
 }

@@ -1,6 +1,7 @@
 //! Many tabs, one sender: a tab that does not send hands its picks, retries and
 //! discards to the one that does, which tells every tab where each entry stands.
 
+use crate::cell::Borrowing;
 use super::{now_ms, Rt};
 use crate::model::outbox_json::{choice_from_value, target_from_value};
 use crate::model::DispositionOutbox;
@@ -13,7 +14,7 @@ impl Rt {
         if self.leading.get() {
             return false;
         }
-        if let Some(post) = self.tab_post.borrow().clone() {
+        if let Some(post) = self.tab_post.read().clone() {
             post.emit(payload);
         }
         true
@@ -45,7 +46,7 @@ impl Rt {
             // The sender's outbox: show it (wrap-up cards close on Saved here too).
             let Ok(theirs) = DispositionOutbox::from_json(state, now) else { return };
             let before = this.outbox_states();
-            *this.outbox.borrow_mut() = theirs;
+            *this.outbox.write() = theirs;
             this.react_to(&before);
             this.publish();
         }
@@ -56,8 +57,8 @@ impl Rt {
         if !self.leading.get() {
             return;
         }
-        if let Some(post) = self.tab_post.borrow().clone() {
-            post.emit(json!({"state": self.outbox.borrow().to_json()}));
+        if let Some(post) = self.tab_post.read().clone() {
+            post.emit(json!({"state": self.outbox.read().to_json()}));
         }
     }
 }

@@ -2,6 +2,7 @@
 //! call's notifications (AttachedDataChanged on a live call, its release), and a resend
 //! that reads the call first so nothing is recorded twice.
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 use super::{now_ms, Rt, DEFAULT_KEY};
 use crate::config::DispositionVendor;
@@ -42,13 +43,13 @@ impl Rt {
         };
         match gws.post(&req).await {
             Ok(_) => {
-                let seen = self.calls.borrow().get(&e.key).cloned();
+                let seen = self.calls.read().get(&e.key).cloned();
                 match seen {
                     Some(c) if !c.released => {
                         if c.value.as_deref() == Some(code) {
                             return Some(DispositionOutcome::Queued);
                         }
-                        self.accepted.borrow_mut().insert(e.key.clone(), ());
+                        self.accepted.write().insert(e.key.clone(), ());
                         None
                     }
                     // Released (or unknown): statusCode 0 is the definite answer (seed 000).
@@ -73,9 +74,9 @@ impl Rt {
                         self.see(c, &key_name);
                     }
                     // Calls that ended while nobody listened.
-                    let gone: Vec<String> = self.calls.borrow().keys().filter(|k| !live.contains_key(*k)).cloned().gather();
+                    let gone: Vec<String> = self.calls.read().keys().filter(|k| !live.contains_key(*k)).cloned().gather();
                     for k in &gone {
-                        if let Some(c) = self.calls.borrow_mut().get_mut(k) {
+                        if let Some(c) = self.calls.write().get_mut(k) {
                             c.released = true;
                         }
                     }
@@ -86,7 +87,7 @@ impl Rt {
                     let accepted = &self.accepted;
                     let stale: Vec<String> = self
                         .outbox
-                        .borrow()
+                        .read()
                         .entries()
                         .iter()
                         .filter(|e| matches!(e.target, DispositionTarget::Genesys { .. }) && !live.contains_key(&e.key))
@@ -98,7 +99,7 @@ impl Rt {
                     self.change(|ob| {
                         for k in &stale {
                             ob.call_ended(k, now);
-                            if accepted.borrow_mut().remove(k).is_some() {
+                            if accepted.write().remove(k).is_some() {
                                 let _ = ob.record_outcome(k, DispositionOutcome::Saved, now);
                             }
                         }
@@ -112,7 +113,7 @@ impl Rt {
                     // Ended, all of them (the desk hands back none the read listed).
                     for c in calls {
                         self.see(c, &key_name);
-                        if let Some(seen) = self.calls.borrow_mut().get_mut(&genesys_key(c)) {
+                        if let Some(seen) = self.calls.write().get_mut(&genesys_key(c)) {
                             seen.released = true;
                         }
                     }
@@ -125,7 +126,7 @@ impl Rt {
     pub(super) fn see(&self, call: &Call, key_name: &str) -> String {
         let key = genesys_key(call);
         let value = call.user_data.get(key_name).and_then(|v| v.as_str()).map(str::to_string);
-        self.calls.borrow_mut().insert(
+        self.calls.write().insert(
             key.clone(),
             SeenCall { id: call.id.clone(), released: call.state.is_released(), value },
         );
@@ -137,12 +138,12 @@ impl Rt {
         if !self.leading.get() {
             return;
         }
-        let Some(seen) = self.calls.borrow().get(key).cloned() else { return };
-        let Some(entry) = self.outbox.borrow().get(key).cloned() else { return };
+        let Some(seen) = self.calls.read().get(key).cloned() else { return };
+        let Some(entry) = self.outbox.read().get(key).cloned() else { return };
         let now = now_ms();
         let code = entry.choice.disposition.trim().to_string();
         match entry.state {
-            EntryState::InFlight { .. } if self.accepted.borrow().contains_key(key) => {
+            EntryState::InFlight { .. } if self.accepted.read().contains_key(key) => {
                 let outcome = if seen.released {
                     Some(DispositionOutcome::Saved)
                 } else if seen.value.as_deref() == Some(code.as_str()) {
@@ -151,7 +152,7 @@ impl Rt {
                     None
                 };
                 if let Some(outcome) = outcome {
-                    self.accepted.borrow_mut().remove(key);
+                    self.accepted.write().remove(key);
                     self.change(|ob| {
                         let _ = ob.record_outcome(key, outcome, now);
                     });

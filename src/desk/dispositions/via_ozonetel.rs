@@ -2,6 +2,7 @@
 //! once and resent when Ozonetel refuses it), the account's codes (`action: get`), and
 //! the host's active call (screen-pop URL or host API) when Genesys carries the calls.
 
+use crate::cell::Borrowing;
 use super::{now_ms, Rt};
 use super::view::{ozonetel_key, CodesStatus, OzonetelCall};
 use super::storage::{storage_get, storage_set};
@@ -49,10 +50,10 @@ impl Rt {
     pub(super) fn learn_from_ozonetel(self: &Rc<Self>, e: &OutboxEntry, outcome: &DispositionOutcome) {
         let DispositionTarget::Ozonetel { ucid, .. } = &e.target else { return };
         if matches!(outcome, DispositionOutcome::Saved | DispositionOutcome::AlreadyDisposed) {
-            if let Some(hook) = self.call_over.borrow().clone() {
+            if let Some(hook) = self.call_over.read().clone() {
                 hook.emit(ucid.clone());
             }
-            let mut call = self.oz_call.borrow_mut();
+            let mut call = self.oz_call.write();
             if let Some(c) = call.as_mut().filter(|c| &c.ucid == ucid && c.ended_at_ms.is_none()) {
                 c.ended_at_ms = Some(now_ms());
             }
@@ -68,17 +69,17 @@ impl Rt {
             if c.agent_id.trim().is_empty() {
                 c.agent_id = self.config.ozonetel.agent_id.clone();
             }
-            if self.oz_call.borrow().as_ref().is_some_and(|old| old.ucid == c.ucid) {
+            if self.oz_call.read().as_ref().is_some_and(|old| old.ucid == c.ucid) {
                 // The same call again: keep what we learned (it may have ended).
-                c.ended_at_ms = c.ended_at_ms.or(self.oz_call.borrow().as_ref().and_then(|o| o.ended_at_ms));
+                c.ended_at_ms = c.ended_at_ms.or(self.oz_call.read().as_ref().and_then(|o| o.ended_at_ms));
             }
         }
         if let Some(c) = &call {
             self.set_namespace(c.agent_id.trim());
         }
-        let first = self.oz_call.borrow().is_none() && call.is_some();
-        *self.oz_call.borrow_mut() = call;
-        if first && self.codes.borrow().is_empty() {
+        let first = self.oz_call.read().is_none() && call.is_some();
+        *self.oz_call.write() = call;
+        if first && self.codes.read().is_empty() {
             self.load_codes();
         }
         self.publish();
@@ -87,7 +88,7 @@ impl Rt {
     /// The codes kept from the last list (shown at once), then the account's list.
     pub(super) fn load_codes(self: &Rc<Self>) {
         if let Some(cached) = storage_get(&self.codes_key()).and_then(|j| crate::json::read::strings_from_text(&j)) {
-            *self.codes.borrow_mut() = cached;
+            *self.codes.write() = cached;
         }
         Rt::fetch_codes(self);
     }
@@ -104,7 +105,7 @@ impl Rt {
 
     pub(super) fn oz_call_ended(self: &Rc<Self>, ucid: Option<&str>) {
         let ucid = {
-            let mut call = self.oz_call.borrow_mut();
+            let mut call = self.oz_call.write();
             match call.as_mut().filter(|c| ucid.is_none_or(|u| u == c.ucid)) {
                 Some(c) => {
                     if c.ended_at_ms.is_none() {
@@ -126,17 +127,17 @@ impl Rt {
         if !self.records_at_ozonetel() {
             return;
         }
-        let Some(call) = self.oz_call.borrow().clone().or_else(|| self.codes_for.borrow().clone()) else { return };
+        let Some(call) = self.oz_call.read().clone().or_else(|| self.codes_for.read().clone()) else { return };
         let body = match ozonetel::get_body(&self.config.ozonetel.user_name, &call.agent_id, &call.did, &call.ucid) {
             Ok(b) => b,
             Err(e) => {
-                *self.codes_status.borrow_mut() = CodesStatus::Failed(e.code().into());
+                *self.codes_status.write() = CodesStatus::Failed(e.code().into());
                 self.publish();
                 return;
             }
         };
-        if self.codes.borrow().is_empty() {
-            *self.codes_status.borrow_mut() = CodesStatus::Loading;
+        if self.codes.read().is_empty() {
+            *self.codes_status.write() = CodesStatus::Loading;
             self.publish();
         }
         let rt = self.clone();
@@ -151,13 +152,13 @@ impl Rt {
             match result {
                 Ok(list) => {
                     storage_set(&rt.codes_key(), &crate::json::json!(list).to_string());
-                    *rt.codes.borrow_mut() = list;
-                    *rt.codes_status.borrow_mut() = CodesStatus::Ready;
+                    *rt.codes.write() = list;
+                    *rt.codes_status.write() = CodesStatus::Ready;
                 }
                 Err(code) => {
                     // With a cached list the picker still works; say so only without one.
-                    if rt.codes.borrow().is_empty() {
-                        *rt.codes_status.borrow_mut() = CodesStatus::Failed(code);
+                    if rt.codes.read().is_empty() {
+                        *rt.codes_status.write() = CodesStatus::Failed(code);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! What the panel shows of dispositions: the codes to pick from, each outbox entry's
 //! status, and the host's active Ozonetel call (when Ozonetel only records dispositions).
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 use super::Rt;
 use crate::genesys;
@@ -121,19 +122,19 @@ impl DispositionView {
 
 impl Rt {
     pub(super) fn publish(&self) {
-        let recent = self.recent.borrow().clone();
-        let codes = self.codes.borrow();
+        let recent = self.recent.read().clone();
+        let codes = self.codes.read();
         let mut ordered: Vec<String> = recent.iter().filter(|r| codes.contains(r)).cloned().gather();
         ordered.extend(codes.iter().filter(|c| !recent.contains(c)).cloned());
-        let mut entries: Vec<EntryView> = self.outbox.borrow().entries().iter().map(entry_view).gather();
+        let mut entries: Vec<EntryView> = self.outbox.read().entries().iter().map(entry_view).gather();
         crate::model::sort::by_key(&mut entries, |e| std::cmp::Reverse(e.created_at_ms));
         let view = DispositionView {
             ozonetel: self.vendor == DispositionVendor::Ozonetel,
             codes: ordered,
             recent,
-            codes_status: self.codes_status.borrow().clone(),
+            codes_status: self.codes_status.read().clone(),
             entries,
-            oz_call: self.oz_call.borrow().clone(),
+            oz_call: self.oz_call.read().clone(),
             wrap_up_secs: self.config.ozonetel.wrap_up_secs,
             simulator_key: self.vendor == DispositionVendor::Ozonetel && self.api.auth.uses_api_key(),
         };

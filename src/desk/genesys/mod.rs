@@ -3,6 +3,7 @@
 //! turns notifications into store actions, and sends the agent's operations. The tab that
 //! leads holds the long poll and relays what it hears to the agent's other tabs.
 
+use crate::cell::Borrowing;
 use crate::gather::Gather;
 pub mod session;
 
@@ -106,7 +107,7 @@ impl Telephony for GenesysLine {
     }
 
     fn dial(&self, destination: &str, user_data: Option<Map<String, Value>>) {
-        let device = self.inner.device_id.borrow().clone();
+        let device = self.inner.device_id.read().clone();
         let pending = Pending { target: OpTarget::Dial, op: "Dial" };
         match genesys::ops::dial(&device, destination, None, user_data.as_ref()) {
             Ok(req) => self.inner.send(pending, req),
@@ -131,7 +132,7 @@ impl Telephony for GenesysLine {
 
     fn reconnect(&self) {
         self.inner.read_failures.set(0);
-        if let Some(cometd) = self.inner.cometd.borrow().as_ref() {
+        if let Some(cometd) = self.inner.cometd.read().as_ref() {
             cometd.restart();
         }
         Inner::read_state(&self.inner);
@@ -150,19 +151,19 @@ impl Telephony for GenesysLine {
 
     fn lead(&self) {
         let this = &self.inner;
-        let seen_before = this.core.tabs.borrow().as_ref().is_some_and(|t| t.leader_seen());
+        let seen_before = this.core.tabs.read().as_ref().is_some_and(|t| t.leader_seen());
         this.took_over.set(seen_before);
         if seen_before {
             this.session_started.set(true);
         }
         // Before the first read the device is unknown; the read opens the channel then.
-        if !this.device_id.borrow().is_empty() {
+        if !this.device_id.read().is_empty() {
             Inner::open_notifications(this);
         }
     }
 
     fn follow(&self) {
-        if let Some(cometd) = self.inner.cometd.borrow_mut().take() {
+        if let Some(cometd) = self.inner.cometd.write().take() {
             cometd.stop();
         }
     }
@@ -175,7 +176,7 @@ impl Telephony for GenesysLine {
             TabMessage::Connection { status } if !leading => this.set_connection(status),
             TabMessage::Reread if !leading => Inner::read_state(this),
             TabMessage::Hello { .. } if leading => {
-                let status = this.connection.borrow().clone();
+                let status = this.connection.read().clone();
                 this.core.tell_tabs(TabMessage::Connection { status });
             }
             _ => {}
@@ -190,8 +191,8 @@ impl Telephony for GenesysLine {
     fn page_call_ended(&self, _ucid: Option<&str>) {}
 
     fn stop(&self) {
-        self.inner.retry_timer.borrow_mut().take();
-        if let Some(cometd) = self.inner.cometd.borrow_mut().take() {
+        self.inner.retry_timer.write().take();
+        if let Some(cometd) = self.inner.cometd.write().take() {
             cometd.stop();
         }
         self.inner.gws.close();
@@ -222,7 +223,7 @@ impl Inner {
 
     fn heard(&self, subject: &Subject) -> u32 {
         match subject {
-            Subject::Call(id) => self.heard_calls.borrow().get(id).copied().unwrap_or(0),
+            Subject::Call(id) => self.heard_calls.read().get(id).copied().unwrap_or(0),
             Subject::Agent => self.heard_agent.get(),
             Subject::NewCall => self.heard_new_calls.get(),
         }
@@ -235,7 +236,7 @@ impl Inner {
         let weak = Rc::downgrade(this);
         crate::timer::after(CONFIRM_WAIT_MS, move || {
             let Some(this) = weak.upgrade() else { return };
-            let connected = *this.connection.borrow() == ConnectionStatus::Connected;
+            let connected = *this.connection.read() == ConnectionStatus::Connected;
             if this.core.closed.get() || !connected || this.heard(&subject) != mark {
                 return;
             }
@@ -252,7 +253,7 @@ impl Inner {
 
     /// Counts what a notification's actions confirm (see `Subject`).
     fn hear(&self, actions: &[StoreAction]) {
-        let mut calls = self.heard_calls.borrow_mut();
+        let mut calls = self.heard_calls.write();
         for action in actions {
             match action {
                 StoreAction::CallUpdated(u) => match calls.get_mut(&u.call.id) {
@@ -319,7 +320,7 @@ impl Inner {
                     }
                     for action in &actions {
                         if let StoreAction::AgentIdentified(who) = action {
-                            *this.device_id.borrow_mut() = who.device_id.clone();
+                            *this.device_id.write() = who.device_id.clone();
                         }
                     }
                     this.core.apply(actions);
@@ -344,7 +345,7 @@ impl Inner {
                             Inner::read_state(&this);
                         }
                     });
-                    *this.retry_timer.borrow_mut() = Some(timer);
+                    *this.retry_timer.write() = Some(timer);
                 }
             }
         });
@@ -372,7 +373,7 @@ impl Inner {
     }
 
     fn open_notifications(self: &Rc<Self>) {
-        if self.cometd.borrow().is_some() {
+        if self.cometd.read().is_some() {
             return;
         }
         let weak: Weak<Inner> = Rc::downgrade(self);
@@ -393,7 +394,7 @@ impl Inner {
         });
         handle.subscribe("/v2/me/calls");
         handle.subscribe("/v2/me/devices");
-        *self.cometd.borrow_mut() = Some(handle);
+        *self.cometd.write() = Some(handle);
     }
 
     fn on_cometd(self: &Rc<Self>, event: ClientEvent) {
@@ -448,10 +449,10 @@ impl Inner {
     }
 
     fn set_connection(&self, status: ConnectionStatus) {
-        if status == ConnectionStatus::SessionNotKept && *self.connection.borrow() != status && self.core.leading.get() {
+        if status == ConnectionStatus::SessionNotKept && *self.connection.read() != status && self.core.leading.get() {
             self.session_not_kept();
         }
-        *self.connection.borrow_mut() = status.clone();
+        *self.connection.write() = status.clone();
         self.core.store(StoreAction::ConnectionChanged(status));
     }
 
@@ -470,7 +471,7 @@ impl Inner {
              SameSite=None; Secure (needs third-party cookies allowed for the GWS site). See the README's \
              \"Deployment topologies\"."
         )));
-        self.retry_timer.borrow_mut().take();
+        self.retry_timer.write().take();
     }
 
     /// After the first connect: StartContactCenterSession (statusCode 7, partial, is fine).

@@ -2,6 +2,7 @@
 //! the existing cookie, the CSRF header captured from GET answers and sent on every POST,
 //! refreshed once and retried on "Missing or invalid Csrf token".
 
+use crate::cell::Borrowing;
 use crate::genesys::{parse_reply, server_message, GwsAccepted, GwsError, GwsRequest};
 use crate::net::{self, HttpRequest, NetError};
 use std::cell::RefCell;
@@ -42,7 +43,7 @@ impl GwsSession {
         if let Some(auth) = &self.authorization {
             out.push(("Authorization".to_string(), auth.clone()));
         }
-        if let Some((name, token)) = self.csrf.borrow().clone() {
+        if let Some((name, token)) = self.csrf.read().clone() {
             out.push((name, token));
         }
         out
@@ -58,7 +59,7 @@ impl GwsSession {
     fn remember_csrf(&self, reply: &net::HttpReply) {
         if let Some(token) = reply.header("X-CSRF-TOKEN").filter(|t| !t.is_empty()) {
             let name = reply.header("X-CSRF-HEADER").filter(|n| !n.is_empty()).unwrap_or("X-CSRF-TOKEN");
-            *self.csrf.borrow_mut() = Some((name.to_string(), token.to_string()));
+            *self.csrf.write() = Some((name.to_string(), token.to_string()));
         }
     }
 

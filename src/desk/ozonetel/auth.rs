@@ -6,6 +6,7 @@
 //! Ozonetel refuses it ("Token Expired" / "Invalid Token"), after which the request is
 //! sent again.
 
+use crate::cell::Borrowing;
 use crate::config::OzonetelConfig;
 use crate::net::{self, HttpRequest};
 use crate::ozonetel::{self, AuthRetry, TokenAction, TokenPolicy};
@@ -47,7 +48,7 @@ impl OzonetelAuth {
 
     /// The host's token callback (`None` removes it). It takes precedence over `tokenUrl`.
     pub fn set_provider(&self, provider: Option<js_sys::Function>) {
-        *self.provider.borrow_mut() = provider;
+        *self.provider.write() = provider;
     }
 
     /// Whether the page's config carries an API key (simulator mode; the panel warns).
@@ -59,30 +60,30 @@ impl OzonetelAuth {
     pub async fn token(&self) -> Result<(String, u32), String> {
         // A renewal started by another request: wait for it (bounded).
         for _ in 0..200 {
-            let action = self.policy.borrow_mut().poll(super::now_ms());
+            let action = self.policy.write().poll(super::now_ms());
             match action {
                 TokenAction::Ready { .. } => {
-                    if let Some(t) = self.token.borrow().clone() {
-                        return Ok((t, self.policy.borrow().generation()));
+                    if let Some(t) = self.token.read().clone() {
+                        return Ok((t, self.policy.read().generation()));
                     }
                     return Err(NO_TOKEN.into());
                 }
                 TokenAction::RateLimited { .. } => {
                     // Ozonetel's 10-an-hour limit: keep using what we have, if anything.
-                    return match self.token.borrow().clone() {
-                        Some(t) => Ok((t, self.policy.borrow().generation())),
+                    return match self.token.read().clone() {
+                        Some(t) => Ok((t, self.policy.read().generation())),
                         None => Err(NO_TOKEN.into()),
                     };
                 }
                 TokenAction::Renew => {
                     return match self.fetch().await {
                         Ok(t) => {
-                            self.policy.borrow_mut().on_token(&t, super::now_ms());
-                            *self.token.borrow_mut() = Some(t.clone());
-                            Ok((t, self.policy.borrow().generation()))
+                            self.policy.write().on_token(&t, super::now_ms());
+                            *self.token.write() = Some(t.clone());
+                            Ok((t, self.policy.read().generation()))
                         }
                         Err(code) => {
-                            self.policy.borrow_mut().on_renew_failed();
+                            self.policy.write().on_renew_failed();
                             Err(code)
                         }
                     };
@@ -95,9 +96,9 @@ impl OzonetelAuth {
 
     /// A request sent with token `generation` came back TokenExpired/Invalid/Missing.
     pub fn on_rejected(&self, generation: u32, already_resent: bool) -> AuthRetry {
-        let retry = self.policy.borrow_mut().on_rejected(generation, already_resent);
+        let retry = self.policy.write().on_rejected(generation, already_resent);
         if retry == AuthRetry::RenewAndResend {
-            self.token.borrow_mut().take();
+            self.token.write().take();
         }
         retry
     }
@@ -107,7 +108,7 @@ impl OzonetelAuth {
     /// the API key from the page's config. One request await for both URLs (each await is
     /// code of its own in the state machine every Ozonetel request carries).
     async fn fetch(&self) -> Result<String, String> {
-        let provider = self.provider.borrow().clone();
+        let provider = self.provider.read().clone();
         if let Some(f) = provider {
             return from_provider(&f).await;
         }

@@ -7,6 +7,7 @@
 //! channel or connection banner here. A call announced in one tab reaches the agent's
 //! other tabs, and the wrap-up shelf keeps the cards across reloads.
 
+use crate::cell::Borrowing;
 use crate::gather::{Gather, GatherText};
 pub mod api;
 pub mod auth;
@@ -179,7 +180,7 @@ impl Inner {
         }
         if !ended.is_empty() {
             self.learn_codes(&ended[0]);
-            self.calls.borrow_mut().extend(ended.iter().cloned());
+            self.calls.write().extend(ended.iter().cloned());
             self.core.apply(vec![StoreAction::ShelfRestored { calls: ended, at_ms: now_ms() }]);
         }
     }
@@ -208,13 +209,13 @@ impl Inner {
         if p.did.trim().is_empty() {
             p.did = self.core.config.ozonetel.did.trim().to_string();
         }
-        let known = self.calls.borrow().iter().any(|c| c.id == p.ucid);
+        let known = self.calls.read().iter().any(|c| c.id == p.ucid);
         if known {
             // The same call again (a second screen pop, a reload of the same URL).
             return Ok(());
         }
         let earlier: Vec<String> =
-            self.calls.borrow().iter().filter(|c| !c.state.is_released()).map(|c| c.id.clone()).gather();
+            self.calls.read().iter().filter(|c| !c.state.is_released()).map(|c| c.id.clone()).gather();
         for ucid in earlier {
             self.end(Some(&ucid), false);
         }
@@ -227,7 +228,7 @@ impl Inner {
     /// the ACW countdown; a disposition queued during it now counts.
     fn end(&self, ucid: Option<&str>, ozonetel_said: bool) {
         let call = {
-            let calls = self.calls.borrow();
+            let calls = self.calls.read();
             let live = |c: &&Call| !c.state.is_released();
             match ucid {
                 Some(u) => calls.iter().filter(live).find(|c| c.id == u).cloned(),
@@ -254,7 +255,7 @@ impl Inner {
     /// agent's other tabs).
     fn take(&self, call: Call, tell_tabs: bool) {
         {
-            let mut calls = self.calls.borrow_mut();
+            let mut calls = self.calls.write();
             match calls.iter_mut().find(|c| c.id == call.id) {
                 Some(c) if c.state.is_released() => return,
                 Some(c) => *c = call.clone(),
