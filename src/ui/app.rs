@@ -13,7 +13,8 @@ use crate::ui::components::agent_bar::{agent_bar, AgentBarProps};
 use crate::ui::components::call_card::CallCard;
 use crate::ui::components::connection_banner::{connection_banner, ConnectionBannerProps};
 use crate::ui::components::dialer::{dialer, DialerProps};
-use crate::ui::components::disposition_dock::{disposition_dock, ozonetel_call_card, DispositionDockProps, OzonetelCallCardProps};
+use crate::ui::components::disposition_dock::{disposition_dock, ozonetel_call_card, ozonetel_form_shown, DispositionDockProps, OzonetelCallCardProps};
+use crate::ui::components::disposition_picker::{reset_when_closed, Form};
 use crate::ui::components::notices::notices;
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::{Lang, Text};
@@ -59,6 +60,9 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     *props.host.desk.write() = Some(desk.clone());
+    // The disposition section of the host's Ozonetel call (see `ozonetel_call_card`).
+    let host_form = use_reducer(Form::default);
+    use_effect_with(ozonetel_form_shown(&state.dispositions, &host_form), reset_when_closed(&host_form));
     // What the host page last heard of (see the after-render effect below).
     let heard = use_mut_ref(Heard::default);
     let ctx = DeskContext { desk: desk.clone(), lang: props.lang, config: props.config.clone() };
@@ -131,7 +135,7 @@ pub fn app(props: &AppProps) -> Html {
             } else {
                 <div class="calls" role="list" aria-label={ctx.t(Text::Calls)}>
                     if dispositions.host_call().is_some() {
-                        <div role="listitem" key="ozonetel-call">{ ozonetel_call_card(&ctx, &OzonetelCallCardProps { view: dispositions.clone() }) }</div>
+                        <div role="listitem" key="ozonetel-call">{ ozonetel_call_card(&ctx, &OzonetelCallCardProps { view: dispositions.clone(), form: &host_form }) }</div>
                     }
                     { for calls.iter().map(|c| {
                         let pending: Vec<&'static str> = state.pending.iter()

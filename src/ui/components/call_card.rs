@@ -9,7 +9,7 @@ use crate::config::{DispositionVendor, TelephonyVendor};
 use crate::model::{Call, CallKind, CallOperation, CallState, Capability, StoreAction};
 use crate::ui::components::call_controls::{call_controls, CallControlsProps, CardPanel};
 use crate::ui::components::call_timer::Clock;
-use crate::ui::components::disposition_picker::{DispoTarget, DispositionSection};
+use crate::ui::components::disposition_picker::{disposition_section, reset_when_closed, shows_form, DispoTarget, DispositionSectionProps, Form};
 use crate::ui::components::keypad::{keypad, KeypadProps};
 use crate::ui::components::transfer_form::{transfer_form, Mode, TransferFormProps};
 use crate::ui::context::DeskContext;
@@ -120,6 +120,19 @@ pub fn call_card(props: &CallCardProps) -> Html {
         }));
     }
 
+    // The disposition section's state (see `disposition_section`). Where the vendor records
+    // dispositions for the panel's calls (Genesys with Genesys telephony, Ozonetel with
+    // Ozonetel telephony), a connected call (queued until hang-up) and its wrap-up card
+    // carry one.
+    let dispo_form = use_reducer(Form::default);
+    let cards_dispose = ctx.config.vendor() == DispositionVendor::Genesys || ctx.config.telephony() == TelephonyVendor::Ozonetel;
+    let disposable = cards_dispose
+        && !call.is_consult()
+        && (call.in_wrap_up() || matches!(call.state, CallState::Established | CallState::Held));
+    let dispo_key = ctx.desk.disposition_key(call);
+    let dispo_shown = disposable && shows_form(&props.dispositions, &dispo_key, &dispo_form, call.in_wrap_up());
+    use_effect_with(dispo_shown, reset_when_closed(&dispo_form));
+
     let kind = kind_text(&call.kind).map(|t| ctx.t(t).to_string()).unwrap_or_else(|| call.kind.as_str().to_string());
     let state = if call.in_wrap_up() {
         ctx.t(Text::WrapUp).to_string()
@@ -162,13 +175,6 @@ pub fn call_card(props: &CallCardProps) -> Html {
         let (dispatch, id) = (props.dispatch.clone(), call.id.clone());
         Callback::from(move |_| dispatch.emit(PanelAction::Store(StoreAction::Dismiss(id.clone()))))
     };
-    // Dispositions where the vendor records them for the panel's calls (Genesys with
-    // Genesys telephony, Ozonetel with Ozonetel telephony): on a connected call (queued
-    // until hang-up) and on its wrap-up card.
-    let cards_dispose = ctx.config.vendor() == DispositionVendor::Genesys || ctx.config.telephony() == TelephonyVendor::Ozonetel;
-    let disposable = cards_dispose
-        && !call.is_consult()
-        && (call.in_wrap_up() || matches!(call.state, CallState::Established | CallState::Held));
     // Operations on calls are Genesys's: a build without it has none of their views.
     let operations = TelephonyVendor::Genesys.built();
     let state_class = call.state.as_str().to_ascii_lowercase();
@@ -242,9 +248,15 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 },
             } }
             if disposable {
-                <DispositionSection ctx={ctx.clone()} view={props.dispositions.clone()} target={DispoTarget::Call(Box::new(call.clone()))} entry_key={ctx.desk.disposition_key(call)}
-                    live={!call.state.is_released()} deadline_ms={call.wrap_up.as_ref().and_then(|w| w.deadline_ms)}
-                    start_open={call.in_wrap_up()} />
+                { disposition_section(&ctx, &DispositionSectionProps {
+                    view: &props.dispositions,
+                    target: DispoTarget::Call(Box::new(call.clone())),
+                    entry_key: dispo_key,
+                    live: !call.state.is_released(),
+                    deadline_ms: call.wrap_up.as_ref().and_then(|w| w.deadline_ms),
+                    start_open: call.in_wrap_up(),
+                    form: &dispo_form,
+                }) }
             }
             if disposable && call.in_wrap_up() {
                 <button type="button" class="link dismiss-card" onclick={dismiss}>{ ctx.t(Text::Dismiss) }</button>

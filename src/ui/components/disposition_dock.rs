@@ -5,7 +5,7 @@
 
 use crate::gather::Gather;
 use crate::desk::{ozonetel_key, DispoStatus, DispositionView};
-use crate::ui::components::disposition_picker::{entry_status, DispoTarget, DispositionSection, EntryStatusProps};
+use crate::ui::components::disposition_picker::{disposition_section, entry_status, shows_form, DispoTarget, DispositionSectionProps, EntryStatusProps, Form};
 use crate::ui::context::DeskContext;
 use crate::ui::i18n::Text;
 use crate::ui::state::PanelAction;
@@ -16,12 +16,20 @@ use yew::prelude::*;
 const RECENT_SAVED_MS: u64 = 10 * 60_000;
 const RECENT_MAX: usize = 4;
 
-pub struct OzonetelCallCardProps {
+pub struct OzonetelCallCardProps<'a> {
     pub view: Rc<DispositionView>,
+    /// Its disposition section's state, kept by the panel.
+    pub form: &'a UseReducerHandle<Form>,
+}
+
+/// Whether the host's Ozonetel call's section shows its picker (for the panel's effect that
+/// starts the form over when it closes: see `disposition_picker::reset_when_closed`).
+pub fn ozonetel_form_shown(view: &DispositionView, form: &Form) -> bool {
+    view.host_call().is_some_and(|call| shows_form(view, &ozonetel_key(&call.ucid), form, true))
 }
 
 /// The host's active Ozonetel call: who, its state, and its disposition (a view of the
-/// panel; its disposition section keeps its own state).
+/// panel, which keeps its disposition section's state).
 pub fn ozonetel_call_card(ctx: &DeskContext, props: &OzonetelCallCardProps) -> Html {
     let Some(call) = props.view.host_call().cloned() else { return html! {} };
     let key = ozonetel_key(&call.ucid);
@@ -55,7 +63,15 @@ pub fn ozonetel_call_card(ctx: &DeskContext, props: &OzonetelCallCardProps) -> H
                 <dt>{ "UCID" }</dt><dd>{ call.ucid.clone() }</dd>
                 if !call.did.is_empty() { <dt>{ "DID" }</dt><dd>{ call.did.clone() }</dd> }
             </dl>
-            <DispositionSection ctx={ctx.clone()} view={props.view.clone()} target={DispoTarget::HostOzonetelCall} entry_key={key} live={!ended} deadline_ms={deadline} start_open=true />
+            { disposition_section(ctx, &DispositionSectionProps {
+                view: &props.view,
+                target: DispoTarget::HostOzonetelCall,
+                entry_key: key,
+                live: !ended,
+                deadline_ms: deadline,
+                start_open: true,
+                form: props.form,
+            }) }
             if finished {
                 <div class="controls"><button type="button" class="op done" onclick={done}>{ ctx.t(Text::Done) }</button></div>
             }

@@ -57,51 +57,54 @@ pub enum DispoTarget {
     HostOzonetelCall,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DispositionSectionProps {
-    /// The desk, the language, the configuration (see `CallCardProps::ctx`).
-    pub ctx: DeskContext,
+pub struct DispositionSectionProps<'a> {
     /// The disposition runtime's latest view: the codes and the outbox's entries.
-    pub view: Rc<DispositionView>,
+    pub view: &'a Rc<DispositionView>,
     pub target: DispoTarget,
     /// The outbox key of the call (`AgentDesk::disposition_key`, `ozonetel_key`).
     pub entry_key: String,
     /// The call is still up (a pick is queued and applies at hang-up).
     pub live: bool,
     /// End of the wrap-up window (ms), for the countdown.
-    #[prop_or_default]
     pub deadline_ms: Option<u64>,
     /// Show the form open (wrap-up); otherwise a button opens it.
     pub start_open: bool,
+    /// The section's state, kept by the card it belongs to (whose effect on
+    /// `shows_form` starts the form over each time the picker closes: `reset_when_closed`).
+    pub form: &'a UseReducerHandle<Form>,
 }
 
-/// The disposition part of a call card: the status of its pick, or the picker.
-#[function_component(DispositionSection)]
-pub fn disposition_section(props: &DispositionSectionProps) -> Html {
-    let ctx = props.ctx.clone();
-    let view = &props.view;
-    // Opened by the agent; the call ending opens it by itself (`start_open`).
-    let opened = use_state(|| false);
-    let editing = use_state(|| false);
-    let entry = view.entry(&props.entry_key).cloned();
-    let show_form = match &entry {
-        None => *opened || props.start_open,
-        Some(_) => *editing,
-    };
-    // The picker's form: started over each time the picker closes, so it opens empty (or,
-    // for "Change", with the pick being changed: see below).
-    let form = use_reducer(Form::default);
-    {
-        let form = form.dispatcher();
-        use_effect_with(show_form, crate::ui::on_flag(move |shown| {
-            if !shown {
-                form.dispatch(FormAction::Reset(Form::default()));
-            }
-            crate::ui::nothing_to_undo()
-        }));
+/// Whether a section shows its picker: before a pick, once the agent opened it or the call
+/// ended (`start_open`); after one, while the agent changes it.
+pub fn shows_form(view: &DispositionView, entry_key: &str, form: &Form, start_open: bool) -> bool {
+    match view.entry(entry_key) {
+        None => form.opened || start_open,
+        Some(_) => form.editing,
     }
+}
+
+/// The body of the owner's effect on `shows_form`: the picker closing starts its form over,
+/// so it opens empty (or, for "Change", with the pick being changed).
+pub fn reset_when_closed(form: &UseReducerHandle<Form>) -> crate::ui::FlagEffect {
+    let form = form.dispatcher();
+    crate::ui::on_flag(move |shown| {
+        if !shown {
+            form.dispatch(FormAction::Reset(Form::default()));
+        }
+        crate::ui::nothing_to_undo()
+    })
+}
+
+/// The disposition part of a call card: the status of its pick, or the picker (a view of
+/// the card, which keeps its state: a component of its own cost every agent Yew's
+/// lifecycle code once more).
+pub fn disposition_section(ctx: &DeskContext, props: &DispositionSectionProps) -> Html {
+    let view = props.view;
+    let form = props.form;
+    let entry = view.entry(&props.entry_key).cloned();
+    let show_form = shows_form(view, &props.entry_key, form, props.start_open);
     let submit = {
-        let (ctx, target, editing) = (ctx.clone(), props.target.clone(), editing.clone());
+        let (ctx, target, form) = (ctx.clone(), props.target.clone(), form.dispatcher());
         Callback::from(move |choice: DispositionChoice| -> Result<(), Text> {
             let result = match &target {
                 DispoTarget::Call(call) => ctx.desk.dispose(call, choice),
@@ -112,7 +115,7 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
             };
             match result {
                 Ok(()) => {
-                    editing.set(false);
+                    form.dispatch(FormAction::Close);
                     Ok(())
                 }
                 Err(code) => Err(reason_text(code)),
@@ -129,31 +132,28 @@ pub fn disposition_section(props: &DispositionSectionProps) -> Html {
     };
     let body = if show_form {
         let cancel = entry.is_some().then(|| {
-            let editing = editing.clone();
-            Callback::from(move |_| editing.set(false))
+            let form = form.dispatcher();
+            Callback::from(move |_| form.dispatch(FormAction::Close))
         });
-        disposition_picker(&ctx, &DispositionPickerProps {
+        disposition_picker(ctx, &DispositionPickerProps {
             view,
             entry_key: &props.entry_key,
-            form: &form,
+            form,
             on_submit: submit,
             on_cancel: cancel,
             live: props.live,
         })
     } else if let Some(e) = &entry {
         let change = {
-            let (editing, form) = (editing.clone(), form.dispatcher());
+            let form = form.dispatcher();
             let start = Form { selected: Some(e.disposition.clone()), comment: e.comments.clone(), ..Form::default() };
-            Callback::from(move |_| {
-                form.dispatch(FormAction::Reset(start.clone()));
-                editing.set(true);
-            })
+            Callback::from(move |_| form.dispatch(FormAction::Change(start.clone())))
         };
-        entry_status(&ctx, &EntryStatusProps { entry: e.clone(), live: props.live, on_change: Some(change) })
+        entry_status(ctx, &EntryStatusProps { entry: e.clone(), live: props.live, on_change: Some(change) })
     } else {
         let show = {
-            let opened = opened.clone();
-            Callback::from(move |_| opened.set(true))
+            let form = form.dispatcher();
+            Callback::from(move |_| form.dispatch(FormAction::Open))
         };
         return html! {
             <div class="dispo dispo-closed">
@@ -254,7 +254,7 @@ pub struct DispositionPickerProps<'a> {
     /// The disposition runtime's latest view: the codes, their status, the recent ones.
     pub view: &'a DispositionView,
     pub entry_key: &'a str,
-    /// The form's state (its section keeps it, and starts it over each time it opens).
+    /// The form's state (its card keeps it, and starts it over each time it opens).
     pub form: &'a UseReducerHandle<Form>,
     /// Sends the choice; an error is a sentence to show.
     pub on_submit: Callback<DispositionChoice, Result<(), Text>>,
@@ -262,9 +262,15 @@ pub struct DispositionPickerProps<'a> {
     pub live: bool,
 }
 
-/// The picker's form state (one reducer: fewer hooks, less code in every agent's browser).
+/// A disposition section's state: whether its picker is open, and the picker's form (one
+/// reducer, kept by the card the section belongs to: fewer hooks, less code in every
+/// agent's browser).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Form {
+    /// The agent opened the picker (before a pick).
+    pub opened: bool,
+    /// The agent is changing a pick ("Change"; closed by Save or Cancel).
+    pub editing: bool,
     pub filter: String,
     pub highlight: usize,
     pub selected: Option<String>,
@@ -289,8 +295,14 @@ pub enum FormAction {
     Callback(String),
     Error(Option<Text>),
     Busy(bool),
-    /// The form starts over (opened again: empty, or with the pick being changed).
+    /// The form's fields start over (the picker closed).
     Reset(Form),
+    /// The agent opens the picker (before a pick).
+    Open,
+    /// The agent changes a pick: the form starts with it.
+    Change(Form),
+    /// The change is saved or cancelled.
+    Close,
 }
 
 impl Reducible for Form {
@@ -323,7 +335,11 @@ impl Reducible for Form {
             }
             FormAction::Error(e) => f.error = e,
             FormAction::Busy(b) => f.busy = b,
-            FormAction::Reset(start) => f = start,
+            // Whether the picker is open is the section's, not the form's.
+            FormAction::Reset(start) => f = Form { opened: f.opened, editing: f.editing, ..start },
+            FormAction::Open => f.opened = true,
+            FormAction::Change(start) => f = Form { opened: f.opened, editing: true, ..start },
+            FormAction::Close => f.editing = false,
         }
         if f == *self {
             self
@@ -360,7 +376,7 @@ impl Form {
 }
 
 /// The form: type-ahead code list, comment, pause after the call, callback time (a view of
-/// its section, which keeps the form's state: a component of its own cost every agent
+/// its section, whose card keeps the form's state: a component of its own cost every agent
 /// Yew's lifecycle code once more).
 pub fn disposition_picker(ctx: &DeskContext, props: &DispositionPickerProps) -> Html {
     let view = props.view;
@@ -600,6 +616,22 @@ mod tests {
         let start = Form { selected: Some("Sale".into()), comment: "later".into(), ..Form::default() };
         assert_eq!(*busy.clone().reduce(FormAction::Reset(start.clone())), start);
         assert_eq!(*busy.reduce(FormAction::Reset(Form::default())), Form::default());
+    }
+
+    #[test]
+    fn the_section_opens_changes_and_closes_and_its_form_starts_over_alone() {
+        let codes = Rc::new(Form::default()).reduce(FormAction::Open).reduce(FormAction::Choose("Sale".into()));
+        assert!(codes.opened && !codes.editing);
+        // The picker closing (its card's effect) empties the form, not the section's state.
+        let closed = codes.reduce(FormAction::Reset(Form::default()));
+        assert_eq!(*closed, Form { opened: true, ..Form::default() });
+        // "Change" starts the form with the pick being changed; Save or Cancel closes it.
+        let start = Form { selected: Some("Sale".into()), comment: "later".into(), ..Form::default() };
+        let changing = closed.reduce(FormAction::Change(start.clone()));
+        assert!(changing.editing && changing.opened);
+        assert_eq!(changing.selected.as_deref(), Some("Sale"));
+        assert_eq!(changing.comment, "later");
+        assert!(!changing.reduce(FormAction::Close).editing);
     }
 
     #[test]
