@@ -189,7 +189,7 @@ fn is_v4_loopback(name: &str) -> bool {
     let parts: Vec<&str> = crate::text::parts(name, b'.').gather();
     let byte = |p: &str| {
         !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
-            && p.parse::<u16>().is_ok_and(|n| n <= 255)
+            && p.parse::<u64>().is_ok_and(|n| n <= 255)
     };
     parts.len() == 4 && parts[0] == "127" && parts.iter().all(|p| byte(p))
 }

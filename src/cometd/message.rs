@@ -93,7 +93,7 @@ impl BayeuxError {
         fn after_colon(s: &str) -> Option<&str> {
             crate::text::find(s, ":").map(|i| &s[i + 1..])
         }
-        let parsed_code = crate::text::before(text, b":").trim().parse::<u16>().ok();
+        let parsed_code = crate::text::before(text, b":").trim().parse::<u64>().ok().and_then(|n| u16::try_from(n).ok());
         let after_code = after_colon(text);
         let args = after_code.map(|r| crate::text::before(r, b":"));
         let message = after_code.and_then(after_colon);

@@ -325,8 +325,21 @@ pub struct WireUser {
 /// `statusCode`, as a number or a numeric string.
 pub(crate) fn status_code(v: &Value) -> Option<i64> {
     let c = v.get("statusCode")?;
-    c.as_i64()
-        .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
+    c.as_i64().or_else(|| c.as_str().and_then(|s| signed(s.trim())))
+}
+
+/// A whole number as text, read through the one integer parser the widget carries (`u64`'s:
+/// each integer type's `parse` is code of its own).
+fn signed(s: &str) -> Option<i64> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    if negative && digits.starts_with('+') {
+        return None;
+    }
+    let n = i64::try_from(digits.parse::<u64>().ok()?).ok()?;
+    Some(if negative { -n } else { n })
 }
 
 fn devices_and_calls(v: &Value) -> (Vec<WireDevice>, Vec<WireCall>) {

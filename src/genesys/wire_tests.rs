@@ -212,3 +212,11 @@ fn seconds_and_text_edge_cases() {
     assert_eq!(value_text(&json!(true)), "true");
     assert_eq!(value_text(&json!([1])), "");
 }
+
+#[test]
+fn a_status_code_as_text_is_read_as_the_standard_library_reads_an_i64() {
+    for text in ["0", "4", " 12 ", "-1", "007", "+3", "-+3", "--3", "", "x", "4.0", "99999999999999999999", "9223372036854775807"] {
+        let v = crate::json::json!({ "statusCode": text });
+        assert_eq!(super::status_code(&v), text.trim().parse::<i64>().ok(), "{text:?}");
+    }
+}

@@ -67,7 +67,7 @@ pub fn valid_callback_time(s: &str) -> bool {
     {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+    let num = |r: std::ops::Range<usize>| -> Option<u64> {
         let part = &s[r];
         if part.bytes().all(|c| c.is_ascii_digit()) {
             part.parse().ok()
