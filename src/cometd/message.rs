@@ -119,7 +119,7 @@ impl BayeuxError {
 impl core::fmt::Display for BayeuxError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.code {
-            Some(code) => write!(f, "{code}:{}:{}", self.args.join(","), self.message),
+            Some(code) => write!(f, "{}:{}:{}", u64::from(code), self.args.join(","), self.message),
             None => f.write_str(&self.message),
         }
     }

@@ -11,11 +11,7 @@ pub fn value_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         // Integers only: ids and numbers are never fractional, and this keeps float
         // printing out of the wasm.
-        Value::Number(n) => n
-            .as_i64()
-            .map(|i| i.to_string())
-            .or_else(|| n.as_u64().map(|u| u.to_string()))
-            .unwrap_or_default(),
+        Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => String::new(),
     }

@@ -196,7 +196,7 @@ impl GwsError {
             Self::ServerUnavailable { .. } => "gws:unavailable".into(),
             Self::UnexpectedHttp(_) => "gws:http".into(),
             Self::CsrfRejected | Self::SessionExpired => "gws:session".into(),
-            other => format!("gws:{}", other.code().unwrap_or(0)),
+            other => format!("gws:{}", crate::json::Value::from(other.code().unwrap_or(0))),
         }
     }
 

@@ -62,7 +62,11 @@ impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             N::Unsigned(u) => fmt::Display::fmt(&u, f),
-            N::Negative(i) => fmt::Display::fmt(&i, f),
+            // Through `u64`'s printing: each integer type's `Display` is code of its own.
+            N::Negative(i) => {
+                f.write_str("-")?;
+                fmt::Display::fmt(&i.unsigned_abs(), f)
+            }
             N::Float(x) => write_float(f, x),
         }
     }
