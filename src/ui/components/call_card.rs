@@ -164,7 +164,10 @@ pub fn call_card(props: &CallCardProps) -> Html {
         let (desk, id, tones) = (ctx.desk.clone(), call.id.clone(), tones.clone());
         Callback::from(move |k: char| {
             desk.call_op(&id, CallOperation::SendDtmf { digits: k.to_string() });
-            tones.set(format!("{}{k}", *tones));
+            // Pushed, not formatted: a `char`'s `Display` is code of its own.
+            let mut sent = (*tones).clone();
+            sent.push(k);
+            tones.set(sent);
         })
     };
     let select = {

@@ -22,7 +22,7 @@ pub fn connection_banner(ctx: &DeskContext, props: &ConnectionBannerProps) -> Ht
             <div class="banner info" role="status" data-connection="connecting">{ ctx.t(Text::Connecting) }</div>
         },
         ConnectionStatus::Reconnecting { attempt, next_retry_ms } => html! {
-            <div class="banner warn" role="status" data-connection="reconnecting" data-attempt={attempt.to_string()}>
+            <div class="banner warn" role="status" data-connection="reconnecting" data-attempt={u64::from(*attempt).to_string()}>
                 <span class="spinner" aria-hidden="true"></span>
                 { ctx.t(Text::Reconnecting) }
                 <small>{ format!(" · {} {} s", ctx.t(Text::NextTryIn), next_retry_ms.div_ceil(1000)) }</small>

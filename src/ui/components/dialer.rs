@@ -65,7 +65,9 @@ pub fn dialer(ctx: &DeskContext, props: &DialerProps) -> Html {
     let on_key = {
         let (number, input) = (number.clone(), input.clone());
         Callback::from(move |k: char| {
-            number.set(format!("{}{k}", *number));
+            let mut typed = (*number).clone();
+            typed.push(k);
+            number.set(typed);
             if let Some(el) = input.cast::<HtmlInputElement>() {
                 let _ = el.focus();
             }

@@ -396,7 +396,8 @@ pub fn disposition_picker(ctx: &DeskContext, props: &DispositionPickerProps) -> 
     let hi = form.highlight.min(shown.len().saturating_sub(1));
     let id = dom_id(&props.entry_key);
     let listbox_id = format!("dispo-list-{id}");
-    let option_id = |i: usize| format!("dispo-opt-{id}-{i}");
+    // Through `u64`'s printing, the one integer `Display` the widget carries.
+    let option_id = |i: usize| format!("dispo-opt-{id}-{}", i as u64);
     let needs_callback = form.selected.as_deref().is_some_and(|c| ctx.config.needs_callback_time(c));
 
     // One handler for the form's fields, told apart by their class.

@@ -33,7 +33,7 @@ pub fn keypad(props: &KeypadProps) -> Html {
                 let on_key = props.on_key.clone();
                 html! {
                     <button type="button" class="key" disabled={props.disabled}
-                        aria-label={format!("{} {k}", props.label)}
+                        aria-label={{ let mut label = format!("{} ", props.label); label.push(k); label }}
                         onclick={Callback::from(move |_| on_key.emit(k))}>{ k }</button>
                 }
             }) }
