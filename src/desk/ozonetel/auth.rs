@@ -88,7 +88,9 @@ impl OzonetelAuth {
                         }
                     };
                 }
-                TokenAction::Waiting => gloo_timers::future::TimeoutFuture::new(100).await,
+                TokenAction::Waiting => {
+                    let _ = JsFuture::from(after_ms(100)).await;
+                }
             }
         }
         Err(NO_TOKEN.into())
@@ -150,6 +152,17 @@ pub fn token_from_text(body: &str) -> Option<String> {
     .filter(|t| !t.is_empty() && !t.chars().any(char::is_whitespace) && !t.starts_with('<'))
 }
 
+/// A promise that resolves (to `undefined`) after `ms`: the host callback's deadline, and the
+/// pause while another request renews the token (one JS timer for both; gloo's
+/// `TimeoutFuture` would bring a channel of its own into the builds that record at Ozonetel).
+fn after_ms(ms: i32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    })
+}
+
 /// Calls the host's callback and waits (bounded) for its token.
 async fn from_provider(f: &js_sys::Function) -> Result<String, String> {
     let value = f.call0(&JsValue::NULL).map_err(|e| {
@@ -157,12 +170,7 @@ async fn from_provider(f: &js_sys::Function) -> Result<String, String> {
         NO_TOKEN.to_string()
     })?;
     let answer = js_sys::Promise::resolve(&value);
-    let timeout = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, TOKEN_WAIT_MS);
-        }
-    });
-    let race = js_sys::Promise::race(&js_sys::Array::of2(&answer, &timeout));
+    let race = js_sys::Promise::race(&js_sys::Array::of2(&answer, &after_ms(TOKEN_WAIT_MS)));
     let value = JsFuture::from(race).await.map_err(|e| {
         web_sys::console::warn_2(&JsValue::from_str("crm-call-widget: the token provider failed"), &e);
         NO_TOKEN.to_string()
