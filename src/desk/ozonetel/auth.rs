@@ -62,31 +62,20 @@ impl OzonetelAuth {
         for _ in 0..200 {
             let action = self.policy.write().poll(super::now_ms());
             match action {
-                TokenAction::Ready { .. } => {
-                    if let Some(t) = self.token.read().clone() {
-                        return Ok((t, self.policy.read().generation()));
-                    }
-                    return Err(NO_TOKEN.into());
-                }
-                TokenAction::RateLimited { .. } => {
-                    // Ozonetel's 10-an-hour limit: keep using what we have, if anything.
-                    return match self.token.read().clone() {
-                        Some(t) => Ok((t, self.policy.read().generation())),
-                        None => Err(NO_TOKEN.into()),
-                    };
-                }
+                // Ready, or Ozonetel's 10-an-hour limit reached: what we have, if anything.
+                TokenAction::Ready { .. } | TokenAction::RateLimited { .. } => return self.current(),
                 TokenAction::Renew => {
-                    return match self.fetch().await {
+                    match self.fetch().await {
                         Ok(t) => {
                             self.policy.write().on_token(&t, super::now_ms());
-                            *self.token.write() = Some(t.clone());
-                            Ok((t, self.policy.read().generation()))
+                            *self.token.write() = Some(t);
                         }
                         Err(code) => {
                             self.policy.write().on_renew_failed();
-                            Err(code)
+                            return Err(code);
                         }
-                    };
+                    }
+                    return self.current();
                 }
                 TokenAction::Waiting => {
                     let _ = JsFuture::from(after_ms(100)).await;
@@ -94,6 +83,14 @@ impl OzonetelAuth {
             }
         }
         Err(NO_TOKEN.into())
+    }
+
+    /// The token held now, with its generation; else `NO_TOKEN`.
+    fn current(&self) -> Result<(String, u32), String> {
+        match self.token.read().clone() {
+            Some(t) => Ok((t, self.policy.read().generation())),
+            None => Err(NO_TOKEN.into()),
+        }
     }
 
     /// A request sent with token `generation` came back TokenExpired/Invalid/Missing.
@@ -148,8 +145,13 @@ pub fn token_from_text(body: &str) -> Option<String> {
         Ok(_) => None,
         Err(_) => Some(body.to_string()),
     }
-    .map(|t| t.trim().to_string())
-    .filter(|t| !t.is_empty() && !t.chars().any(char::is_whitespace) && !t.starts_with('<'))
+    .and_then(|t| clean_token(&t))
+}
+
+/// A token as given, trimmed; `None` when it cannot be one (empty, spaced, markup).
+fn clean_token(t: &str) -> Option<String> {
+    let t = t.trim();
+    (!t.is_empty() && !t.chars().any(char::is_whitespace) && !t.starts_with('<')).then(|| t.to_string())
 }
 
 /// A promise that resolves (to `undefined`) after `ms`: the host callback's deadline, and the
@@ -181,8 +183,7 @@ async fn from_provider(f: &js_sys::Function) -> Result<String, String> {
             .and_then(|o| js_sys::Reflect::get(o, &JsValue::from_str("token")).ok())
             .and_then(|t| t.as_string())
     });
-    text.and_then(|t| token_from_text(&crate::json::Value::String(t).to_string()))
-        .ok_or_else(|| NO_TOKEN.into())
+    text.and_then(|t| clean_token(&t)).ok_or_else(|| NO_TOKEN.into())
 }
 
 #[cfg(test)]
