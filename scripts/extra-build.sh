@@ -26,7 +26,7 @@ wasm-bindgen --target web --out-dir "$work" --out-name "$out" \
   "$target/wasm32-unknown-unknown/$profile/ccw.wasm" >&2
 if [ "$profile" = release ]; then
   # As trunk does for its build (Trunk.toml, index.html: data-wasm-opt, data-wasm-opt-params).
-  wasm-opt -Oz -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name --low-memory-unused --strip-producers --strip-target-features "$work/${out}_bg.wasm" -o "$work/opt.wasm" >&2
+  wasm-opt -Oz -Oz --gufa -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name --low-memory-unused --strip-producers --strip-target-features "$work/${out}_bg.wasm" -o "$work/opt.wasm" >&2
   mv "$work/opt.wasm" "$work/${out}_bg.wasm"
 fi
 if command -v sha256sum >/dev/null; then sum="sha256sum"; else sum="shasum -a 256"; fi

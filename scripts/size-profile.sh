@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The size profile: builds the widget's wasm with its function names kept, then prints the
 # largest functions and the bytes per crate and per module of ours, before wasm-opt (what
-# rustc and wasm-bindgen make) and after it (what ships: `wasm-opt -Oz -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name --low-memory-unused`, as the build
+# rustc and wasm-bindgen make) and after it (what ships: `wasm-opt -Oz -Oz --gufa -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name --low-memory-unused`, as the build
 # does; names kept only for this report). Needs twiggy (installed from crates.io on first use).
 #   scripts/size-profile.sh [TOP=25] [BUILD=genesys|ozonetel|both]
 # BUILD picks the Cargo features: the shipped Genesys build (default), the Ozonetel-only
@@ -29,7 +29,7 @@ step "building the $BUILD wasm (release, names kept)"
 cargo build --release --target wasm32-unknown-unknown --lib --quiet $features
 wasm-bindgen --target web --out-dir "$out" --out-name widget --keep-debug \
   "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/ccw.wasm"
-wasm-opt -Oz -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name --low-memory-unused -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+wasm-opt -Oz -Oz --gufa -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name --low-memory-unused -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/widget_bg.wasm" -o "$out/after.wasm"
 for stage in before after; do
   file="$out/widget_bg.wasm"; [ "$stage" = after ] && file="$out/after.wasm"

@@ -12,7 +12,7 @@ use crate::net::{self, HttpRequest};
 use crate::ozonetel::{self, AuthRetry, TokenAction, TokenPolicy};
 use crate::json::Value;
 use std::cell::RefCell;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// How long the host's callback or token URL may take.
@@ -165,24 +165,17 @@ fn after_ms(ms: i32) -> js_sys::Promise {
     })
 }
 
-/// Calls the host's callback and waits (bounded) for its token.
+/// Calls the host's callback and waits (bounded) for its token: a string, `{token}`, or a
+/// Promise of either. What went wrong stays in the console for the CRM's developer.
 async fn from_provider(f: &js_sys::Function) -> Result<String, String> {
-    let value = f.call0(&JsValue::NULL).map_err(|e| {
-        web_sys::console::warn_2(&JsValue::from_str("crm-call-widget: the token provider threw"), &e);
-        NO_TOKEN.to_string()
-    })?;
-    let answer = js_sys::Promise::resolve(&value);
+    // A throw is a failed answer: the race below waits on one promise either way.
+    let answer = f.call0(&JsValue::NULL).unwrap_or_else(|e| js_sys::Promise::reject(&e).into());
     let race = js_sys::Promise::race(&js_sys::Array::of2(&answer, &after_ms(TOKEN_WAIT_MS)));
-    let value = JsFuture::from(race).await.map_err(|e| {
+    let value = JsFuture::from(race).await.unwrap_or_else(|e| {
         web_sys::console::warn_2(&JsValue::from_str("crm-call-widget: the token provider failed"), &e);
-        NO_TOKEN.to_string()
-    })?;
-    let text = value.as_string().or_else(|| {
-        value
-            .dyn_ref::<js_sys::Object>()
-            .and_then(|o| js_sys::Reflect::get(o, &JsValue::from_str("token")).ok())
-            .and_then(|t| t.as_string())
+        JsValue::UNDEFINED
     });
+    let text = value.as_string().or_else(|| js_sys::Reflect::get(&value, &JsValue::from_str("token")).ok()?.as_string());
     text.and_then(|t| clean_token(&t)).ok_or_else(|| NO_TOKEN.into())
 }
 
