@@ -196,6 +196,8 @@ impl GwsError {
             Self::ServerUnavailable { .. } => "gws:unavailable".into(),
             Self::UnexpectedHttp(_) => "gws:http".into(),
             Self::CsrfRejected | Self::SessionExpired => "gws:session".into(),
+            // Printed as a JSON number: through `u64`'s `Display`, the one integer printer
+            // the widget carries (an `i64`'s own would be code of its own).
             other => format!("gws:{}", crate::json::Value::from(other.code().unwrap_or(0))),
         }
     }
