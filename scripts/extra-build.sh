@@ -16,6 +16,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 release=""
 [ "$profile" = release ] && release="--release"
+# The wasm-opt passes of trunk's build, as index.html gives them.
+wasm_opt_params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' "$root/index.html")
+[ -n "$wasm_opt_params" ] || { echo "extra-build: no data-wasm-opt-params in index.html" >&2; exit 1; }
 # The same target directory as trunk's build: only the widget's own crate is rebuilt.
 (cd "$root" && cargo build $release --offline --quiet --target wasm32-unknown-unknown --lib \
   --no-default-features --features "$features") >&2
@@ -25,8 +28,10 @@ out="crm-call-widget-$name"
 wasm-bindgen --target web --out-dir "$work" --out-name "$out" \
   "$target/wasm32-unknown-unknown/$profile/ccw.wasm" >&2
 if [ "$profile" = release ]; then
-  # As trunk does for its build (Trunk.toml, index.html: data-wasm-opt, data-wasm-opt-params).
-  wasm-opt -Oz -Oz --gufa -Oz --one-caller-inline-max-function-size=20 --reorder-functions-by-name --low-memory-unused --strip-producers --strip-target-features "$work/${out}_bg.wasm" -o "$work/opt.wasm" >&2
+  # As trunk does for its build: `-Oz` (index.html's data-wasm-opt) and then the passes
+  # index.html's data-wasm-opt-params lists, read from there so the builds cannot drift.
+  # shellcheck disable=SC2086 # the passes are words
+  wasm-opt -Oz $wasm_opt_params "$work/${out}_bg.wasm" -o "$work/opt.wasm" >&2
   mv "$work/opt.wasm" "$work/${out}_bg.wasm"
 fi
 if command -v sha256sum >/dev/null; then sum="sha256sum"; else sum="shasum -a 256"; fi
